@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+
+from coffeechat.accounts.services import get_profile
+
+
+def signup_is_open() -> bool:
+    """Sign-up is open when the instance says so, and always for the very first account."""
+    return settings.SIGNUP_OPEN or not get_user_model()._default_manager.exists()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return signup_is_open()
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            get_profile(user)
+        return user

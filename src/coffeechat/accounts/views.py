@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coffeechat.accounts import services
+from coffeechat.accounts.forms import ApiTokenForm, MyAffiliationForm, ProfileForm
+from coffeechat.accounts.models import ApiToken, MyAffiliation
+from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.network.models import Affiliation
+from coffeechat.network.services import save_owned
+from coffeechat.network.views import apply_form_errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    profile = services.get_profile(request.user)  # type: ignore[arg-type]
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(form.instance)
+        messages.success(request, "Saved your profile.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "my_affiliations": owned(MyAffiliation, request.user).select_related("affiliation"),
+            "tokens": services.tokens_of(request.user),
+            "token_form": ApiTokenForm(),
+            "new_token": request.session.pop("new_api_token", None),
+        },
+    )
+
+
+def _my_affiliation_page(request: HttpRequest, form: MyAffiliationForm) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data.get("new_name") and not data.get("affiliation"):
+                    form.instance.affiliation = save_owned(
+                        request.user, Affiliation(name=data["new_name"], kind=data["new_kind"])
+                    )
+                services.save_my_affiliation(request.user, form.instance)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Saved your affiliation.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/myaffiliation_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_create(request: HttpRequest) -> HttpResponse:
+    return _my_affiliation_page(
+        request, MyAffiliationForm(request.POST or None, owner=request.user)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_update(request: HttpRequest, my_affiliation_id: int) -> HttpResponse:
+    item = get_owned_or_404(MyAffiliation, request.user, pk=my_affiliation_id)
+    form = MyAffiliationForm(request.POST or None, instance=item, owner=request.user)
+    return _my_affiliation_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_delete(request: HttpRequest, my_affiliation_id: int) -> HttpResponse:
+    item = get_owned_or_404(
+        MyAffiliation.objects.select_related("affiliation"), request.user, pk=my_affiliation_id
+    )
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, f"Removed {item.affiliation} from your affiliations.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "network/confirm_delete.html",
+        {"object": item, "label": str(item.affiliation), "kind": "affiliation of yours"},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        _token, raw = services.create_api_token(request.user, form.cleaned_data["name"])
+        request.session["new_api_token"] = raw
+        messages.success(request, "Created a token. Copy it now: it is shown only once.")
+    else:
+        messages.error(request, "A token needs a name.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_owned_or_404(ApiToken, request.user, pk=token_id)
+    services.revoke_api_token(token)
+    messages.success(request, f"Revoked {token.name}.")
+    return redirect("accounts:profile")

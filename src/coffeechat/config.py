@@ -1,0 +1,117 @@
+"""Small typed helpers that read the environment for settings.py.
+
+Every variable read here is documented in docs/configuration.md; a test fails
+when one is not.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting in the environment has a value we cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value (use 1/0, true/false, yes/no)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Return the secret kept in ``path``, creating it (mode 0600) on first use."""
+    if path.exists():
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def parse_email_url(url: str, *, timeout: int = 20) -> dict[str, Any]:
+    """Turn ``EMAIL_URL`` into the ``MAILERS["default"]`` entry of Django's settings.
+
+    Schemes: ``smtp://`` (plain, STARTTLS with ``?tls=1``), ``smtp+tls://``
+    (STARTTLS, port 587), ``smtps://`` (implicit TLS, port 465),
+    ``console://``, ``file:///path`` and ``memory://``. Empty: the console.
+    """
+    backends = "django.core.mail.backends."
+    if not url:
+        return {"BACKEND": backends + "console.EmailBackend"}
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    if scheme == "console":
+        return {"BACKEND": backends + "console.EmailBackend"}
+    if scheme == "memory":
+        return {"BACKEND": backends + "locmem.EmailBackend"}
+    if scheme == "file":
+        path = unquote(parts.path)
+        if not path:
+            raise ConfigError("EMAIL_URL file:// needs a folder, e.g. file:///var/mail/coffeechat")
+        return {"BACKEND": backends + "filebased.EmailBackend", "OPTIONS": {"file_path": path}}
+    if scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ConfigError(
+            f"EMAIL_URL scheme {scheme!r} is not supported "
+            "(use smtp, smtp+tls, smtps, console, file or memory)"
+        )
+    use_ssl = scheme == "smtps"
+    use_tls = scheme == "smtp+tls" or query.get("tls", "").lower() in TRUE_WORDS
+    default_port = 465 if use_ssl else 587 if use_tls else 25
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ConfigError(f"EMAIL_URL has an invalid port: {url!r}") from None
+    if not parts.hostname:
+        raise ConfigError("EMAIL_URL needs a host name, e.g. smtp+tls://user:pass@mail.example.org")
+    return {
+        "BACKEND": backends + "smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": port,
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+            "timeout": timeout,
+        },
+    }

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Coffeechat for real: apply migrations, collect static files, then serve "
+        "with a production WSGI server (waitress) on 127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to listen on (default 8000)."
+        )
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Worker threads of the server (default 8)."
+        )
+        parser.add_argument(
+            "--no-migrate",
+            action="store_true",
+            help="Do not apply database migrations before serving.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import waitress
+
+        from coffeechat.wsgi import application
+
+        if not options["no_migrate"]:
+            self.stdout.write("Applying database migrations…")
+            call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Collecting static files…")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        host, port = options["host"], options["port"]
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(
+            self.style.SUCCESS(f"Coffeechat is running on http://{shown}:{port}/")
+            + f"\nData directory: {settings.DATA_DIR}\nPress Ctrl+C to stop."
+        )
+        waitress.serve(
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="Coffeechat",
+            _quiet=True,
+        )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show times in the signed-in user's own time zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tz_name = ""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            profile = getattr(user, "profile", None)
+            tz_name = profile.time_zone if profile else ""
+        if tz_name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(tz_name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class FirstRunMiddleware:
+    """On an instance with no account yet, send the first visitor to sign-up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.has_users = False
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_users and request.method == "GET" and request.path == "/":
+            if get_user_model()._default_manager.exists():
+                self.has_users = True
+            else:
+                return redirect(reverse("account_signup"))
+        return self.get_response(request)

@@ -1,0 +1,61 @@
+"""The one place that decides which rows a request may see.
+
+Every queryset that serves a request starts from :func:`owned`; every lookup of
+a single object goes through :func:`get_owned_or_404`. Another user's object is
+a 404, never a 403 that would confirm it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.http import Http404
+
+
+def owned[M: models.Model](model: type[M], user: Any) -> models.QuerySet[M]:
+    """The rows of ``model`` that belong to ``user`` (none for an anonymous user)."""
+    manager = model._default_manager
+    if user is None or not getattr(user, "is_authenticated", False):
+        return manager.none()
+    return manager.filter(owner=user)
+
+
+def get_owned_or_404[M: models.Model](
+    model: type[M] | models.QuerySet[M], user: Any, **lookup: Any
+) -> M:
+    """One of ``user``'s rows, or 404. ``model`` may be a queryset with joins."""
+    if isinstance(model, models.QuerySet):
+        queryset = model.filter(owner=user) if user.is_authenticated else model.none()
+    else:
+        queryset = owned(model, user)
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
+
+
+def check_references_owned(instance: models.Model, owner: Any) -> None:
+    """Refuse a row that points at another user's row through any foreign key.
+
+    Raises ``ValidationError`` naming the field, so forms and the API can show it.
+    """
+    errors: dict[str, str] = {}
+    for field in instance._meta.get_fields():
+        if not isinstance(field, models.ForeignKey) or field.name == "owner":
+            continue
+        related = field.related_model
+        if not isinstance(related, type) or not _has_owner(related):
+            continue
+        value_id = getattr(instance, field.attname)
+        if value_id is None:
+            continue
+        if not related._default_manager.filter(pk=value_id, owner=owner).exists():
+            errors[field.name] = f"There is no {related._meta.verbose_name} with id {value_id}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _has_owner(model: type[models.Model]) -> bool:
+    return any(f.name == "owner" for f in model._meta.get_fields())

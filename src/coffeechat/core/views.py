@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from coffeechat.core.scoping import owned
+from coffeechat.network.models import Affiliation, Organization, Person, Tie
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counts = {
+        "people": owned(Person, user).count(),
+        "organizations": owned(Organization, user).count(),
+        "affiliations": owned(Affiliation, user).count(),
+        "ties": owned(Tie, user).count(),
+    }
+    recent = owned(Person, user).order_by("-updated_at", "-pk")[:8]
+    return render(request, "core/home.html", {"counts": counts, "recent": recent})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})

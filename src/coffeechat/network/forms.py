@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coffeechat.accounts.models import time_zone_choices
+from coffeechat.core.scoping import owned
+from coffeechat.network.models import (
+    Affiliation,
+    Employment,
+    Membership,
+    Organization,
+    Person,
+    Tie,
+)
+
+
+class OwnedModelForm(forms.ModelForm):
+    """A model form whose choices of related rows come only from the owner's rows."""
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.instance.owner = owner
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                assert field.queryset is not None
+                field.queryset = owned(field.queryset.model, owner)
+
+
+class PersonForm(OwnedModelForm):
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line; the first is the main one.",
+    )
+    phones = forms.CharField(
+        label="Phone numbers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line.",
+    )
+    tag_names = forms.CharField(
+        label="Tags", required=False, help_text="Separated by commas, e.g. data, mentor."
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "emails",
+            "phones",
+            "linkedin_url",
+            "location",
+            "time_zone",
+            "level",
+            "preferred_channel",
+            "source",
+            "tag_names",
+            "do_not_contact",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["emails"].initial = "\n".join(
+                e.email for e in self.instance.email_addresses.all()
+            )
+            self.fields["phones"].initial = "\n".join(
+                p.number for p in self.instance.phone_numbers.all()
+            )
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_emails(self) -> list[str]:
+        emails = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
+        invalid: list[str] = []
+        field = forms.EmailField()
+        for email in emails:
+            try:
+                field.clean(email)
+            except forms.ValidationError:
+                invalid.append(email)
+        if invalid:
+            raise forms.ValidationError(f"Not a valid e-mail address: {', '.join(invalid)}")
+        return emails
+
+    def clean_phones(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["phones"].splitlines() if line.strip()]
+
+    def clean_tag_names(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["tag_names"].split(",") if name.strip()]
+
+
+class OrganizationForm(OwnedModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "website", "domain", "industry", "location", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
+
+
+class EmploymentForm(OwnedModelForm):
+    organization_name = forms.CharField(
+        label="Organization",
+        max_length=200,
+        help_text="Pick one from your list or type a new name to add it.",
+        widget=forms.TextInput(attrs={"list": "organization-names", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Employment
+        fields = [
+            "organization_name",
+            "title",
+            "department",
+            "start_date",
+            "end_date",
+            "is_current",
+            "has_hiring_authority",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["organization_name"].initial = self.instance.organization.name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return data
+
+
+class AffiliationForm(OwnedModelForm):
+    class Meta:
+        model = Affiliation
+        fields = ["name", "kind", "organization", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class MembershipForm(OwnedModelForm):
+    class Meta:
+        model = Membership
+        fields = ["affiliation", "detail", "class_year", "start_year", "end_year"]
+
+
+class TieForm(OwnedModelForm):
+    class Meta:
+        model = Tie
+        fields = ["from_person", "to_person", "kind", "strength", "introduced_by", "since", "note"]
+        widgets = {
+            "since": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+        labels = {"from_person": "From", "to_person": "To"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (("from_person", "Me"), ("introduced_by", "Nobody")):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = label

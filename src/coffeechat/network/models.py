@@ -1,0 +1,303 @@
+"""People, organizations, jobs, affiliations and ties: the user's network."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from coffeechat.accounts.models import validate_time_zone
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
+
+
+class Owned(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Level(models.TextChoices):
+    STAFF = "staff", "Staff"
+    MANAGER = "manager", "Manager"
+    EXECUTIVE = "executive", "Executive"
+    HR = "hr", "HR"
+    RECRUITER = "recruiter", "Recruiter"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    LINKEDIN = "linkedin", "LinkedIn message"
+    TEXT = "text", "Text message"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Added by hand"
+    LINKEDIN = "linkedin", "LinkedIn"
+    ALUMNI_DIRECTORY = "alumni_directory", "Alumni directory"
+    ASSOCIATION_DIRECTORY = "association_directory", "Association directory"
+    FRIEND = "friend", "Friend or acquaintance"
+    REFERRAL = "referral", "Referral"
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="tag_unique_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(Owned):
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    domain = models.CharField(max_length=200, blank=True, help_text="e.g. example.org")
+    industry = models.CharField(max_length=120, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:organization-detail", kwargs={"organization_id": self.pk})
+
+
+class Person(Owned):
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", max_length=500, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    preferred_channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    do_not_contact = models.BooleanField("do not contact", default=False)
+    source = models.CharField(max_length=30, choices=Source.choices, default=Source.MANUAL)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name_plural = "people"
+        indexes = [
+            models.Index(fields=["owner", "last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:person-detail", kwargs={"person_id": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class EmailAddress(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
+    email = models.EmailField(max_length=254)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["owner", "email"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class PhoneNumber(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_numbers")
+    number = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class EmploymentQuerySet(models.QuerySet["Employment"]):
+    def current(self) -> EmploymentQuerySet:
+        return self.filter(is_current=True)
+
+    def former(self) -> EmploymentQuerySet:
+        return self.filter(is_current=False)
+
+
+class Employment(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="employments"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField("current job", default=True)
+    has_hiring_authority = models.BooleanField("has hiring authority", default=False)
+
+    objects = EmploymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_current", "-start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="employment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        role = self.title or "works"
+        return f"{role} at {self.organization}"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+
+
+class AffiliationKind(models.TextChoices):
+    SCHOOL = "school", "School / alumni"
+    ASSOCIATION = "association", "Professional association"
+    FORMER_EMPLOYER = "former_employer", "Former employer / alumni group"
+    COMMUNITY = "community", "Community"
+
+
+class Affiliation(Owned):
+    """A group that creates a tie: a school, an association, a former employer, a community."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AffiliationKind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        help_text="The school or employer behind this group, if it is in your list.",
+    )
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:affiliation-detail", kwargs={"affiliation_id": self.pk})
+
+
+class Membership(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    affiliation = models.ForeignKey(
+        Affiliation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    detail = models.CharField(
+        max_length=200, blank=True, help_text="Degree, chapter, team or role."
+    )
+    class_year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
+
+    class Meta:
+        ordering = ["affiliation__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.affiliation}"
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "The end year is before the start year."})
+
+
+class TieKind(models.TextChoices):
+    FRIEND = "friend", "Friend"
+    FAMILY = "family", "Family"
+    COLLEAGUE = "colleague", "Colleague"
+    CLASSMATE = "classmate", "Classmate"
+    INTRODUCED = "introduced", "Introduced"
+    REFERRED = "referred", "Referred"
+    ACQUAINTANCE = "acquaintance", "Acquaintance"
+
+
+class Tie(Owned):
+    """A relationship: between me and a person (``from_person`` empty) or two people."""
+
+    from_person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ties_out",
+        help_text="Leave empty for a tie between you and the person.",
+    )
+    to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ties_in")
+    kind = models.CharField(max_length=20, choices=TieKind.choices)
+    strength = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 = barely know each other, 5 = very close.",
+    )
+    introduced_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="introductions",
+    )
+    since = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-strength", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(strength__gte=1) & Q(strength__lte=5), name="tie_strength_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_person__isnull=True) | ~Q(from_person=models.F("to_person")),
+                name="tie_not_to_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        left = self.from_person.full_name if self.from_person_id and self.from_person else "Me"
+        return f"{left} — {self.to_person} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.from_person_id and self.from_person_id == self.to_person_id:
+            raise ValidationError({"to_person": "A tie needs two different people."})
+        if self.introduced_by_id and self.introduced_by_id in {
+            self.from_person_id,
+            self.to_person_id,
+        }:
+            raise ValidationError(
+                {"introduced_by": "The introducer is someone other than the two people."}
+            )

@@ -1,0 +1,494 @@
+"""Pages for people, organizations, affiliations and the rows that link them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Model, Prefetch, Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from coffeechat.accounts.models import MyAffiliation
+from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.network import services
+from coffeechat.network.forms import (
+    AffiliationForm,
+    EmploymentForm,
+    MembershipForm,
+    OrganizationForm,
+    PersonForm,
+    TieForm,
+)
+from coffeechat.network.models import (
+    Affiliation,
+    AffiliationKind,
+    Employment,
+    Level,
+    Membership,
+    Organization,
+    Person,
+    Source,
+    Tag,
+    Tie,
+)
+
+
+def paginate(request: HttpRequest, queryset: Any) -> Any:
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def apply_form_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form instead of crashing."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# People ---------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    people = services.search_people(services.people_for_list(user), query)
+    filters = {
+        "level": request.GET.get("level", ""),
+        "source": request.GET.get("source", ""),
+        "tag": request.GET.get("tag", ""),
+        "dnc": request.GET.get("dnc", ""),
+    }
+    if filters["level"]:
+        people = people.filter(level=filters["level"])
+    if filters["source"]:
+        people = people.filter(source=filters["source"])
+    if filters["tag"]:
+        people = people.filter(tags__name=filters["tag"])
+    if filters["dnc"] == "1":
+        people = people.filter(do_not_contact=True)
+    page = paginate(request, people)
+    context = {
+        "page": page,
+        "query": query,
+        "filters": filters,
+        "levels": Level.choices,
+        "sources": Source.choices,
+        "tags": owned(Tag, user).values_list("name", flat=True),
+        "filtered": bool(query or any(filters.values())),
+    }
+    template = "network/person_list.html"
+    if request.htmx and request.htmx.target == "people-rows":  # type: ignore[attr-defined]
+        template += "#rows"
+    return render(request, template, context)
+
+
+def _person_form_page(
+    request: HttpRequest, form: PersonForm, person: Person | None
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_person(
+                request.user,
+                form.instance,
+                emails=data["emails"],
+                phones=data["phones"],
+                tags=data["tag_names"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, f"Saved {saved.full_name}.")
+            return redirect(saved)
+    return render(request, "network/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, owner=request.user)
+    return _person_form_page(request, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    form = PersonForm(request.POST or None, instance=person, owner=request.user)
+    return _person_form_page(request, form, person)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
+    queryset = owned(Person, user).prefetch_related(
+        "tags",
+        "email_addresses",
+        "phone_numbers",
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.select_related("organization"),
+        ),
+    )
+    person = get_owned_or_404(queryset, user, pk=person_id)
+    ties = list(services.ties_of(user, person))
+    return render(
+        request,
+        "network/person_detail.html",
+        {
+            "person": person,
+            "memberships": services.memberships_of(user, person),
+            "ties": ties,
+            "introductions": owned(Tie, user)
+            .filter(introduced_by=person)
+            .select_related("from_person", "to_person"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    return _confirm_delete(request, person, person.full_name, "network:person-list")
+
+
+def _confirm_delete(
+    request: HttpRequest, obj: Model, label: str, next_url: str, **next_kwargs: Any
+) -> HttpResponse:
+    if request.method == "POST":
+        services.delete_owned(obj)
+        messages.success(request, f"Deleted {label}.")
+        return redirect(next_url, **next_kwargs)
+    return render(
+        request,
+        "network/confirm_delete.html",
+        {"object": obj, "label": label, "kind": obj._meta.verbose_name},
+    )
+
+
+# Employment, membership, tie (edited from the person page) ------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    form = EmploymentForm(request.POST or None, owner=request.user)
+    form.instance.person = person
+    return _employment_form_page(request, form, person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_update(request: HttpRequest, employment_id: int) -> HttpResponse:
+    employment = get_owned_or_404(
+        Employment.objects.select_related("person", "organization"), request.user, pk=employment_id
+    )
+    form = EmploymentForm(request.POST or None, instance=employment, owner=request.user)
+    return _employment_form_page(request, form, employment.person)
+
+
+def _employment_form_page(
+    request: HttpRequest, form: EmploymentForm, person: Person
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_employment(
+                request.user, form.instance, form.cleaned_data["organization_name"]
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, f"Saved the job of {person.full_name}.")
+            return redirect(person)
+    return render(
+        request,
+        "network/employment_form.html",
+        {
+            "form": form,
+            "person": person,
+            "organization_names": owned(Organization, request.user).values_list("name", flat=True),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_delete(request: HttpRequest, employment_id: int) -> HttpResponse:
+    employment = get_owned_or_404(
+        Employment.objects.select_related("organization"), request.user, pk=employment_id
+    )
+    return _confirm_delete(
+        request,
+        employment,
+        str(employment),
+        "network:person-detail",
+        person_id=employment.person_id,
+    )
+
+
+def _simple_form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    template: str,
+    success: str,
+    back: Any,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_owned(request.user, form.instance)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(back if back is not None else saved)
+    return render(request, template, {"form": form, **(extra or {})})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    form = MembershipForm(request.POST or None, owner=request.user)
+    form.instance.person = person
+    return _simple_form_page(
+        request,
+        form,
+        "network/membership_form.html",
+        "Saved the affiliation.",
+        person,
+        {"person": person},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_update(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_owned_or_404(
+        Membership.objects.select_related("person"), request.user, pk=membership_id
+    )
+    form = MembershipForm(request.POST or None, instance=membership, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/membership_form.html",
+        "Saved the affiliation.",
+        membership.person,
+        {"person": membership.person},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_owned_or_404(
+        Membership.objects.select_related("person", "affiliation"), request.user, pk=membership_id
+    )
+    return _confirm_delete(
+        request,
+        membership,
+        str(membership),
+        "network:person-detail",
+        person_id=membership.person_id,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tie_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    form = TieForm(request.POST or None, owner=request.user, initial={"to_person": person.pk})
+    return _simple_form_page(
+        request, form, "network/tie_form.html", "Saved the tie.", person, {"person": person}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tie_update(request: HttpRequest, tie_id: int) -> HttpResponse:
+    tie = get_owned_or_404(Tie.objects.select_related("to_person"), request.user, pk=tie_id)
+    form = TieForm(request.POST or None, instance=tie, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/tie_form.html",
+        "Saved the tie.",
+        tie.to_person,
+        {"person": tie.to_person},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tie_delete(request: HttpRequest, tie_id: int) -> HttpResponse:
+    tie = get_owned_or_404(
+        Tie.objects.select_related("from_person", "to_person"), request.user, pk=tie_id
+    )
+    return _confirm_delete(
+        request, tie, str(tie), "network:person-detail", person_id=tie.to_person_id
+    )
+
+
+# Organizations --------------------------------------------------------------
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    organizations = owned(Organization, request.user).annotate(
+        current_count=Count("employments", filter=Q(employments__is_current=True), distinct=True),
+        former_count=Count("employments", filter=Q(employments__is_current=False), distinct=True),
+    )
+    for word in query.split():
+        organizations = organizations.filter(
+            Q(name__icontains=word) | Q(industry__icontains=word) | Q(location__icontains=word)
+        )
+    template = "network/organization_list.html"
+    if request.htmx and request.htmx.target == "organization-rows":  # type: ignore[attr-defined]
+        template += "#rows"
+    return render(request, template, {"page": paginate(request, organizations), "query": query})
+
+
+@login_required
+def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
+    jobs = (
+        owned(Employment, request.user)
+        .filter(organization=organization)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    current = [job for job in jobs if job.is_current]
+    former = [job for job in jobs if not job.is_current]
+    return render(
+        request,
+        "network/organization_detail.html",
+        {
+            "organization": organization,
+            "current": current,
+            "former": former,
+            "affiliations": owned(Affiliation, request.user).filter(organization=organization),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/organization_form.html",
+        "Saved the organization.",
+        None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_update(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
+    form = OrganizationForm(request.POST or None, instance=organization, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/organization_form.html",
+        "Saved the organization.",
+        organization,
+        {"organization": organization},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
+    return _confirm_delete(request, organization, organization.name, "network:organization-list")
+
+
+# Affiliations ---------------------------------------------------------------
+
+
+@login_required
+def affiliation_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    affiliations = owned(Affiliation, request.user).annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+    if kind:
+        affiliations = affiliations.filter(kind=kind)
+    return render(
+        request,
+        "network/affiliation_list.html",
+        {"page": paginate(request, affiliations), "kind": kind, "kinds": AffiliationKind.choices},
+    )
+
+
+@login_required
+def affiliation_detail(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+    affiliation = get_owned_or_404(
+        Affiliation.objects.select_related("organization"), request.user, pk=affiliation_id
+    )
+    members = (
+        owned(Membership, request.user)
+        .filter(affiliation=affiliation)
+        .select_related("person")
+        .order_by("class_year", "person__last_name", "person__first_name", "pk")
+    )
+    return render(
+        request,
+        "network/affiliation_detail.html",
+        {
+            "affiliation": affiliation,
+            "page": paginate(request, members),
+            "mine": owned(MyAffiliation, request.user).filter(affiliation=affiliation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_create(request: HttpRequest) -> HttpResponse:
+    form = AffiliationForm(request.POST or None, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/affiliation_form.html",
+        "Saved the affiliation.",
+        None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+    affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
+    form = AffiliationForm(request.POST or None, instance=affiliation, owner=request.user)
+    return _simple_form_page(
+        request,
+        form,
+        "network/affiliation_form.html",
+        "Saved the affiliation.",
+        affiliation,
+        {"affiliation": affiliation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_delete(request: HttpRequest, affiliation_id: int) -> HttpResponse:
+    affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
+    return _confirm_delete(request, affiliation, affiliation.name, "network:affiliation-list")

@@ -1,0 +1,149 @@
+"""factory-boy factories for every model; each row belongs to one owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.network.models import (
+    Affiliation,
+    AffiliationKind,
+    EmailAddress,
+    Employment,
+    Membership,
+    Organization,
+    Person,
+    Tag,
+    Tie,
+    TieKind,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.django.Password(PASSWORD)
+    profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+
+class ProfileFactory(DjangoModelFactory[Profile]):
+    class Meta:
+        model = Profile
+
+    full_name = factory.Faker("name")
+    time_zone = "Europe/Berlin"
+    country = "DE"
+
+
+class OrganizationFactory(DjangoModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    industry = "Software"
+
+
+class PersonFactory(DjangoModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    owner = factory.SubFactory(UserFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+
+class EmailAddressFactory(DjangoModelFactory[EmailAddress]):
+    class Meta:
+        model = EmailAddress
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+
+
+class TagFactory(DjangoModelFactory[Tag]):
+    class Meta:
+        model = Tag
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class EmploymentFactory(DjangoModelFactory[Employment]):
+    class Meta:
+        model = Employment
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    organization = factory.SubFactory(OrganizationFactory, owner=factory.SelfAttribute("..owner"))
+    title = "Engineer"
+    is_current = True
+
+
+class AffiliationFactory(DjangoModelFactory[Affiliation]):
+    class Meta:
+        model = Affiliation
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Northfield University {n}")
+    kind = AffiliationKind.SCHOOL
+
+
+class MembershipFactory(DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    affiliation = factory.SubFactory(AffiliationFactory, owner=factory.SelfAttribute("..owner"))
+    class_year = 2015
+
+
+class MyAffiliationFactory(DjangoModelFactory[MyAffiliation]):
+    class Meta:
+        model = MyAffiliation
+
+    owner = factory.SubFactory(UserFactory)
+    affiliation = factory.SubFactory(AffiliationFactory, owner=factory.SelfAttribute("..owner"))
+    class_year = 2016
+
+
+class TieFactory(DjangoModelFactory[Tie]):
+    class Meta:
+        model = Tie
+
+    to_person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("to_person.owner")
+    from_person = None
+    kind = TieKind.FRIEND
+    strength = 3
+
+
+def network_of(owner: Any) -> dict[str, Any]:
+    """One of each object for ``owner``: used by privacy tests."""
+    person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
+    other = PersonFactory(owner=owner, first_name="Hiddenia", last_name="Quietly")
+    organization = OrganizationFactory(owner=owner, name="Confidential Corp")
+    affiliation = AffiliationFactory(owner=owner, name="Private Alumni Club")
+    tag = TagFactory(owner=owner, name="secret-tag")
+    person.tags.add(tag)
+    EmailAddressFactory(person=person, email="secretia@confidential.example")
+    return {
+        "person": person,
+        "organization": organization,
+        "affiliation": affiliation,
+        "employment": EmploymentFactory(person=person, organization=organization),
+        "membership": MembershipFactory(person=person, affiliation=affiliation),
+        "tie": TieFactory(to_person=person, from_person=other, kind=TieKind.COLLEAGUE),
+        "my_affiliation": MyAffiliationFactory(owner=owner, affiliation=affiliation),
+        "tag": tag,
+    }
