@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coffeechat.accounts import services
 from coffeechat.accounts.forms import ApiTokenForm, MyAffiliationForm, ProfileForm
 from coffeechat.accounts.models import ApiToken, MyAffiliation
-from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Affiliation
 from coffeechat.network.services import save_owned
 from coffeechat.network.views import apply_form_errors
@@ -21,7 +21,7 @@ from coffeechat.network.views import apply_form_errors
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     profile = services.get_profile(request.user)  # type: ignore[arg-type]
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(form_data(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         services.save_profile(form.instance)
         messages.success(request, "Saved your profile.")
@@ -60,16 +60,14 @@ def _my_affiliation_page(request: HttpRequest, form: MyAffiliationForm) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_affiliation_create(request: HttpRequest) -> HttpResponse:
-    return _my_affiliation_page(
-        request, MyAffiliationForm(request.POST or None, owner=request.user)
-    )
+    return _my_affiliation_page(request, MyAffiliationForm(form_data(request), owner=request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_affiliation_update(request: HttpRequest, my_affiliation_id: int) -> HttpResponse:
     item = get_owned_or_404(MyAffiliation, request.user, pk=my_affiliation_id)
-    form = MyAffiliationForm(request.POST or None, instance=item, owner=request.user)
+    form = MyAffiliationForm(form_data(request), instance=item, owner=request.user)
     return _my_affiliation_page(request, form)
 
 

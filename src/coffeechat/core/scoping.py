@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest, QueryDict
 
 
 def owned[M: models.Model](model: type[M], user: Any) -> models.QuerySet[M]:
@@ -59,3 +59,8 @@ def check_references_owned(instance: models.Model, owner: Any) -> None:
 
 def _has_owner(model: type[models.Model]) -> bool:
     return any(f.name == "owner" for f in model._meta.get_fields())
+
+
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """The posted data to bind a form to, or None on GET (an empty POST still binds)."""
+    return request.POST if request.method == "POST" else None

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from coffeechat.accounts.models import MyAffiliation
-from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network import services
 from coffeechat.network.forms import (
     AffiliationForm,
@@ -116,7 +116,7 @@ def _person_form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, owner=request.user)
+    form = PersonForm(form_data(request), owner=request.user)
     return _person_form_page(request, form, None)
 
 
@@ -124,7 +124,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
-    form = PersonForm(request.POST or None, instance=person, owner=request.user)
+    form = PersonForm(form_data(request), instance=person, owner=request.user)
     return _person_form_page(request, form, person)
 
 
@@ -184,7 +184,7 @@ def _confirm_delete(
 @require_http_methods(["GET", "POST"])
 def employment_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
-    form = EmploymentForm(request.POST or None, owner=request.user)
+    form = EmploymentForm(form_data(request), owner=request.user)
     form.instance.person = person
     return _employment_form_page(request, form, person)
 
@@ -195,7 +195,7 @@ def employment_update(request: HttpRequest, employment_id: int) -> HttpResponse:
     employment = get_owned_or_404(
         Employment.objects.select_related("person", "organization"), request.user, pk=employment_id
     )
-    form = EmploymentForm(request.POST or None, instance=employment, owner=request.user)
+    form = EmploymentForm(form_data(request), instance=employment, owner=request.user)
     return _employment_form_page(request, form, employment.person)
 
 
@@ -261,7 +261,7 @@ def _simple_form_page(
 @require_http_methods(["GET", "POST"])
 def membership_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
-    form = MembershipForm(request.POST or None, owner=request.user)
+    form = MembershipForm(form_data(request), owner=request.user)
     form.instance.person = person
     return _simple_form_page(
         request,
@@ -279,7 +279,7 @@ def membership_update(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_owned_or_404(
         Membership.objects.select_related("person"), request.user, pk=membership_id
     )
-    form = MembershipForm(request.POST or None, instance=membership, owner=request.user)
+    form = MembershipForm(form_data(request), instance=membership, owner=request.user)
     return _simple_form_page(
         request,
         form,
@@ -309,7 +309,7 @@ def membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tie_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
-    form = TieForm(request.POST or None, owner=request.user, initial={"to_person": person.pk})
+    form = TieForm(form_data(request), owner=request.user, initial={"to_person": person.pk})
     return _simple_form_page(
         request, form, "network/tie_form.html", "Saved the tie.", person, {"person": person}
     )
@@ -319,7 +319,7 @@ def tie_create(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tie_update(request: HttpRequest, tie_id: int) -> HttpResponse:
     tie = get_owned_or_404(Tie.objects.select_related("to_person"), request.user, pk=tie_id)
-    form = TieForm(request.POST or None, instance=tie, owner=request.user)
+    form = TieForm(form_data(request), instance=tie, owner=request.user)
     return _simple_form_page(
         request,
         form,
@@ -347,9 +347,17 @@ def tie_delete(request: HttpRequest, tie_id: int) -> HttpResponse:
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    organizations = owned(Organization, request.user).annotate(
-        current_count=Count("employments", filter=Q(employments__is_current=True), distinct=True),
-        former_count=Count("employments", filter=Q(employments__is_current=False), distinct=True),
+    organizations = (
+        owned(Organization, request.user)
+        .annotate(
+            current_count=Count(
+                "employments", filter=Q(employments__is_current=True), distinct=True
+            ),
+            former_count=Count(
+                "employments", filter=Q(employments__is_current=False), distinct=True
+            ),
+        )
+        .order_by("name", "pk")
     )
     for word in query.split():
         organizations = organizations.filter(
@@ -387,7 +395,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None, owner=request.user)
+    form = OrganizationForm(form_data(request), owner=request.user)
     return _simple_form_page(
         request,
         form,
@@ -401,7 +409,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_update(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = get_owned_or_404(Organization, request.user, pk=organization_id)
-    form = OrganizationForm(request.POST or None, instance=organization, owner=request.user)
+    form = OrganizationForm(form_data(request), instance=organization, owner=request.user)
     return _simple_form_page(
         request,
         form,
@@ -425,8 +433,10 @@ def organization_delete(request: HttpRequest, organization_id: int) -> HttpRespo
 @login_required
 def affiliation_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    affiliations = owned(Affiliation, request.user).annotate(
-        member_count=Count("memberships", distinct=True)
+    affiliations = (
+        owned(Affiliation, request.user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name", "pk")
     )
     if kind:
         affiliations = affiliations.filter(kind=kind)
@@ -462,7 +472,7 @@ def affiliation_detail(request: HttpRequest, affiliation_id: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def affiliation_create(request: HttpRequest) -> HttpResponse:
-    form = AffiliationForm(request.POST or None, owner=request.user)
+    form = AffiliationForm(form_data(request), owner=request.user)
     return _simple_form_page(
         request,
         form,
@@ -476,7 +486,7 @@ def affiliation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpResponse:
     affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
-    form = AffiliationForm(request.POST or None, instance=affiliation, owner=request.user)
+    form = AffiliationForm(form_data(request), instance=affiliation, owner=request.user)
     return _simple_form_page(
         request,
         form,

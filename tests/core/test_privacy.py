@@ -1,0 +1,211 @@
+"""Every route, walked as Bob against Alice's objects.
+
+Routes come from the URL resolver (the API's routes are in it too, and are
+cross-checked against the API's own OpenAPI paths), so a route added later is
+walked automatically, or this test fails because it does not know how to walk it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coffeechat.accounts.services import create_api_token
+from coffeechat.api.api import api
+from tests.factories import network_of
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+# URL keyword → the key of the object in tests.factories.network_of() (or "token").
+OBJECT_KWARGS = {
+    "person_id": "person",
+    "organization_id": "organization",
+    "employment_id": "employment",
+    "affiliation_id": "affiliation",
+    "membership_id": "membership",
+    "tie_id": "tie",
+    "my_affiliation_id": "my_affiliation",
+    "token_id": "token",
+}
+
+# Routes that hold no user's network data, and why they are not walked.
+NOT_WALKED_PREFIXES = {
+    "admin/": "Django's admin: staff only; Bob is not staff and is sent to log in",
+    "accounts/": "django-allauth's own pages: they show only the signed-in user's account",
+    "static/": "static files",
+}
+
+# Strings only Alice's data contains (see network_of).
+ALICE_MARKERS = [
+    "Secretia",
+    "Privatova",
+    "Hiddenia",
+    "Confidential Corp",
+    "Private Alumni Club",
+    "secret-tag",
+    "secretia@confidential.example",
+]
+
+
+@dataclass
+class Route:
+    route: str
+    name: str
+    kwargs: list[str]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            space = namespace
+            if entry.namespace:
+                space = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), space)
+        elif isinstance(entry, URLPattern):
+            converters = getattr(entry.pattern, "converters", {}) or {}
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
+            yield Route(prefix + str(entry.pattern), name, list(converters))
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def walked(route: Route) -> bool:
+    return not any(route.route.startswith(prefix) for prefix in NOT_WALKED_PREFIXES)
+
+
+def request(
+    client: Client, method: str, url: str, headers: dict[str, str], body: str = "{}"
+) -> Any:
+    call = getattr(client, method.lower())
+    if method in {"GET", "DELETE"}:
+        return call(url, headers=headers)
+    return call(url, data=body, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def alice_objects(alice: Any) -> dict[str, Any]:
+    objects = network_of(alice)
+    objects["token"], _raw = create_api_token(alice, "alice's laptop")
+    return objects
+
+
+def clients_for(user: Any) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    client.force_login(user)
+    _token, raw = create_api_token(user, "walk")
+    return client, {"Authorization": f"Bearer {raw}"}
+
+
+def test_it_knows_how_to_walk_every_route() -> None:
+    unknown = [
+        (route.route, kwarg)
+        for route in all_routes()
+        if walked(route)
+        for kwarg in route.kwargs
+        if kwarg not in OBJECT_KWARGS
+    ]
+    assert unknown == [], "Add these URL keywords to OBJECT_KWARGS (or name them by model)"
+    unnamed = [route.route for route in all_routes() if walked(route) and not route.name]
+    assert unnamed == [], "Every walked route needs a name so it can be reversed"
+
+
+def test_it_walks_every_api_route() -> None:
+    schema_paths = set(api.get_openapi_schema()["paths"])
+    resolver_paths = {
+        "/" + route.route.replace("<int:", "{").replace(">", "}")
+        for route in all_routes()
+        if route.is_api
+    }
+    missing = {path for path in schema_paths if path not in resolver_paths}
+    assert schema_paths, "the API lists no paths"
+    assert missing == set()
+
+
+def test_it_answers_404_for_every_route_and_method_on_another_users_object(
+    alice: Any, bob: Any, alice_objects: dict[str, Any]
+) -> None:
+    bob_client, bob_headers = clients_for(bob)
+    alice_client, alice_headers = clients_for(alice)
+    object_routes = [r for r in all_routes() if walked(r) and r.kwargs]
+    assert len(object_routes) >= 20, "expected the network's object routes"
+    checked = 0
+    for route in object_routes:
+        url = reverse(
+            route.name, kwargs={kw: alice_objects[OBJECT_KWARGS[kw]].pk for kw in route.kwargs}
+        )
+        headers = bob_headers if route.is_api else {}
+        # A valid body (the owner's own view of the object), so that the API does not
+        # stop at validating the payload before it looks the object up.
+        body = alice_client.get(url, headers=alice_headers).content if route.is_api else "{}"
+        for method in METHODS:
+            response = request(bob_client, method, url, headers, body)
+            if response.status_code == 405:
+                # The route does not take this method at all: the owner gets 405 too,
+                # so the answer says nothing about whether Alice's object exists.
+                own = request(
+                    alice_client, method, url, alice_headers if route.is_api else {}, body
+                ).status_code
+                assert own == 405, f"{method} {url}: 405 for Bob but {own} for Alice"
+                continue
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+            if route.is_api:
+                assert response["Content-Type"].startswith("application/json")
+            checked += 1
+    assert checked >= 60
+    # Nothing of Alice's was changed or deleted along the way.
+    for key, obj in alice_objects.items():
+        fresh = type(obj).objects.get(pk=obj.pk)
+        if hasattr(obj, "updated_at"):
+            assert fresh.updated_at == obj.updated_at, key
+        if key == "token":
+            assert fresh.revoked_at is None
+
+
+def test_it_never_shows_another_users_data_on_pages_without_an_object(
+    alice: Any, bob: Any, alice_objects: dict[str, Any]
+) -> None:
+    bob_client, bob_headers = clients_for(bob)
+    collection_routes = [r for r in all_routes() if walked(r) and not r.kwargs]
+    assert any(r.name == "network:person-list" for r in collection_routes)
+    for route in collection_routes:
+        url = reverse(route.name)
+        response = bob_client.get(url, headers=bob_headers if route.is_api else {})
+        allowed = {200, 302, 405} | ({404} if route.name == "api-1:api-root" else set())
+        assert response.status_code in allowed, f"GET {url}: {response.status_code}"
+        body = response.content.decode(errors="replace")
+        for marker in ALICE_MARKERS:
+            assert marker not in body, f"GET {url} shows {marker!r}"
+    for query, absent in (
+        ("Secretia", "Privatova"),
+        ("Confidential", "Secretia"),
+        ("secret-tag", "Secretia"),
+    ):
+        for url in (reverse("network:person-list"), reverse("api-1:person-list")):
+            body = bob_client.get(url, {"q": query}, headers=bob_headers).content.decode()
+            assert absent not in body, (url, query)
+
+
+def test_it_shows_the_owner_their_own_objects(alice: Any, alice_objects: dict[str, Any]) -> None:
+    """The walk above is meaningful only if the same URLs work for their owner."""
+    client, headers = clients_for(alice)
+    for route in all_routes():
+        if not walked(route) or not route.kwargs or route.name.endswith("revoke"):
+            continue
+        url = reverse(
+            route.name, kwargs={kw: alice_objects[OBJECT_KWARGS[kw]].pk for kw in route.kwargs}
+        )
+        response = client.get(url, headers=headers if route.is_api else {})
+        assert response.status_code == 200, f"GET {url}: {response.status_code}"
