@@ -86,3 +86,13 @@ def test_it_throttles_repeated_failed_logins(client: Client) -> None:
     assert response.status_code == 200
     assert b"Too many failed login attempts" in response.content
     assert "_auth_user_id" not in client.session
+
+
+def test_it_offers_sign_up_in_the_menu_only_when_open(client: Client, settings: Any) -> None:
+    settings.SIGNUP_OPEN = False
+    UserFactory()
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("account_signup")}">Sign up</a>' not in login_page
+    settings.SIGNUP_OPEN = True
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("account_signup")}">Sign up</a>' in login_page

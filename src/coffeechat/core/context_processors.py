@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from coffeechat.accounts.adapter import signup_is_open
 
 
 def instance(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": "Coffeechat", "SIGNUP_OPEN": settings.SIGNUP_OPEN}
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "SITE_NAME": "Coffeechat",
+        # Asked only of visitors who are not signed in (one query on those pages).
+        "SIGNUP_OPEN": (not signed_in) and signup_is_open(),
+    }
