@@ -5,15 +5,18 @@ This module builds its routes with a factory, so it does not use
 """
 
 import datetime
+import inspect
+import types
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field, create_model
+from pydantic import Field, StringConstraints, create_model, field_validator
 
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.network import services
@@ -28,12 +31,39 @@ from coffeechat.network.models import (
 
 # Schemas ---------------------------------------------------------------------
 
+# The largest id a database row can have (a signed 64-bit integer): larger numbers in a
+# filter or a page offset would overflow the database's integer and crash the query.
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**62
+MAX_LIMIT = 1000
 
-class PersonIn(Schema):
+Email = Annotated[str, StringConstraints(max_length=254)]
+Phone = Annotated[str, StringConstraints(max_length=40)]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _refuse_null_characters(value: Any) -> Any:
+    """PostgreSQL cannot store NUL; Django's forms refuse it, and so does the API."""
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, str) and "\x00" in item for item in items):
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
+class Input(Schema):
+    """Base of every request body and filter: no string may contain a NUL character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_null_characters(cls, value: Any) -> Any:
+        return _refuse_null_characters(value)
+
+
+class PersonIn(Input):
     first_name: str = Field(min_length=1, max_length=150)
     last_name: str = ""
-    emails: list[str] = []
-    phones: list[str] = []
+    emails: list[Email] = []
+    phones: list[Phone] = []
     linkedin_url: str = ""
     location: str = ""
     time_zone: str = ""
@@ -82,7 +112,7 @@ class PersonOut(Schema):
         return [tag.name for tag in obj.tags.all()]
 
 
-class OrganizationIn(Schema):
+class OrganizationFields(Schema):
     name: str = Field(min_length=1, max_length=200)
     website: str = ""
     domain: str = ""
@@ -91,13 +121,17 @@ class OrganizationIn(Schema):
     notes: str = ""
 
 
-class OrganizationOut(OrganizationIn):
+class OrganizationIn(OrganizationFields, Input):
+    pass
+
+
+class OrganizationOut(OrganizationFields):
     id: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
 
-class EmploymentIn(Schema):
+class EmploymentFields(Schema):
     person_id: int
     organization_id: int
     title: str = ""
@@ -108,22 +142,30 @@ class EmploymentIn(Schema):
     has_hiring_authority: bool = False
 
 
-class EmploymentOut(EmploymentIn):
+class EmploymentIn(EmploymentFields, Input):
+    pass
+
+
+class EmploymentOut(EmploymentFields):
     id: int
 
 
-class AffiliationIn(Schema):
+class AffiliationFields(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(description="school, association, former_employer or community")
     organization_id: int | None = None
     notes: str = ""
 
 
-class AffiliationOut(AffiliationIn):
+class AffiliationIn(AffiliationFields, Input):
+    pass
+
+
+class AffiliationOut(AffiliationFields):
     id: int
 
 
-class MembershipIn(Schema):
+class MembershipFields(Schema):
     person_id: int
     affiliation_id: int
     detail: str = ""
@@ -132,23 +174,31 @@ class MembershipIn(Schema):
     end_year: int | None = None
 
 
-class MembershipOut(MembershipIn):
+class MembershipIn(MembershipFields, Input):
+    pass
+
+
+class MembershipOut(MembershipFields):
     id: int
 
 
-class TieIn(Schema):
+class TieFields(Schema):
     from_person_id: int | None = Field(None, description="Empty for a tie between you and them.")
     to_person_id: int
     kind: str = Field(
         description="friend, family, colleague, classmate, introduced, referred, acquaintance"
     )
-    strength: int = 3
+    strength: int = Field(3, description="1 = barely know each other, 5 = very close.")
     introduced_by_id: int | None = None
     since: datetime.date | None = None
     note: str = ""
 
 
-class TieOut(TieIn):
+class TieIn(TieFields, Input):
+    pass
+
+
+class TieOut(TieFields):
     id: int
 
 
@@ -159,31 +209,31 @@ class Message(Schema):
 # Filters ----------------------------------------------------------------------
 
 
-class PersonFilters(Schema):
+class PersonFilters(Input):
     q: str = Field("", description="Words matched against name, e-mail, organization, title, tag")
     level: str = ""
     source: str = ""
     tag: str = ""
-    organization_id: int | None = None
+    organization_id: ObjectId | None = None
 
 
-class NameFilters(Schema):
+class NameFilters(Input):
     q: str = Field("", description="Words matched against the name")
 
 
-class PersonLinkFilters(Schema):
-    person_id: int | None = None
+class PersonLinkFilters(Input):
+    person_id: ObjectId | None = None
 
 
-class EmploymentFilters(Schema):
-    person_id: int | None = None
-    organization_id: int | None = None
+class EmploymentFilters(Input):
+    person_id: ObjectId | None = None
+    organization_id: ObjectId | None = None
     is_current: bool | None = None
 
 
-class MembershipFilters(Schema):
-    person_id: int | None = None
-    affiliation_id: int | None = None
+class MembershipFilters(Input):
+    person_id: ObjectId | None = None
+    affiliation_id: ObjectId | None = None
 
 
 def filter_people(queryset: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
@@ -223,6 +273,27 @@ def save_person(owner: Any, person: Person, data: dict[str, Any]) -> Person:
     return services.save_person(owner, person, **extras)
 
 
+class Pagination(LimitOffsetPagination):
+    """``limit`` and ``offset``, bounded so that no number overflows the database."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def with_api_field_names(exc: DjangoValidationError, schema: type[Schema]) -> DjangoValidationError:
+    """Name the fields of a model's error as the API does: ``person`` is ``person_id``."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed: dict[str, Any] = {}
+    for key, errors in exc.error_dict.items():
+        api_name = f"{key}_id"
+        if key not in schema.model_fields and api_name in schema.model_fields:
+            key = api_name
+        renamed.setdefault(key, []).extend(errors)
+    return DjangoValidationError(renamed)
+
+
 # The factory -----------------------------------------------------------------
 
 
@@ -251,118 +322,186 @@ def crud(
     def fetch(request: HttpRequest, object_id: int) -> Any:
         return get_owned_or_404(scoped(request), request.user, pk=object_id)
 
+    def write(request: HttpRequest, item: models.Model, data: dict[str, Any]) -> models.Model:
+        try:
+            with transaction.atomic():
+                return save(request.user, item, data)
+        except DjangoValidationError as exc:
+            raise with_api_field_names(exc, schema_in) from None
+
     @router.get(
         f"/{plural}",
-        response=list[schema_out],
+        response=types.GenericAlias(list, (schema_out,)),
         operation_id=f"list_{plural}",
         url_name=f"{name}-list",
         summary=f"List {model._meta.verbose_name_plural}",
     )
-    @paginate(LimitOffsetPagination)
+    @paginate(Pagination)
     def list_items(request: HttpRequest, filters: Query[filters]) -> Any:  # type: ignore[valid-type]
         return apply_filters(scoped(request), filters)
 
-    @router.post(
+    def create_item(request: HttpRequest, payload: Schema) -> Any:
+        item = write(request, model(), payload.dict())
+        return Status(201, fetch(request, item.pk))
+
+    def read_item(request: HttpRequest, **kwargs: int) -> Any:
+        return fetch(request, kwargs[id_name])
+
+    def replace_item(request: HttpRequest, payload: Schema, **kwargs: int) -> Any:
+        item = fetch(request, kwargs[id_name])
+        write(request, item, payload.dict())
+        return fetch(request, item.pk)
+
+    def update_item(request: HttpRequest, payload: Schema, **kwargs: int) -> Any:
+        item = fetch(request, kwargs[id_name])
+        write(request, item, payload.dict(exclude_unset=True))
+        return fetch(request, item.pk)
+
+    def delete_item(request: HttpRequest, **kwargs: int) -> Any:
+        services.delete_owned(fetch(request, kwargs[id_name]))
+        return Status(204, None)
+
+    # django-ninja reads the body schema and the path parameter from the signature:
+    # give each view its real schema, and its own name for the id.
+    _set_signature(create_item, payload=schema_in)
+    _set_signature(read_item, id_name=id_name)
+    _set_signature(replace_item, payload=schema_in, id_name=id_name)
+    _set_signature(update_item, payload=schema_patch, id_name=id_name)
+    _set_signature(delete_item, id_name=id_name)
+    router.post(
         f"/{plural}",
         response={201: schema_out},
         operation_id=f"create_{name}",
         url_name=f"{name}-create",
         summary=f"Create a {label}",
-    )
-    def create_item(request: HttpRequest, payload: schema_in) -> Any:  # type: ignore[valid-type]
-        with transaction.atomic():
-            item = save(request.user, model(), payload.dict())
-        return 201, fetch(request, item.pk)
-
-    def read_item(request: HttpRequest, **kwargs: int) -> Any:
-        return fetch(request, kwargs[id_name])
-
-    def replace_item(request: HttpRequest, payload: schema_in, **kwargs: int) -> Any:  # type: ignore[valid-type]
-        item = fetch(request, kwargs[id_name])
-        with transaction.atomic():
-            save(request.user, item, payload.dict())
-        return fetch(request, item.pk)
-
-    def update_item(request: HttpRequest, payload: schema_patch, **kwargs: int) -> Any:  # type: ignore[valid-type]
-        item = fetch(request, kwargs[id_name])
-        with transaction.atomic():
-            save(request.user, item, payload.dict(exclude_unset=True))
-        return fetch(request, item.pk)
-
-    def delete_item(request: HttpRequest, **kwargs: int) -> Any:
-        services.delete_owned(fetch(request, kwargs[id_name]))
-        return 204, None
-
-    # django-ninja reads the path parameter from the signature: give each view its own name.
-    for view in (read_item, replace_item, update_item, delete_item):
-        _add_path_param(view, id_name)
+    )(create_item)
     router.get(
-        item_path, response=schema_out, operation_id=f"get_{name}",
-        url_name=f"{name}-detail", summary=f"Read a {label}",
+        item_path,
+        response=schema_out,
+        operation_id=f"get_{name}",
+        url_name=f"{name}-detail",
+        summary=f"Read a {label}",
     )(read_item)
     router.put(
-        item_path, response=schema_out, operation_id=f"replace_{name}",
+        item_path,
+        response=schema_out,
+        operation_id=f"replace_{name}",
         summary=f"Replace a {label}",
     )(replace_item)
     router.patch(
-        item_path, response=schema_out, operation_id=f"update_{name}",
+        item_path,
+        response=schema_out,
+        operation_id=f"update_{name}",
         summary=f"Change some fields of a {label}",
     )(update_item)
     router.delete(
-        item_path, response={204: None}, operation_id=f"delete_{name}",
+        item_path,
+        response={204: None},
+        operation_id=f"delete_{name}",
         summary=f"Delete a {label}",
     )(delete_item)
 
 
 def partial(schema: type[Schema]) -> type[Schema]:
-    """The same schema with every field optional, for PATCH."""
-    fields: dict[str, Any] = {
-        name: (field.annotation | None, None) for name, field in schema.model_fields.items()
-    }
-    return create_model(f"{schema.__name__}Patch", __base__=Schema, **fields)
+    """The same schema with every field optional, for PATCH.
+
+    A field left out keeps its value; ``null`` is accepted only where the full schema
+    accepts it, and the other constraints (lengths, descriptions) stay.
+    """
+    fields: dict[str, Any] = {}
+    for name, field in schema.model_fields.items():
+        annotation: Any = field.annotation
+        if field.metadata:
+            annotation = Annotated[annotation, *field.metadata]
+        fields[name] = (annotation, Field(None, description=field.description))
+    base = Input if issubclass(schema, Input) else Schema
+    return create_model(f"{schema.__name__}Patch", __base__=base, **fields)
 
 
-def _add_path_param(view: Callable[..., Any], id_name: str) -> None:
-    import inspect
-
+def _set_signature(
+    view: Callable[..., Any], *, payload: type[Schema] | None = None, id_name: str = ""
+) -> None:
     signature = inspect.signature(view)
-    params = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
-    params.append(inspect.Parameter(id_name, inspect.Parameter.KEYWORD_ONLY, annotation=int))
+    params = []
+    for param in signature.parameters.values():
+        if param.kind == param.VAR_KEYWORD:
+            continue
+        if param.name == "payload" and payload is not None:
+            param = param.replace(annotation=payload)
+        params.append(param)
+    if id_name:
+        params.append(inspect.Parameter(id_name, inspect.Parameter.KEYWORD_ONLY, annotation=int))
     view.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
 
 
 def register(api: NinjaAPI) -> None:
     router = Router(tags=["network"])
     crud(
-        router, name="person", plural="people", model=Person,
-        schema_in=PersonIn, schema_out=PersonOut, filters=PersonFilters,
-        apply_filters=filter_people, save=save_person,
+        router,
+        name="person",
+        plural="people",
+        model=Person,
+        schema_in=PersonIn,
+        schema_out=PersonOut,
+        filters=PersonFilters,
+        apply_filters=filter_people,
+        save=save_person,
         queryset=lambda qs: qs.prefetch_related("email_addresses", "phone_numbers", "tags"),
     )
     crud(
-        router, name="organization", plural="organizations", model=Organization,
-        schema_in=OrganizationIn, schema_out=OrganizationOut, filters=NameFilters,
-        apply_filters=filter_by_name, save=save_plain,
+        router,
+        name="organization",
+        plural="organizations",
+        model=Organization,
+        schema_in=OrganizationIn,
+        schema_out=OrganizationOut,
+        filters=NameFilters,
+        apply_filters=filter_by_name,
+        save=save_plain,
     )
     crud(
-        router, name="employment", plural="employments", model=Employment,
-        schema_in=EmploymentIn, schema_out=EmploymentOut, filters=EmploymentFilters,
-        apply_filters=filter_by_fields, save=save_plain,
+        router,
+        name="employment",
+        plural="employments",
+        model=Employment,
+        schema_in=EmploymentIn,
+        schema_out=EmploymentOut,
+        filters=EmploymentFilters,
+        apply_filters=filter_by_fields,
+        save=save_plain,
     )
     crud(
-        router, name="affiliation", plural="affiliations", model=Affiliation,
-        schema_in=AffiliationIn, schema_out=AffiliationOut, filters=NameFilters,
-        apply_filters=filter_by_name, save=save_plain,
+        router,
+        name="affiliation",
+        plural="affiliations",
+        model=Affiliation,
+        schema_in=AffiliationIn,
+        schema_out=AffiliationOut,
+        filters=NameFilters,
+        apply_filters=filter_by_name,
+        save=save_plain,
     )
     crud(
-        router, name="membership", plural="memberships", model=Membership,
-        schema_in=MembershipIn, schema_out=MembershipOut, filters=MembershipFilters,
-        apply_filters=filter_by_fields, save=save_plain,
+        router,
+        name="membership",
+        plural="memberships",
+        model=Membership,
+        schema_in=MembershipIn,
+        schema_out=MembershipOut,
+        filters=MembershipFilters,
+        apply_filters=filter_by_fields,
+        save=save_plain,
     )
     crud(
-        router, name="tie", plural="ties", model=Tie,
-        schema_in=TieIn, schema_out=TieOut, filters=PersonLinkFilters,
-        apply_filters=filter_ties, save=save_plain,
+        router,
+        name="tie",
+        plural="ties",
+        model=Tie,
+        schema_in=TieIn,
+        schema_out=TieOut,
+        filters=PersonLinkFilters,
+        apply_filters=filter_ties,
+        save=save_plain,
     )
     api.add_router("", router)
 

@@ -1,0 +1,196 @@
+"""The OpenAPI document and the interactive docs page."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
+
+from tests.api.conftest import KINDS, detail_url, list_url
+
+pytestmark = pytest.mark.django_db
+
+PLURALS = {
+    "person": "people",
+    "organization": "organizations",
+    "employment": "employments",
+    "affiliation": "affiliations",
+    "membership": "memberships",
+    "tie": "ties",
+}
+
+
+@pytest.fixture
+def schema(alice_client: Client) -> dict[str, Any]:
+    response = alice_client.get(reverse("api-1:openapi-json"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return json.loads(response.content)
+
+
+def test_it_serves_the_openapi_document_at_its_path(alice_client):
+    assert reverse("api-1:openapi-json") == "/api/v1/openapi.json"
+    assert alice_client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_it_describes_an_openapi_3_document(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Coffeechat API"
+    assert schema["info"]["version"] == "1"
+
+
+def test_it_lists_every_path_with_its_methods(schema):
+    expected: dict[str, set[str]] = {}
+    for kind, plural in PLURALS.items():
+        expected[f"/api/v1/{plural}"] = {"get", "post"}
+        expected[f"/api/v1/{plural}/{{{kind}_id}}"] = {"get", "put", "patch", "delete"}
+
+    assert {path: set(item) for path, item in schema["paths"].items()} == expected
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_lists_the_paths_the_urls_resolve_to(schema, kind):
+    assert list_url(kind) in schema["paths"]
+    assert detail_url(kind, 7).replace("7", f"{{{kind}_id}}") in schema["paths"]
+
+
+def test_it_gives_every_operation_a_unique_id(schema):
+    ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
+
+    assert len(ids) == len(set(ids)) == 36
+
+
+def test_it_declares_the_path_id_of_every_detail_operation(schema):
+    for kind, plural in PLURALS.items():
+        for operation in schema["paths"][f"/api/v1/{plural}/{{{kind}_id}}"].values():
+            params = [(p["in"], p["name"], p["required"]) for p in operation["parameters"]]
+            assert ("path", f"{kind}_id", True) in params
+
+
+def test_it_documents_the_three_ways_to_authenticate(schema):
+    schemes = schema["components"]["securitySchemes"]
+
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["HeaderToken"]["name"] == "X-API-Key"
+    assert schemes["SessionAuth"]["in"] == "cookie"
+    for item in schema["paths"].values():
+        for operation in item.values():
+            assert operation["security"]
+
+
+def test_it_documents_the_list_filters_and_pagination(schema):
+    names = {p["name"] for p in schema["paths"]["/api/v1/people"]["get"]["parameters"]}
+
+    assert {"q", "level", "source", "tag", "organization_id", "limit", "offset"} <= names
+
+
+def test_it_documents_201_for_create_and_204_for_delete(schema):
+    for kind, plural in PLURALS.items():
+        assert "201" in schema["paths"][f"/api/v1/{plural}"]["post"]["responses"]
+        assert "204" in schema["paths"][f"/api/v1/{plural}/{{{kind}_id}}"]["delete"]["responses"]
+
+
+def test_it_documents_patch_bodies_with_no_required_field(schema):
+    for kind, plural in PLURALS.items():
+        operation = schema["paths"][f"/api/v1/{plural}/{{{kind}_id}}"]["patch"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        assert not component.get("required"), kind
+        put = schema["paths"][f"/api/v1/{plural}/{{{kind}_id}}"]["put"]
+        put_ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert schema["components"]["schemas"][put_ref.rsplit("/", 1)[-1]].get("required"), kind
+
+
+def test_it_keeps_field_limits_in_the_patch_schema(schema):
+    person_patch = schema["components"]["schemas"]["PersonInPatch"]["properties"]
+
+    assert person_patch["first_name"]["maxLength"] == 150
+    assert person_patch["emails"]["items"]["maxLength"] == 254
+    assert "staff" in person_patch["level"]["description"]
+
+
+def test_it_refers_only_to_schemas_it_defines(schema):
+    text = json.dumps(schema)
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', text))
+
+    assert refs
+    assert refs <= set(schema["components"]["schemas"])
+
+
+# The docs page --------------------------------------------------------------------------------
+
+
+class AssetParser(HTMLParser):
+    """Collects the URLs of scripts, stylesheets, icons and images on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for attribute in ("src", "href"):
+            if tag in ("script", "link", "img", "iframe") and values.get(attribute):
+                self.urls.append(values[attribute] or "")
+
+
+@pytest.fixture
+def docs_page(alice_client: Client) -> str:
+    response = alice_client.get(reverse("api-1:openapi-view"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    return response.content.decode()
+
+
+def test_it_renders_the_docs_page_for_a_signed_in_user(alice_client, docs_page):
+    assert reverse("api-1:openapi-view") == "/api/v1/docs"
+    assert "Coffeechat API" in docs_page
+    assert "/api/v1/openapi.json" in docs_page
+
+
+def test_it_loads_the_docs_page_assets_only_from_this_site(docs_page):
+    parser = AssetParser()
+    parser.feed(docs_page)
+
+    assert any(url.endswith(".js") for url in parser.urls)
+    assert any(url.endswith(".css") for url in parser.urls)
+    for url in parser.urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", docs_page)
+    assert "cdn" not in docs_page.lower()
+
+
+def test_it_serves_every_asset_of_the_docs_page_from_static_files(docs_page):
+    parser = AssetParser()
+    parser.feed(docs_page)
+
+    for url in parser.urls:
+        assert url.startswith("/static/"), url
+        assert finders.find(url.removeprefix("/static/")), url
+
+
+def test_it_keeps_the_docs_page_within_the_content_security_policy(alice_client):
+    response = alice_client.get(reverse("api-1:openapi-view"))
+    policy = response.get("Content-Security-Policy", "")
+
+    assert "script-src 'self'" in policy
+    # The only inline <script> is the JSON settings block, which browsers do not run.
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.content.decode())
+    assert all('type="application/json"' in attrs for attrs in inline)
+
+
+def test_it_turns_off_swagger_uis_online_validator(docs_page):
+    settings = re.search(
+        r'<script type="application/json" id="swagger-settings">(.*?)</script>', docs_page, re.S
+    )
+
+    assert settings is not None
+    config = json.loads(settings.group(1))
+    assert config["validatorUrl"] is None
+    assert config["url"] == "/api/v1/openapi.json"
