@@ -163,3 +163,15 @@ def test_it_requires_login(client: Any) -> None:
     response = client.get(reverse("network:person-list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_it_explains_an_overlong_phone_number_and_writes_nothing(
+    alice_client: Any, alice: Any
+) -> None:
+    response = alice_client.post(
+        reverse("network:person-create"),
+        {"first_name": "Dana", "phones": "+1 555 " + "0" * 60, "source": "manual"},
+    )
+    assert response.status_code == 200
+    assert b"is longer than 40 characters" in response.content
+    assert not Person.objects.exists()

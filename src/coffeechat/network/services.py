@@ -50,9 +50,22 @@ def validate_emails(values: Iterable[str]) -> list[str]:
     for email in emails:
         try:
             validate_email(email)
+            if len(email) > 254:
+                raise ValidationError("too long")
         except ValidationError:
             raise ValidationError({"emails": f"{email!r} is not a valid e-mail address."}) from None
     return emails
+
+
+def validate_phones(values: Iterable[str]) -> list[str]:
+    phones = clean_list(values)
+    limit = PhoneNumber._meta.get_field("number").max_length or 40
+    for phone in phones:
+        if len(phone) > limit:
+            raise ValidationError(
+                {"phones": f"{phone[:20]!r}… is longer than {limit} characters."}
+            )
+    return phones
 
 
 @transaction.atomic
@@ -66,6 +79,7 @@ def save_person(
 ) -> Person:
     """Create or update a person with their e-mails, phones and tags (lists replace)."""
     email_list = validate_emails(emails) if emails is not None else None
+    phone_list = validate_phones(phones) if phones is not None else None
     save_owned(owner, person)
     if email_list is not None:
         person.email_addresses.all().delete()
@@ -73,11 +87,11 @@ def save_person(
             EmailAddress(owner=owner, person=person, email=email, position=index)
             for index, email in enumerate(email_list)
         )
-    if phones is not None:
+    if phone_list is not None:
         person.phone_numbers.all().delete()
         PhoneNumber.objects.bulk_create(
             PhoneNumber(owner=owner, person=person, number=number, position=index)
-            for index, number in enumerate(clean_list(phones))
+            for index, number in enumerate(phone_list)
         )
     if tags is not None:
         person.tags.set(get_or_create_tags(owner, tags))

@@ -314,7 +314,8 @@ def crud(
     id_name = f"{name}_id"
     item_path = f"/{plural}/{{int:{id_name}}}"
     schema_patch = partial(schema_in)
-    label = model._meta.verbose_name
+    noun = str(model._meta.verbose_name)
+    label = ("an " if noun[0] in "aeiou" else "a ") + noun
 
     def scoped(request: HttpRequest) -> QuerySet[Any]:
         return queryset(owned(model, request.user))
@@ -373,32 +374,32 @@ def crud(
         response={201: schema_out},
         operation_id=f"create_{name}",
         url_name=f"{name}-create",
-        summary=f"Create a {label}",
+        summary=f"Create {label}",
     )(create_item)
     router.get(
         item_path,
         response=schema_out,
         operation_id=f"get_{name}",
         url_name=f"{name}-detail",
-        summary=f"Read a {label}",
+        summary=f"Read {label}",
     )(read_item)
     router.put(
         item_path,
         response=schema_out,
         operation_id=f"replace_{name}",
-        summary=f"Replace a {label}",
+        summary=f"Replace {label}",
     )(replace_item)
     router.patch(
         item_path,
         response=schema_out,
         operation_id=f"update_{name}",
-        summary=f"Change some fields of a {label}",
+        summary=f"Change some fields of {label}",
     )(update_item)
     router.delete(
         item_path,
         response={204: None},
         operation_id=f"delete_{name}",
-        summary=f"Delete a {label}",
+        summary=f"Delete {label}",
     )(delete_item)
 
 
