@@ -62,9 +62,7 @@ def validate_phones(values: Iterable[str]) -> list[str]:
     limit = PhoneNumber._meta.get_field("number").max_length or 40
     for phone in phones:
         if len(phone) > limit:
-            raise ValidationError(
-                {"phones": f"{phone[:20]!r}… is longer than {limit} characters."}
-            )
+            raise ValidationError({"phones": f"{phone[:20]!r}… is longer than {limit} characters."})
     return phones
 
 
