@@ -127,3 +127,27 @@ def test_it_creates_shows_once_and_revokes_an_api_token(alice_client: Any, alice
 
     api = Client().get(reverse("api-1:person-list"), headers={"Authorization": f"Bearer {shown}"})
     assert api.status_code == 401
+
+
+def test_the_security_pages_render(alice_client: Any) -> None:
+    for name in ("mfa_index", "account_change_password", "account_email"):
+        response = alice_client.get(reverse(name))
+        assert response.status_code == 200, name
+    # Turning on two-factor authentication first wants a verified address and a
+    # fresh password: allauth sends the user back rather than failing.
+    response = alice_client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].split("?")[0] in {
+        reverse("account_reauthenticate"),
+        reverse("mfa_index"),
+    }
+
+
+def test_staff_manage_accounts_but_not_networks_in_the_admin(alice: Any) -> None:
+    from django.contrib import admin
+
+    from coffeechat.accounts.models import User
+    from coffeechat.network.models import Person
+
+    assert admin.site.is_registered(User)
+    assert not admin.site.is_registered(Person)
