@@ -96,3 +96,10 @@ def test_it_offers_sign_up_in_the_menu_only_when_open(client: Client, settings: 
     settings.SIGNUP_OPEN = True
     login_page = client.get(reverse("account_login")).content.decode()
     assert f'href="{reverse("account_signup")}">Sign up</a>' in login_page
+
+
+def test_it_offers_sign_up_again_when_every_account_is_gone(client: Client) -> None:
+    user = UserFactory()
+    assert client.get("/")["Location"].startswith(reverse("account_login"))
+    user.delete()
+    assert client.get("/")["Location"] == reverse("account_signup")

@@ -175,3 +175,22 @@ def test_it_explains_an_overlong_phone_number_and_writes_nothing(
     assert response.status_code == 200
     assert b"is longer than 40 characters" in response.content
     assert not Person.objects.exists()
+
+
+def test_it_varies_the_list_on_htmx_so_back_shows_a_whole_page(alice_client: Any) -> None:
+    for name in ("network:person-list", "network:organization-list"):
+        assert "HX-Request" in alice_client.get(reverse(name))["Vary"]
+
+
+def test_it_words_job_dates_without_a_dangling_dash(alice_client: Any, alice: Any) -> None:
+    import datetime
+
+    person = PersonFactory(owner=alice)
+    EmploymentFactory(person=person, is_current=True, start_date=None)
+    EmploymentFactory(
+        person=person, is_current=False, start_date=None, end_date=datetime.date(2020, 3, 1)
+    )
+    content = alice_client.get(person.get_absolute_url()).content.decode()
+    assert "current job" in content
+    assert "until Mar 2020" in content
+    assert "– now" not in content

@@ -33,16 +33,21 @@ class UserTimezoneMiddleware:
 
 
 class FirstRunMiddleware:
-    """On an instance with no account yet, send the first visitor to sign-up."""
+    """On an instance with no account yet, send the first visitor to sign-up.
+
+    Asked on every anonymous visit to the home page (one cheap query), so an
+    instance whose accounts were all deleted offers sign-up again.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.has_users = False
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_users and request.method == "GET" and request.path == "/":
-            if get_user_model()._default_manager.exists():
-                self.has_users = True
-            else:
-                return redirect(reverse("account_signup"))
+        if (
+            request.method in {"GET", "HEAD"}
+            and request.path == "/"
+            and not request.user.is_authenticated
+            and not get_user_model()._default_manager.exists()
+        ):
+            return redirect(reverse("account_signup"))
         return self.get_response(request)

@@ -14,6 +14,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
@@ -58,6 +59,7 @@ def apply_form_errors(form: BaseForm, error: ValidationError) -> None:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def person_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     query = request.GET.get("q", "").strip()
@@ -345,6 +347,7 @@ def tie_delete(request: HttpRequest, tie_id: int) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def organization_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     organizations = (
