@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from coffeechat.core.scoping import save_owned
 from coffeechat.network import services
 from coffeechat.network.models import Employment, Membership, Organization, Person, Tie
 from tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
@@ -85,7 +86,7 @@ def test_the_service_refuses_references_to_another_users_rows(alice: Any, bob: A
     mine = PersonFactory(owner=alice)
     theirs = PersonFactory(owner=bob)
     with pytest.raises(ValidationError) as caught:
-        services.save_owned(alice, Tie(to_person=mine, from_person=theirs, kind="friend"))
+        save_owned(alice, Tie(to_person=mine, from_person=theirs, kind="friend"))
     assert "from_person" in caught.value.message_dict
     assert not Tie.objects.exists()
 

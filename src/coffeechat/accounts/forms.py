@@ -60,9 +60,6 @@ class MyAffiliationForm(forms.ModelForm):
             self.add_error("affiliation", "Pick one of your affiliations or name a new one.")
         if data.get("new_name") and not data.get("new_kind"):
             self.add_error("new_kind", "Say what kind of group the new one is.")
-        start, end = data.get("start_year"), data.get("end_year")
-        if start and end and end < start:
-            self.add_error("end_year", "The end year is before the start year.")
         return data
 
 

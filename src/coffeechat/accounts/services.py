@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User, hash_token
-from coffeechat.core.scoping import check_references_owned, owned
+from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network.models import Affiliation
 
 
 @transaction.atomic
@@ -40,12 +41,13 @@ def save_profile(profile: Profile) -> Profile:
 
 
 @transaction.atomic
-def save_my_affiliation(owner: Any, item: MyAffiliation) -> MyAffiliation:
-    item.owner = owner
-    check_references_owned(item, owner)
-    item.full_clean()
-    item.save()
-    return item
+def save_my_affiliation(
+    owner: Any, item: MyAffiliation, *, new_name: str = "", new_kind: str = ""
+) -> MyAffiliation:
+    """Save one of my affiliations, first creating the group when it is a new one."""
+    if new_name and not item.affiliation_id:
+        item.affiliation = save_owned(owner, Affiliation(name=new_name, kind=new_kind))
+    return save_owned(owner, item)
 
 
 @transaction.atomic

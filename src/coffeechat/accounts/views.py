@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,10 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coffeechat.accounts import services
 from coffeechat.accounts.forms import ApiTokenForm, MyAffiliationForm, ProfileForm
 from coffeechat.accounts.models import ApiToken, MyAffiliation
+from coffeechat.core.pages import confirm_delete, form_page
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
-from coffeechat.network.models import Affiliation
-from coffeechat.network.services import save_owned
-from coffeechat.network.views import apply_form_errors
 
 
 @login_required
@@ -40,21 +36,19 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _my_affiliation_page(request: HttpRequest, form: MyAffiliationForm) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                if data.get("new_name") and not data.get("affiliation"):
-                    form.instance.affiliation = save_owned(
-                        request.user, Affiliation(name=data["new_name"], kind=data["new_kind"])
-                    )
-                services.save_my_affiliation(request.user, form.instance)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            messages.success(request, "Saved your affiliation.")
-            return redirect("accounts:profile")
-    return render(request, "accounts/myaffiliation_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "accounts/myaffiliation_form.html",
+        success="Saved your affiliation.",
+        save=lambda: services.save_my_affiliation(
+            request.user,
+            form.instance,
+            new_name=form.cleaned_data.get("new_name", ""),
+            new_kind=form.cleaned_data.get("new_kind", ""),
+        ),
+        back="accounts:profile",
+    )
 
 
 @login_required
@@ -77,14 +71,12 @@ def my_affiliation_delete(request: HttpRequest, my_affiliation_id: int) -> HttpR
     item = get_owned_or_404(
         MyAffiliation.objects.select_related("affiliation"), request.user, pk=my_affiliation_id
     )
-    if request.method == "POST":
-        item.delete()
-        messages.success(request, f"Removed {item.affiliation} from your affiliations.")
-        return redirect("accounts:profile")
-    return render(
+    return confirm_delete(
         request,
-        "network/confirm_delete.html",
-        {"object": item, "label": str(item.affiliation), "kind": "affiliation of yours"},
+        item,
+        f"{item.affiliation} from your affiliations",
+        "accounts:profile",
+        kind="affiliation of yours",
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, QueryDict
 
 
@@ -55,6 +55,20 @@ def check_references_owned(instance: models.Model, owner: Any) -> None:
             errors[field.name] = f"There is no {related._meta.verbose_name} with id {value_id}."
     if errors:
         raise ValidationError(errors)
+
+
+def save_owned[M: models.Model](owner: Any, instance: M) -> M:
+    """Validate and save a row of ``owner``'s, refusing references to other users' rows."""
+    instance.owner = owner  # type: ignore[attr-defined]
+    check_references_owned(instance, owner)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def delete_owned(instance: models.Model) -> None:
+    with transaction.atomic():
+        instance.delete()
 
 
 def _has_owner(model: type[models.Model]) -> bool:

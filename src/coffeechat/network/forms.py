@@ -133,13 +133,6 @@ class EmploymentForm(OwnedModelForm):
         if self.instance.pk:
             self.fields["organization_name"].initial = self.instance.organization.name
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date is before the start date.")
-        return data
-
 
 class AffiliationForm(OwnedModelForm):
     class Meta:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
-from coffeechat.core.scoping import check_references_owned, owned
+from coffeechat.core.scoping import owned, save_owned
 from coffeechat.network.models import (
     EmailAddress,
     Employment,
@@ -25,15 +25,6 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-
-
-def save_owned[M: models.Model](owner: Any, instance: M) -> M:
-    """Validate and save a row of ``owner``'s, refusing references to other users' rows."""
-    instance.owner = owner  # type: ignore[attr-defined]
-    check_references_owned(instance, owner)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def clean_list(values: Iterable[str]) -> list[str]:
@@ -104,11 +95,6 @@ def get_or_create_tags(owner: Any, names: Iterable[str]) -> list[Tag]:
         Tag.objects.bulk_create(missing)
         existing.update({tag.name: tag for tag in owned(Tag, owner).filter(name__in=wanted)})
     return [existing[name] for name in wanted]
-
-
-@transaction.atomic
-def delete_owned(instance: models.Model) -> None:
-    instance.delete()
 
 
 def people_for_list(owner: Any) -> QuerySet[Person]:

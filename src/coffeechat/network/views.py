@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Model, Prefetch, Q
-from django.forms import BaseForm
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.accounts.models import MyAffiliation
+from coffeechat.core.pages import confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network import services
 from coffeechat.network.forms import (
@@ -39,21 +33,6 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-
-
-def paginate(request: HttpRequest, queryset: Any) -> Any:
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def apply_form_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form instead of crashing."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # People ---------------------------------------------------------------------
 
@@ -97,22 +76,24 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def _person_form_page(
     request: HttpRequest, form: PersonForm, person: Person | None
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
+    def save() -> Person:
         data = form.cleaned_data
-        try:
-            saved = services.save_person(
-                request.user,
-                form.instance,
-                emails=data["emails"],
-                phones=data["phones"],
-                tags=data["tag_names"],
-            )
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            messages.success(request, f"Saved {saved.full_name}.")
-            return redirect(saved)
-    return render(request, "network/person_form.html", {"form": form, "person": person})
+        return services.save_person(
+            request.user,
+            form.instance,
+            emails=data["emails"],
+            phones=data["phones"],
+            tags=data["tag_names"],
+        )
+
+    return form_page(
+        request,
+        form,
+        "network/person_form.html",
+        success=lambda saved: f"Saved {saved.full_name}.",
+        save=save,
+        extra={"person": person},
+    )
 
 
 @login_required
@@ -162,21 +143,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
-    return _confirm_delete(request, person, person.full_name, "network:person-list")
-
-
-def _confirm_delete(
-    request: HttpRequest, obj: Model, label: str, next_url: str, **next_kwargs: Any
-) -> HttpResponse:
-    if request.method == "POST":
-        services.delete_owned(obj)
-        messages.success(request, f"Deleted {label}.")
-        return redirect(next_url, **next_kwargs)
-    return render(
-        request,
-        "network/confirm_delete.html",
-        {"object": obj, "label": label, "kind": obj._meta.verbose_name},
-    )
+    return confirm_delete(request, person, person.full_name, "network:person-list")
 
 
 # Employment, membership, tie (edited from the person page) ------------------
@@ -204,21 +171,16 @@ def employment_update(request: HttpRequest, employment_id: int) -> HttpResponse:
 def _employment_form_page(
     request: HttpRequest, form: EmploymentForm, person: Person
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_employment(
-                request.user, form.instance, form.cleaned_data["organization_name"]
-            )
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            messages.success(request, f"Saved the job of {person.full_name}.")
-            return redirect(person)
-    return render(
+    return form_page(
         request,
+        form,
         "network/employment_form.html",
-        {
-            "form": form,
+        success=f"Saved the job of {person.full_name}.",
+        save=lambda: services.save_employment(
+            request.user, form.instance, form.cleaned_data["organization_name"]
+        ),
+        back=person,
+        extra={
             "person": person,
             "organization_names": owned(Organization, request.user).values_list("name", flat=True),
         },
@@ -231,7 +193,7 @@ def employment_delete(request: HttpRequest, employment_id: int) -> HttpResponse:
     employment = get_owned_or_404(
         Employment.objects.select_related("organization"), request.user, pk=employment_id
     )
-    return _confirm_delete(
+    return confirm_delete(
         request,
         employment,
         str(employment),
@@ -240,38 +202,19 @@ def employment_delete(request: HttpRequest, employment_id: int) -> HttpResponse:
     )
 
 
-def _simple_form_page(
-    request: HttpRequest,
-    form: BaseForm,
-    template: str,
-    success: str,
-    back: Any,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_owned(request.user, form.instance)  # type: ignore[attr-defined]
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(back if back is not None else saved)
-    return render(request, template, {"form": form, **(extra or {})})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
     form = MembershipForm(form_data(request), owner=request.user)
     form.instance.person = person
-    return _simple_form_page(
+    return form_page(
         request,
         form,
         "network/membership_form.html",
-        "Saved the affiliation.",
-        person,
-        {"person": person},
+        success="Saved the affiliation.",
+        back=person,
+        extra={"person": person},
     )
 
 
@@ -282,13 +225,13 @@ def membership_update(request: HttpRequest, membership_id: int) -> HttpResponse:
         Membership.objects.select_related("person"), request.user, pk=membership_id
     )
     form = MembershipForm(form_data(request), instance=membership, owner=request.user)
-    return _simple_form_page(
+    return form_page(
         request,
         form,
         "network/membership_form.html",
-        "Saved the affiliation.",
-        membership.person,
-        {"person": membership.person},
+        success="Saved the affiliation.",
+        back=membership.person,
+        extra={"person": membership.person},
     )
 
 
@@ -298,7 +241,7 @@ def membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_owned_or_404(
         Membership.objects.select_related("person", "affiliation"), request.user, pk=membership_id
     )
-    return _confirm_delete(
+    return confirm_delete(
         request,
         membership,
         str(membership),
@@ -312,8 +255,13 @@ def membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
 def tie_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
     form = TieForm(form_data(request), owner=request.user, initial={"to_person": person.pk})
-    return _simple_form_page(
-        request, form, "network/tie_form.html", "Saved the tie.", person, {"person": person}
+    return form_page(
+        request,
+        form,
+        "network/tie_form.html",
+        success="Saved the tie.",
+        back=person,
+        extra={"person": person},
     )
 
 
@@ -322,13 +270,13 @@ def tie_create(request: HttpRequest, person_id: int) -> HttpResponse:
 def tie_update(request: HttpRequest, tie_id: int) -> HttpResponse:
     tie = get_owned_or_404(Tie.objects.select_related("to_person"), request.user, pk=tie_id)
     form = TieForm(form_data(request), instance=tie, owner=request.user)
-    return _simple_form_page(
+    return form_page(
         request,
         form,
         "network/tie_form.html",
-        "Saved the tie.",
-        tie.to_person,
-        {"person": tie.to_person},
+        success="Saved the tie.",
+        back=tie.to_person,
+        extra={"person": tie.to_person},
     )
 
 
@@ -338,7 +286,7 @@ def tie_delete(request: HttpRequest, tie_id: int) -> HttpResponse:
     tie = get_owned_or_404(
         Tie.objects.select_related("from_person", "to_person"), request.user, pk=tie_id
     )
-    return _confirm_delete(
+    return confirm_delete(
         request, tie, str(tie), "network:person-detail", person_id=tie.to_person_id
     )
 
@@ -399,12 +347,8 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(form_data(request), owner=request.user)
-    return _simple_form_page(
-        request,
-        form,
-        "network/organization_form.html",
-        "Saved the organization.",
-        None,
+    return form_page(
+        request, form, "network/organization_form.html", success="Saved the organization."
     )
 
 
@@ -413,13 +357,13 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 def organization_update(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = get_owned_or_404(Organization, request.user, pk=organization_id)
     form = OrganizationForm(form_data(request), instance=organization, owner=request.user)
-    return _simple_form_page(
+    return form_page(
         request,
         form,
         "network/organization_form.html",
-        "Saved the organization.",
-        organization,
-        {"organization": organization},
+        success="Saved the organization.",
+        back=organization,
+        extra={"organization": organization},
     )
 
 
@@ -427,7 +371,7 @@ def organization_update(request: HttpRequest, organization_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = get_owned_or_404(Organization, request.user, pk=organization_id)
-    return _confirm_delete(request, organization, organization.name, "network:organization-list")
+    return confirm_delete(request, organization, organization.name, "network:organization-list")
 
 
 # Affiliations ---------------------------------------------------------------
@@ -476,12 +420,8 @@ def affiliation_detail(request: HttpRequest, affiliation_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def affiliation_create(request: HttpRequest) -> HttpResponse:
     form = AffiliationForm(form_data(request), owner=request.user)
-    return _simple_form_page(
-        request,
-        form,
-        "network/affiliation_form.html",
-        "Saved the affiliation.",
-        None,
+    return form_page(
+        request, form, "network/affiliation_form.html", success="Saved the affiliation."
     )
 
 
@@ -490,13 +430,13 @@ def affiliation_create(request: HttpRequest) -> HttpResponse:
 def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpResponse:
     affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
     form = AffiliationForm(form_data(request), instance=affiliation, owner=request.user)
-    return _simple_form_page(
+    return form_page(
         request,
         form,
         "network/affiliation_form.html",
-        "Saved the affiliation.",
-        affiliation,
-        {"affiliation": affiliation},
+        success="Saved the affiliation.",
+        back=affiliation,
+        extra={"affiliation": affiliation},
     )
 
 
@@ -504,4 +444,4 @@ def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def affiliation_delete(request: HttpRequest, affiliation_id: int) -> HttpResponse:
     affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
-    return _confirm_delete(request, affiliation, affiliation.name, "network:affiliation-list")
+    return confirm_delete(request, affiliation, affiliation.name, "network:affiliation-list")

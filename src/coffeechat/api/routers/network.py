@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StringConstraints, create_model, field_validator
 
-from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned, save_owned
 from coffeechat.network import services
 from coffeechat.network.models import (
     Affiliation,
@@ -202,10 +202,6 @@ class TieOut(TieFields):
     id: int
 
 
-class Message(Schema):
-    detail: str
-
-
 # Filters ----------------------------------------------------------------------
 
 
@@ -263,7 +259,7 @@ def filter_by_fields(queryset: QuerySet[Any], filters: Schema) -> QuerySet[Any]:
 def save_plain(owner: Any, instance: models.Model, data: dict[str, Any]) -> models.Model:
     for key, value in data.items():
         setattr(instance, key, value)
-    return services.save_owned(owner, instance)
+    return save_owned(owner, instance)
 
 
 def save_person(owner: Any, person: Person, data: dict[str, Any]) -> Person:
@@ -359,7 +355,7 @@ def crud(
         return fetch(request, item.pk)
 
     def delete_item(request: HttpRequest, **kwargs: int) -> Any:
-        services.delete_owned(fetch(request, kwargs[id_name]))
+        delete_owned(fetch(request, kwargs[id_name]))
         return Status(204, None)
 
     # django-ninja reads the body schema and the path parameter from the signature:
