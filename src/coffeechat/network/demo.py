@@ -40,6 +40,7 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.network.normalize import organization_key
 
 DEMO_EMAIL = "demo@coffeechat.local"
 DEFAULT_SEED = 2026
@@ -1886,6 +1887,7 @@ def build_demo_network(
             Organization(
                 owner=owner,
                 name=spec.name,
+                name_key=organization_key(spec.name),
                 website=f"https://www.{spec.domain}/",
                 domain=spec.domain,
                 industry=spec.industry,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from coffeechat.accounts.models import validate_time_zone
+from coffeechat.network.normalize import organization_key
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 
@@ -70,13 +71,22 @@ class Organization(Owned):
     industry = models.CharField(max_length=120, blank=True)
     location = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True, help_text="Markdown.")
+    # organization_key(name): "Acme, Inc." and "ACME Inc" share it. Kept by save().
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["owner", "name_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_key = organization_key(self.name)[:200]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("network:organization-detail", kwargs={"organization_id": self.pk})
@@ -94,6 +104,9 @@ class Person(Owned):
     source = models.CharField(max_length=30, choices=Source.choices, default=Source.MANUAL)
     notes = models.TextField(blank=True, help_text="Markdown.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    last_contacted_on = models.DateField(
+        "last contacted", null=True, blank=True, help_text="The last time you two talked."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -301,3 +314,60 @@ class Tie(Owned):
             raise ValidationError(
                 {"introduced_by": "The introducer is someone other than the two people."}
             )
+
+
+class InteractionKind(models.TextChoices):
+    LINKEDIN_MESSAGE = "linkedin_message", "LinkedIn message"
+    LINKEDIN_INVITATION = "linkedin_invitation", "LinkedIn invitation"
+    EMAIL = "email", "E-mail"
+    NOTE = "note", "Note"
+
+
+class Direction(models.TextChoices):
+    SENT = "sent", "Sent"
+    RECEIVED = "received", "Received"
+
+
+class Interaction(Owned):
+    """Something that happened between me and a person: a message, an invitation."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interactions")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=30, choices=InteractionKind.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    # Where it came from, so that importing the same file twice adds it once.
+    source_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "person", "occurred_at"]),
+            models.Index(fields=["owner", "source_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.person} on {self.occurred_at:%Y-%m-%d}"
+
+
+class NotDuplicate(models.Model):
+    """The user said these two people are not the same person: never propose them again."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "person_a", "person_b"], name="not_duplicate_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="not_duplicate_ordered_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ≠ {self.person_b_id}"

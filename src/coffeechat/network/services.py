@@ -25,6 +25,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.network.normalize import organization_key
 
 
 def clean_list(values: Iterable[str]) -> list[str]:
@@ -137,9 +138,14 @@ def memberships_of(owner: Any, person: Person) -> QuerySet[Membership]:
 
 
 def organization_named(owner: Any, name: str) -> Organization:
-    """The owner's organization with this name (any case), created when there is none."""
+    """The owner's organization with this name, created when there is none.
+
+    Names compare by :func:`organization_key`: case, punctuation and legal suffixes
+    do not count, so "Acme, Inc." finds "ACME Inc".
+    """
     name = " ".join(name.split())
-    existing = owned(Organization, owner).filter(name__iexact=name).order_by("pk").first()
+    key = organization_key(name)
+    existing = owned(Organization, owner).filter(name_key=key).order_by("pk").first()
     if existing is not None:
         return existing
     return save_owned(owner, Organization(name=name))

@@ -1,0 +1,108 @@
+"""What a parser hands to the importer: one plain record per person, message or problem.
+
+Parsers know file formats and nothing about the database; the importer
+(:mod:`coffeechat.imports.engine`) knows the database and nothing about formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    LINKEDIN = "linkedin"  # Connections.csv
+    LINKEDIN_MESSAGES = "linkedin_messages"  # messages.csv
+    LINKEDIN_INVITATIONS = "linkedin_invitations"  # Invitations.csv
+    LINKEDIN_ARCHIVE = "linkedin_archive"  # the "download your data" .zip
+    GOOGLE = "google"
+    OUTLOOK = "outlook"  # Outlook desktop, Outlook on the web, Thunderbird
+    VCARD = "vcard"
+    CSV = "csv"  # any other CSV, through a column mapping
+    COFFEECHAT = "coffeechat"  # our own CSV export
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported: not what it claims, empty, too large…
+
+    The message is shown to the user as is and names the file and the problem.
+    """
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong with one line or card; ``skipped`` when the record was dropped."""
+
+    line: int  # line number in the file (1-based) or card number for vCards
+    field: str  # the column or property, "" when it is the whole line
+    message: str
+    skipped: bool = True
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    line: int  # first line of the record in the file (1-based; card number for vCards)
+    first_name: str = ""
+    last_name: str = ""
+    emails: list[str] = field(default_factory=list)  # primary first
+    phones: list[str] = field(default_factory=list)  # primary first, as written
+    linkedin_url: str = ""
+    organization: str = ""
+    department: str = ""
+    title: str = ""
+    location: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    connected_on: date | None = None  # LinkedIn "Connected On"
+    # For directory files: the per-row detail (degree, chapter) and class year.
+    affiliation_detail: str = ""
+    class_year: int | None = None
+    # Problems with single fields that did not stop the record (a bad date, say).
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MessageRecord:
+    """One LinkedIn message or invitation with someone in my network."""
+
+    line: int
+    kind: str  # "linkedin_message" | "linkedin_invitation"
+    direction: str  # "sent" | "received"
+    occurred_at: datetime  # aware, UTC
+    other_name: str  # the other person's full name
+    other_linkedin_url: str = ""
+    subject: str = ""
+    body: str = ""
+
+
+Record = PersonRecord | MessageRecord | Problem
+
+
+@dataclass
+class ColumnMapping:
+    """Which column feeds which field, for a CSV read through a mapping.
+
+    Keys are field names of :class:`PersonRecord` plus ``"full_name"``, ``"email"``
+    (may repeat through ``extra_emails``), ``"phone"``; values are 0-based column
+    indexes. Columns not mapped are ignored.
+    """
+
+    columns: dict[str, int]
+    extra_emails: list[int] = field(default_factory=list)
+    extra_phones: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    """A recognised file, ready to stream its records."""
+
+    format: Format
+    header: list[str]  # the header row as read ([] for vCards)
+    header_line: int  # 1-based line of the header (0 for vCards)
+    encoding: str
+    delimiter: str
+    mapping: ColumnMapping | None  # the mapping in use for CSV-like formats
+    suggested_mapping: ColumnMapping | None  # what we guessed from the header
+    records: Iterator[Record]  # streams the file; may be consumed once
