@@ -209,3 +209,11 @@ LOGGING = {
 
 # Coffeechat's own knobs.
 PAGE_SIZE = env_int("COFFEECHAT_PAGE_SIZE", 50)
+
+# Imports: uploads wait in a private folder (never served) until their batch ends.
+IMPORT_DIR = DATA_DIR / "uploads"
+IMPORT_MAX_BYTES = env_int("COFFEECHAT_IMPORT_MAX_MB", 100) * 1024 * 1024
+# Files up to this size are read while the page loads; larger ones go to the worker.
+IMPORT_INLINE_BYTES = env_int("COFFEECHAT_IMPORT_INLINE_KB", 256) * 1024
+# `coffeechat serve` runs the background worker in the same process unless this is off.
+EMBEDDED_WORKER = env_bool("COFFEECHAT_EMBEDDED_WORKER", True)

@@ -44,8 +44,10 @@ class Channel(models.TextChoices):
 class Source(models.TextChoices):
     MANUAL = "manual", "Added by hand"
     LINKEDIN = "linkedin", "LinkedIn"
+    ADDRESS_BOOK = "address_book", "Address book"
     ALUMNI_DIRECTORY = "alumni_directory", "Alumni directory"
     ASSOCIATION_DIRECTORY = "association_directory", "Association directory"
+    DIRECTORY = "directory", "Other directory or list"
     FRIEND = "friend", "Friend or acquaintance"
     REFERRAL = "referral", "Referral"
 

@@ -24,6 +24,12 @@ class Command(BaseCommand):
             "--threads", type=int, default=8, help="Worker threads of the server (default 8)."
         )
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run the background worker inside the server process "
+            "(run `coffeechat worker` separately instead).",
+        )
+        parser.add_argument(
             "--no-migrate",
             action="store_true",
             help="Do not apply database migrations before serving.",
@@ -39,6 +45,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", interactive=False, verbosity=0)
+        if settings.EMBEDDED_WORKER and not options["no_worker"]:
+            from coffeechat.core.worker import start_embedded_worker
+
+            start_embedded_worker()
+            self.stdout.write("Background worker running in this process.")
         host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 import string
 import time
-from typing import Any, TextIO, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from coffeechat.accounts.models import User
 from coffeechat.accounts.services import create_account
+from coffeechat.core.console import command_console
 from coffeechat.network.demo import (
     DEFAULT_PEOPLE,
     DEFAULT_SEED,
@@ -56,23 +57,6 @@ def generate_password() -> str:
         password = "-".join(groups)
         if any(c.isalpha() for c in password) and any(c.isdigit() for c in password):
             return password
-
-
-class _Stream:
-    """Lets rich write to the command's stdout without Django adding line endings."""
-
-    def __init__(self, out: OutputWrapper) -> None:
-        self.out = out
-
-    def write(self, text: str) -> int:
-        self.out.write(text, ending="")
-        return len(text)
-
-    def flush(self) -> None:
-        self.out.flush()
-
-    def isatty(self) -> bool:
-        return self.out.isatty()
 
 
 class Command(BaseCommand):
@@ -140,12 +124,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("Password refused: " + " ".join(error.messages)) from None
 
-        console = Console(
-            file=cast(TextIO, _Stream(self.stdout)),
-            no_color=bool(options.get("no_color")),
-            force_terminal=True if options.get("force_color") else None,
-            highlight=False,
-        )
+        console = command_console(self.stdout, options)
         started = time.perf_counter()
         progress = Progress(
             SpinnerColumn(),

@@ -1,0 +1,36 @@
+"""``coffeechat export csv|vcard --user EMAIL -o FILE``: everyone in the user's network."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coffeechat.core.console import user_by_email
+from coffeechat.imports.export import EXPORT_FORMATS, export_people
+
+
+class Command(BaseCommand):
+    help = "Export your people as CSV (safe to open in a spreadsheet) or as vCard 4.0."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("format", choices=sorted(EXPORT_FORMATS), help="csv or vcard.")
+        parser.add_argument("--user", required=True, help="E-mail address of the account.")
+        parser.add_argument(
+            "-o", "--output", required=True, help="The file to write; - for standard output."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = user_by_email(options["user"])
+        if options["output"] == "-":
+            export_people(user, options["format"], sys.stdout)
+            return
+        path = Path(options["output"])
+        try:
+            with path.open("w", encoding="utf-8", newline="") as out:
+                export_people(user, options["format"], out)
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}.") from None
+        self.stderr.write(f"Wrote {path}.")

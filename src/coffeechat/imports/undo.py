@@ -1,0 +1,204 @@
+"""Taking an import back: remove what it created, restore what it changed.
+
+People the batch created may have gained things since (a note, a tie, a job
+entered by hand, a conversation from a later feature). :func:`undo_report`
+finds them with one query per related table, so the page can warn before
+anything is lost; by default :func:`undo` keeps those people as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
+
+from coffeechat.imports.models import ImportBatch, ImportChange, Status
+from coffeechat.network.models import Person
+
+# Deleted in this order: rows that point at people first, then people, then groups.
+DELETE_ORDER = [
+    "network.Interaction",
+    "network.Person_tags",
+    "network.Tie",
+    "network.Membership",
+    "network.Employment",
+    "network.EmailAddress",
+    "network.PhoneNumber",
+    "network.Person",
+    "network.Tag",
+    "network.Organization",
+    "network.Affiliation",
+]
+# Rows that only exist for a person; kept with a person the user has worked on since.
+PERSON_FIELDS = {
+    "network.Interaction": ["person_id"],
+    "network.Person_tags": ["person_id"],
+    "network.Tie": ["to_person_id", "from_person_id"],
+    "network.Membership": ["person_id"],
+    "network.Employment": ["person_id"],
+    "network.EmailAddress": ["person_id"],
+    "network.PhoneNumber": ["person_id"],
+    "network.Person": ["pk"],
+}
+
+
+@dataclass
+class Touched:
+    person_id: int
+    name: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UndoReport:
+    counts: dict[str, int]  # model label → rows the undo removes (before keeping touched people)
+    restores: int  # rows it puts back as they were
+    touched: list[Touched]  # people the user has worked on since the import
+
+
+def model_for(label: str) -> type[models.Model]:
+    if label == "network.Person_tags":
+        return Person.tags.through
+    return apps.get_model(label)
+
+
+def undo_report(batch: ImportBatch) -> UndoReport:
+    created = batch.created_rows or {}
+    person_ids = set(created.get("network.Person", []))
+    touched: dict[int, Touched] = {}
+
+    def mark(pk: int, reason: str) -> None:
+        if pk in person_ids:
+            entry = touched.setdefault(pk, Touched(pk, ""))
+            if reason not in entry.reasons:
+                entry.reasons.append(reason)
+
+    if person_ids:
+        finished = batch.finished_at or timezone.now()
+        edited = Person.objects.filter(
+            pk__in=person_ids, updated_at__gt=finished + datetime.timedelta(seconds=1)
+        ).values_list("pk", flat=True)
+        for pk in edited:
+            mark(pk, "edited since the import")
+        # Anything else that points at these people and was not made by this batch.
+        for relation in Person._meta.related_objects:
+            related = relation.related_model
+            if not isinstance(related, type) or not issubclass(related, models.Model):
+                continue
+            label = related._meta.label
+            own = set(created.get(label, []))
+            column = relation.field.name
+            rows = related._default_manager.filter(**{f"{column}__in": person_ids}).values_list(
+                "pk", column
+            )
+            noun = related._meta.verbose_name
+            for pk, person_pk in rows:
+                if pk not in own:
+                    mark(person_pk, f"a {noun} added since")
+        through = Person.tags.through
+        own_links = set(created.get("network.Person_tags", []))
+        for pk, person_pk in through.objects.filter(person_id__in=person_ids).values_list(
+            "pk", "person_id"
+        ):
+            if pk not in own_links:
+                mark(person_pk, "a tag added since")
+        rows = Person.objects.filter(pk__in=touched).values_list("pk", "first_name", "last_name")
+        names = {pk: f"{first} {last}".strip() for pk, first, last in rows}
+        for entry in touched.values():
+            entry.name = names.get(entry.person_id, "")
+    counts = {label: len(ids) for label, ids in created.items() if ids}
+    return UndoReport(
+        counts=counts,
+        restores=batch.changes.count(),
+        touched=sorted(touched.values(), key=lambda t: t.name.lower()),
+    )
+
+
+def undo(batch: ImportBatch, *, delete_touched: bool = False) -> dict[str, int]:
+    """Undo the batch in one transaction. Returns what it removed and restored."""
+    if batch.status != Status.IMPORTED:
+        raise ValueError("Only an imported batch can be undone.")
+    report = undo_report(batch)
+    keep = set() if delete_touched else {t.person_id for t in report.touched}
+    created = batch.created_rows or {}
+    result: dict[str, int] = defaultdict(int)
+    with transaction.atomic():
+        restored, kept_edits = _restore(batch)
+        result["restored"] = restored
+        result["kept_later_edits"] = kept_edits
+        for label in DELETE_ORDER:
+            ids = created.get(label, [])
+            if not ids:
+                continue
+            model = model_for(label)
+            queryset = model._default_manager.filter(pk__in=ids)
+            if keep:
+                for column in PERSON_FIELDS.get(label, []):
+                    queryset = queryset.exclude(**{f"{column}__in": keep})
+            if label in {"network.Organization", "network.Affiliation", "network.Tag"}:
+                queryset = _unreferenced(model, queryset)
+            deleted, _ = queryset.delete()
+            result[label] = deleted
+        result["kept_people"] = len(keep)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.UNDONE, updated_at=timezone.now()
+        )
+        batch.status = Status.UNDONE
+    return dict(result)
+
+
+def _restore(batch: ImportBatch) -> tuple[int, int]:
+    """Put changed rows back, unless the user has changed the same field again since."""
+    restored = kept = 0
+    by_model: dict[str, list[ImportChange]] = defaultdict(list)
+    for change in batch.changes.all():
+        by_model[change.model].append(change)
+    for label, changes in by_model.items():
+        model = model_for(label)
+        rows = model._default_manager.in_bulk([c.object_id for c in changes])
+        for change in changes:
+            row = rows.get(change.object_id)
+            if row is None:
+                continue
+            updates = {}
+            for name, after in change.after.items():
+                current = getattr(row, name)
+                if _json(current) == after:
+                    updates[name] = _value(model, name, change.before.get(name))
+                else:
+                    kept += 1
+            if updates:
+                model._default_manager.filter(pk=row.pk).update(**updates)
+                restored += 1
+    return restored, kept
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _value(model: type[models.Model], name: str, value: Any) -> Any:
+    field_ = model._meta.get_field(name)
+    if isinstance(field_, models.DateField) and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def _unreferenced(
+    model: type[models.Model], queryset: models.QuerySet[Any]
+) -> models.QuerySet[Any]:
+    """Only the rows nothing else points at any more (a target, a job entered by hand…)."""
+    for relation in model._meta.related_objects:
+        accessor = relation.name
+        queryset = queryset.filter(**{f"{accessor}__isnull": True})
+    if model is not Person.tags.through:
+        for m2m in model._meta.many_to_many:
+            queryset = queryset.filter(**{f"{m2m.name}__isnull": True})
+    return queryset
