@@ -8,6 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.imports.models import ImportBatch
 from coffeechat.network.models import (
     Affiliation,
     AffiliationKind,
@@ -139,6 +140,7 @@ def network_of(owner: Any) -> dict[str, Any]:
     EmailAddressFactory(person=person, email="secretia@confidential.example")
     return {
         "person": person,
+        "other_person": other,
         "organization": organization,
         "affiliation": affiliation,
         "employment": EmploymentFactory(person=person, organization=organization),
@@ -146,4 +148,12 @@ def network_of(owner: Any) -> dict[str, Any]:
         "tie": TieFactory(to_person=person, from_person=other, kind=TieKind.COLLEAGUE),
         "my_affiliation": MyAffiliationFactory(owner=owner, affiliation=affiliation),
         "tag": tag,
+        "import_batch": ImportBatch.objects.create(
+            owner=owner,
+            original_name="Secretia-contacts.csv",
+            status="imported",
+            summary={"new": 1, "changed": 0, "unchanged": 0, "new_organizations": 0},
+            samples={"new": [{"line": 2, "name": "Secretia Privatova", "organization": ""}]},
+            created_rows={"network.Person": [person.pk]},
+        ),
     }

@@ -10,11 +10,12 @@ batch so that :mod:`coffeechat.imports.undo` can take it back.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.accounts.services import get_profile
+from coffeechat.imports.bulk import insert_rows
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.models import ImportBatch, ImportChange
 from coffeechat.imports.records import (
@@ -68,6 +70,10 @@ PERSON_LIMITS = {
 }
 JOB_LIMITS = {"title": 200, "department": 200}
 _url_validator = URLValidator()
+# A web address simple enough to need no deeper check (most LinkedIn profile URLs).
+_PLAIN_URL = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?\Z"
+)
 
 SOURCE_BY_FORMAT = {
     Format.LINKEDIN: Source.LINKEDIN,
@@ -328,7 +334,8 @@ class Planner:
             try:
                 if len(url) > 500:
                     raise ValidationError("too long")
-                _url_validator(url)
+                if not _PLAIN_URL.match(url):
+                    _url_validator(url)
             except ValidationError:
                 self._problem(
                     Problem(line, "linkedin_url", f"{url[:60]!r} is not a web address", False)
@@ -514,7 +521,12 @@ class Planner:
                     planned.changes.append(f"member of {group.name}")
             return
         already = person_id is not None and person_id in self.index.me_ties
-        if self.parsed.format in TIE_NOTE_BY_FORMAT and not already and not planned.tie:
+        fmt = self.parsed.format
+        # Our own export carries a tie to me as its "Connected On" date.
+        wanted = fmt in TIE_NOTE_BY_FORMAT and (
+            fmt != Format.COFFEECHAT or record.connected_on is not None
+        )
+        if wanted and not already and not planned.tie:
             planned.tie = True
             if person_id:
                 planned.changes.append("now in your network as a contact")
@@ -666,66 +678,72 @@ def write_plan(
 
         note("Adding organizations")
         org_ids = dict(plan.index.org_by_key)
-        new_orgs: dict[str, Organization] = {}
+        new_orgs: dict[str, str] = {}
         for planned in plan.people:
             job = planned.job
-            if job and job.organization_key not in org_ids and job.organization_key not in new_orgs:
-                new_orgs[job.organization_key] = Organization(
-                    owner=owner, name=job.organization_name, name_key=job.organization_key
-                )
-        for org in Organization.objects.bulk_create(new_orgs.values(), batch_size=BULK_SIZE):
-            org_ids[org.name_key] = org.pk
-            created["network.Organization"].append(org.pk)
+            if job and job.organization_key not in org_ids:
+                new_orgs.setdefault(job.organization_key, job.organization_name)
+        ids = insert_rows(
+            Organization,
+            ["owner_id", "name", "name_key"],
+            [(owner.pk, name, key) for key, name in new_orgs.items()],
+        )
+        org_ids.update(zip(new_orgs, ids, strict=True))
+        created["network.Organization"] += ids
 
         note("Adding people")
         new_people = [p for p in plan.people if p.is_new]
-        rows = [
-            Person(
-                owner=owner,
-                first_name=p.first_name,
-                last_name=p.last_name,
-                linkedin_url=p.linkedin_url,
-                location=p.location,
-                level=p.level,
-                notes=p.notes,
-                source=source,
-            )
-            for p in new_people
-        ]
-        for planned, person in zip(
-            new_people, Person.objects.bulk_create(rows, batch_size=BULK_SIZE), strict=True
-        ):
-            planned.person_id = person.pk
-            created["network.Person"].append(person.pk)
-        new_ids = set(created["network.Person"])
+        ids = insert_rows(
+            Person,
+            [
+                "owner_id",
+                "first_name",
+                "last_name",
+                "linkedin_url",
+                "location",
+                "level",
+                "notes",
+                "source",
+            ],
+            [
+                (
+                    owner.pk,
+                    p.first_name,
+                    p.last_name,
+                    p.linkedin_url,
+                    p.location,
+                    p.level,
+                    p.notes,
+                    source,
+                )
+                for p in new_people
+            ],
+        )
+        for planned, pk in zip(new_people, ids, strict=True):
+            planned.person_id = pk
+        created["network.Person"] += ids
 
         note("Adding e-mails, phones and tags")
-        emails = [
-            EmailAddress(
-                owner=owner,
-                person_id=cast(int, p.person_id),
-                email=email,
-                position=len(plan.index.emails.get(p.person_id or 0, ())) + i,
-            )
-            for p in plan.people
-            for i, email in enumerate(p.new_emails)
-        ]
-        created["network.EmailAddress"] += [
-            e.pk for e in EmailAddress.objects.bulk_create(emails, batch_size=BULK_SIZE)
-        ]
-        phones = [
-            PhoneNumber(
-                owner=owner,
-                person_id=cast(int, p.person_id),
-                number=number,
-                position=len(plan.index.phones.get(p.person_id or 0, ())) + i,
-            )
-            for p in plan.people
-            for i, number in enumerate(p.new_phones)
-        ]
-        created["network.PhoneNumber"] += [
-            ph.pk for ph in PhoneNumber.objects.bulk_create(phones, batch_size=BULK_SIZE)
-        ]
+        known_emails = plan.index.emails
+        created["network.EmailAddress"] += insert_rows(
+            EmailAddress,
+            ["owner_id", "person_id", "email", "position"],
+            [
+                (owner.pk, p.person_id, email, len(known_emails.get(p.person_id or 0, ())) + i)
+                for p in plan.people
+                for i, email in enumerate(p.new_emails)
+            ],
+        )
+        known_phones = plan.index.phones
+        created["network.PhoneNumber"] += insert_rows(
+            PhoneNumber,
+            ["owner_id", "person_id", "number", "position"],
+            [
+                (owner.pk, p.person_id, number, len(known_phones.get(p.person_id or 0, ())) + i)
+                for p in plan.people
+                for i, number in enumerate(p.new_phones)
+            ],
+        )
         _write_tags(owner, plan.people, created)
 
         note("Adding jobs")
@@ -745,57 +763,47 @@ def write_plan(
                     )
                 )
                 Employment.objects.filter(pk=old.pk).update(is_current=False, end_date=end)
-        jobs = [
-            Employment(
-                owner=owner,
-                person_id=cast(int, p.person_id),
-                organization_id=org_ids[p.job.organization_key],
-                title=p.job.title,
-                department=p.job.department,
-                is_current=True,
-            )
-            for p in plan.people
-            if p.job is not None
-        ]
-        created["network.Employment"] += [
-            j.pk for j in Employment.objects.bulk_create(jobs, batch_size=BULK_SIZE)
-        ]
+        created["network.Employment"] += insert_rows(
+            Employment,
+            ["owner_id", "person_id", "organization_id", "title", "department", "is_current"],
+            [
+                (
+                    owner.pk,
+                    p.person_id,
+                    org_ids[p.job.organization_key],
+                    p.job.title,
+                    p.job.department,
+                    True,
+                )
+                for p in plan.people
+                if p.job is not None
+            ],
+        )
 
         note("Adding ties and memberships")
         tie_note = TIE_NOTE_BY_FORMAT.get(plan.parsed.format, "")
-        ties = [
-            Tie(
-                owner=owner,
-                to_person_id=cast(int, p.person_id),
-                kind=TieKind.ACQUAINTANCE,
-                strength=2,
-                since=p.connected_on,
-                note=tie_note,
-            )
-            for p in plan.people
-            if p.tie
-        ]
-        created["network.Tie"] += [
-            t.pk for t in Tie.objects.bulk_create(ties, batch_size=BULK_SIZE)
-        ]
-        if affiliation is not None:
-            memberships = [
-                Membership(
-                    owner=owner,
-                    person_id=cast(int, p.person_id),
-                    affiliation=affiliation,
-                    detail=p.membership[0],
-                    class_year=p.membership[1],
-                )
+        created["network.Tie"] += insert_rows(
+            Tie,
+            ["owner_id", "to_person_id", "kind", "strength", "since", "note"],
+            [
+                (owner.pk, p.person_id, TieKind.ACQUAINTANCE.value, 2, p.connected_on, tie_note)
                 for p in plan.people
-                if p.membership is not None
-            ]
-            created["network.Membership"] += [
-                m.pk for m in Membership.objects.bulk_create(memberships, batch_size=BULK_SIZE)
-            ]
+                if p.tie
+            ],
+        )
+        if affiliation is not None:
+            created["network.Membership"] += insert_rows(
+                Membership,
+                ["owner_id", "person_id", "affiliation_id", "detail", "class_year"],
+                [
+                    (owner.pk, p.person_id, affiliation.pk, p.membership[0], p.membership[1])
+                    for p in plan.people
+                    if p.membership is not None
+                ],
+            )
 
         note("Updating people")
-        changes += _fill_fields(batch, plan, new_ids)
+        changes += _fill_fields(batch, plan)
 
         note("Adding messages")
         changes += _write_messages(batch, plan, created)
@@ -819,18 +827,14 @@ def _write_tags(owner: Any, people: list[PlannedPerson], created: dict[str, list
     for tag in Tag.objects.bulk_create(missing):
         existing[tag.name] = tag.pk
         created["network.Tag"].append(tag.pk)
-    through = Person.tags.through
-    links = [
-        through(person_id=cast(int, p.person_id), tag_id=existing[name])
-        for p in people
-        for name in p.new_tags
-    ]
-    created["network.Person_tags"] += [
-        link.pk for link in through.objects.bulk_create(links, batch_size=BULK_SIZE)
-    ]
+    created["network.Person_tags"] += insert_rows(
+        Person.tags.through,
+        ["person_id", "tag_id"],
+        [(p.person_id, existing[name]) for p in people for name in p.new_tags],
+    )
 
 
-def _fill_fields(batch: ImportBatch, plan: Planner, new_ids: set[int]) -> list[ImportChange]:
+def _fill_fields(batch: ImportBatch, plan: Planner) -> list[ImportChange]:
     changes: list[ImportChange] = []
     filled = [p for p in plan.people if p.fill and not p.is_new]
     if not filled:
@@ -907,3 +911,58 @@ def _write_messages(
             updated.append(person)
     Person.objects.bulk_update(updated, ["last_contacted_on"], batch_size=BULK_SIZE)
     return changes
+
+
+# -- possible duplicates (preview only) --------------------------------------------------------
+
+
+def possible_duplicates(
+    plan: Planner, *, limit: int = MAX_SAMPLES
+) -> tuple[int, list[dict[str, Any]]]:
+    """New people of the plan who look like someone already in the network.
+
+    Exact matches were merged already; these are the fuzzy ones (a nickname, an
+    initial, accents) that the duplicate review will propose after the import.
+    Returns how many new people have one, and the best pairs to show.
+    """
+    from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
+
+    new = [p for p in plan.people if p.is_new]
+    if not new:
+        return 0, []
+    region = plan.index.region
+    candidates = [
+        Candidate(
+            id=-(index + 1),
+            first_name=p.first_name,
+            last_name=p.last_name,
+            emails=frozenset(email_key(e) for e in p.new_emails),
+            phones=frozenset(k for k in (phone_key(n, region) for n in p.new_phones) if k),
+            linkedin=linkedin_key(p.linkedin_url),
+            organizations=frozenset([p.job.organization_key]) if p.job else frozenset(),
+            organization_names={p.job.organization_key: p.job.organization_name} if p.job else {},
+        )
+        for index, p in enumerate(new)
+    ]
+    existing = candidates_for(plan.owner)
+    if not existing:
+        return 0, []
+    matches = find_duplicates(candidates, against=existing)
+    names = {c.id: f"{c.first_name} {c.last_name}".strip() for c in existing}
+    seen: set[int] = set()
+    shown: list[dict[str, Any]] = []
+    for match in matches:
+        seen.add(match.a)
+        if len(shown) < limit:
+            planned = new[-match.a - 1]
+            shown.append(
+                {
+                    "line": planned.line,
+                    "name": planned.full_name,
+                    "other_id": match.b,
+                    "other_name": names.get(match.b, ""),
+                    "score": round(match.score, 2),
+                    "reasons": match.reasons,
+                }
+            )
+    return len(seen), shown

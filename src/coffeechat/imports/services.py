@@ -21,7 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core.scoping import owned
-from coffeechat.imports.engine import Planner, problems_as_json, write_plan
+from coffeechat.imports.engine import (
+    Planner,
+    possible_duplicates,
+    problems_as_json,
+    write_plan,
+)
 from coffeechat.imports.models import ImportBatch, SavedMapping, Status
 from coffeechat.imports.records import ColumnMapping, Format, ImportFileError, ParsedFile
 from coffeechat.network.models import Affiliation
@@ -245,15 +250,19 @@ def preview(
         logger.exception("Import batch %s could not be previewed", batch.pk)
         _fail(batch, f"{batch.original_name}: the file could not be read (an unexpected error).")
         return None
+    _set(batch, phase="Looking for possible duplicates")
+    summary = plan.summary()
+    samples = plan.samples()
+    summary["duplicates"], samples["duplicates"] = possible_duplicates(plan)
     _set(
         batch,
         status=Status.PREVIEWED,
         phase="",
         rows_done=plan.rows,
         rows_total=plan.rows,
-        summary=plan.summary(),
+        summary=summary,
         problems=problems_as_json(plan.problems),
-        samples=plan.samples(),
+        samples=samples,
         finished_at=timezone.now(),
     )
     return plan

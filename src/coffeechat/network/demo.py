@@ -1793,8 +1793,15 @@ class _Planner:
             person.source = Source.ASSOCIATION_DIRECTORY
         else:
             person.source = rng.choices(
-                (Source.LINKEDIN, Source.MANUAL, Source.FRIEND, Source.ALUMNI_DIRECTORY),
-                weights=(50, 25, 15, 10),
+                (
+                    Source.LINKEDIN,
+                    Source.MANUAL,
+                    Source.ADDRESS_BOOK,
+                    Source.FRIEND,
+                    Source.ALUMNI_DIRECTORY,
+                    Source.DIRECTORY,
+                ),
+                weights=(50, 15, 10, 13, 10, 2),
             )[0]
 
     def choose_tags(self, index: int, person: _Person, alumni: set[int]) -> None:

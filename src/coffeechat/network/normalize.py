@@ -100,11 +100,21 @@ def phone_key(number: str, region: str = "US") -> str:
     return digits if len(digits) >= 6 else ""
 
 
+# The common case, without percent-encoding: https://www.linkedin.com/in/handle/
+_PLAIN_PROFILE = re.compile(
+    r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in|pub)/([A-Za-z0-9_.-]+)/?\Z",
+    re.IGNORECASE,
+)
+
+
 def linkedin_key(url: str) -> str:
     """``in/<handle>`` for a LinkedIn profile URL, whatever its host, case or encoding."""
     text = url.strip()
     if not text:
         return ""
+    plain = _PLAIN_PROFILE.match(text)
+    if plain:
+        return f"in/{plain.group(1).lower()}"
     if "://" not in text:
         text = "https://" + text
     try:

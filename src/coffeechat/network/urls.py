@@ -2,13 +2,29 @@ from __future__ import annotations
 
 from django.urls import path
 
-from coffeechat.network import views
+from coffeechat.network import duplicates_views, views
 
 app_name = "network"
 
 urlpatterns = [
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
+    path("people/duplicates/", duplicates_views.duplicate_list, name="duplicates"),
+    path(
+        "people/<int:person_id>/duplicates/",
+        duplicates_views.person_duplicates,
+        name="person-duplicates",
+    ),
+    path(
+        "people/<int:person_id>/merge/<int:other_id>/",
+        duplicates_views.person_merge,
+        name="person-merge",
+    ),
+    path(
+        "people/<int:person_id>/not-duplicate/<int:other_id>/",
+        duplicates_views.person_not_duplicate,
+        name="person-not-duplicate",
+    ),
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
     path("people/<int:person_id>/edit/", views.person_update, name="person-update"),
     path("people/<int:person_id>/delete/", views.person_delete, name="person-delete"),

@@ -25,6 +25,7 @@ from coffeechat.network.models import (
     Affiliation,
     AffiliationKind,
     Employment,
+    Interaction,
     Level,
     Membership,
     Organization,
@@ -33,6 +34,8 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+
+TIMELINE_LENGTH = 50
 
 # People ---------------------------------------------------------------------
 
@@ -125,11 +128,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     person = get_owned_or_404(queryset, user, pk=person_id)
     ties = list(services.ties_of(user, person))
+    interactions = list(owned(Interaction, user).filter(person=person)[: TIMELINE_LENGTH + 1])
     return render(
         request,
         "network/person_detail.html",
         {
             "person": person,
+            "interactions": interactions[:TIMELINE_LENGTH],
+            "more_interactions": len(interactions) > TIMELINE_LENGTH,
             "memberships": services.memberships_of(user, person),
             "ties": ties,
             "introductions": owned(Tie, user)

@@ -1,0 +1,183 @@
+"""Importing LinkedIn's 30,000-connection maximum into an existing network, then again.
+
+Generates a deterministic Connections.csv of N rows (default 30,000; preamble,
+7-column header, a few e-mails, companies with legal-suffix variants and quoted
+commas), builds a fresh SQLite database that already holds a 5,000-person network,
+and measures with the real code path (upload → parse → match → one-transaction
+write):
+
+- the first import, in seconds and rows/s;
+- the re-import of the same file (it must change nothing);
+- the process's peak memory;
+- the baseline, measured in the same run: plain ``sqlite3`` ``executemany`` of the
+  same rows into the same tables (organizations, people, e-mails, jobs, ties) of a
+  copy of the same database.
+
+Targets (2-core machine): first import ≤ 10x the baseline and < 3 s, re-import
+< 2 s, peak memory < 250 MB.
+Run: .venv/bin/python benchmarks/import_linkedin.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from _importing import FIRST, LAST, SUFFIXES, TITLES, organization_names, peak_rss_mb, setup_django
+
+PREAMBLE = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    'are missing. You will only see email addresses for connections who have allowed their '
+    'connections to see or download their email address."\n'
+    "\n"
+)
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def connections_csv(rows: int, seed: int = 3) -> tuple[str, list[tuple[str, ...]]]:
+    rng = random.Random(seed)
+    orgs = organization_names(4000, seed)
+    out = io.StringIO()
+    out.write(PREAMBLE)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    )
+    records = []
+    for i in range(rows):
+        first = rng.choice(FIRST)
+        last = f"{rng.choice(LAST)}-{i}"
+        url = f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i:x}"
+        email = f"{first.lower()}.{i}@mail.example" if rng.random() < 0.05 else ""
+        company = rng.choice(orgs) + rng.choice(SUFFIXES)
+        title = rng.choice(TITLES)
+        day = f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {rng.randint(2012, 2026)}"
+        writer.writerow([first, last, url, email, company, title, day])
+        records.append((first, last, url, email, company, title, day))
+    return out.getvalue(), records
+
+
+def baseline(db_path: Path, owner_id: int, records: list[tuple[str, ...]]) -> float:
+    """Plain executemany of the same rows into the same tables, in one transaction."""
+    from coffeechat.network.normalize import organization_key
+
+    conn = sqlite3.connect(db_path)
+    start = time.perf_counter()
+    with conn:
+        now = "2026-11-22 00:00:00"
+        orgs: dict[str, int] = {}
+        org_rows = []
+        for record in records:
+            key = organization_key(record[4])
+            if key not in orgs:
+                orgs[key] = len(orgs)
+                org_rows.append((owner_id, record[4], key, now, now))
+        first_org = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM network_organization")
+        org_base = first_org.fetchone()[0]
+        conn.executemany(
+            "INSERT INTO network_organization (owner_id, name, name_key, website, domain, "
+            "industry, location, notes, created_at, updated_at) "
+            "VALUES (?, ?, ?, '', '', '', '', '', ?, ?)",
+            org_rows,
+        )
+        person_base = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM network_person")
+        base = person_base.fetchone()[0]
+        conn.executemany(
+            "INSERT INTO network_person (owner_id, first_name, last_name, linkedin_url, "
+            "location, time_zone, level, preferred_channel, do_not_contact, source, notes, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, '', '', 'staff', '', 0, 'linkedin', "
+            "'', ?, ?)",
+            [(owner_id, r[0], r[1], r[2], now, now) for r in records],
+        )
+        conn.executemany(
+            "INSERT INTO network_emailaddress (owner_id, person_id, email, position) "
+            "VALUES (?, ?, ?, 0)",
+            [(owner_id, base + i, r[3]) for i, r in enumerate(records) if r[3]],
+        )
+        conn.executemany(
+            "INSERT INTO network_employment (owner_id, person_id, organization_id, title, "
+            "department, is_current, has_hiring_authority, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, '', 1, 0, ?, ?)",
+            [
+                (owner_id, base + i, org_base + orgs[organization_key(r[4])], r[5], now, now)
+                for i, r in enumerate(records)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO network_tie (owner_id, to_person_id, kind, strength, note, "
+            "created_at, updated_at) VALUES (?, ?, 'acquaintance', 2, 'LinkedIn connection', "
+            "?, ?)",
+            [(owner_id, base + i, now, now) for i in range(len(records))],
+        )
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument("--existing", type=int, default=5_000)
+    args = parser.parse_args()
+    data_dir = setup_django()
+
+    from django.conf import settings
+    from django.db import connection
+
+    from _importing import build_network
+    from coffeechat.accounts.services import create_account
+    from coffeechat.imports import services
+    from coffeechat.network.models import Person
+
+    user = create_account("bench@example.com", "a-long-benchmark-passphrase")
+    build_network(user, args.existing)
+    text, records = connections_csv(args.rows)
+    path = data_dir / "Connections.csv"
+    path.write_text(text, encoding="utf-8")
+    print(f"File: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB; "
+          f"existing network: {args.existing:,} people")
+
+    db_path = Path(settings.DATABASES["default"]["NAME"])
+    connection.close()
+    copy = data_dir / "baseline.sqlite3"
+    shutil.copyfile(db_path, copy)
+    raw = baseline(copy, user.pk, records)
+
+    def import_once() -> tuple[float, dict[str, int]]:
+        with path.open("rb") as source:
+            batch = services.create_batch(user, source, "Connections.csv")
+        start = time.perf_counter()
+        landed = services.commit(batch)
+        elapsed = time.perf_counter() - start
+        batch.refresh_from_db()
+        assert landed, batch.error
+        return elapsed, batch.summary
+
+    first, summary = import_once()
+    assert summary["new"] == args.rows, summary
+    again, summary2 = import_once()
+    assert summary2["new"] == 0 and summary2["changed"] == 0, summary2
+    people = Person.objects.filter(owner=user).count()
+    assert people == args.existing + args.rows, people
+
+    print(f"Baseline (sqlite3 executemany, same rows and tables): {raw:.2f} s")
+    print(
+        f"First import:  {first:.2f} s, {args.rows / first:,.0f} rows/s, "
+        f"{first / raw:.1f}x baseline (target ≤ 10x and < 3 s)"
+    )
+    print(
+        f"Re-import:     {again:.2f} s, {args.rows / again:,.0f} rows/s, nothing changed "
+        "(target < 2 s)"
+    )
+    print(f"Peak memory:   {peak_rss_mb():.0f} MB (whole process; target < 250 MB)")
+
+
+if __name__ == "__main__":
+    main()

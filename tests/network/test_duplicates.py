@@ -1,0 +1,446 @@
+"""The duplicate finder: which pairs it proposes, how sure it is, and why."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coffeechat.network import nicknames
+from coffeechat.network.duplicates import (
+    Candidate,
+    candidates_for,
+    compare_first_names,
+    compare_last_names,
+    duplicates_of,
+    find_duplicates,
+    network_duplicates,
+    soundex,
+)
+from coffeechat.network.models import NotDuplicate, PhoneNumber
+from tests.factories import (
+    EmailAddressFactory,
+    EmploymentFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
+
+THRESHOLD = 0.8
+_ids = itertools.count(1)
+
+
+def person(
+    first: str,
+    last: str,
+    *,
+    org: str | tuple[str, ...] = (),
+    emails: tuple[str, ...] = (),
+    phones: tuple[str, ...] = (),
+    linkedin: str = "",
+    id: int | None = None,
+) -> Candidate:
+    organizations = (org,) if isinstance(org, str) else org
+    return Candidate(
+        id=id if id is not None else next(_ids),
+        first_name=first,
+        last_name=last,
+        emails=frozenset(emails),
+        phones=frozenset(phones),
+        linkedin=linkedin,
+        organizations=frozenset(o.lower() for o in organizations),
+        organization_names={o.lower(): o for o in organizations},
+    )
+
+
+def pair_score(a: Candidate, b: Candidate, *others: Candidate) -> tuple[float, list[str]]:
+    """The score and reasons of a and b, found among ``others`` too (0 when not proposed)."""
+    for match in find_duplicates([a, b, *others], threshold=0.0):
+        if {match.a, match.b} == {a.id, b.id}:
+            return match.score, match.reasons
+    return 0.0, []
+
+
+def proposed(a: Candidate, b: Candidate, *others: Candidate) -> bool:
+    return pair_score(a, b, *others)[0] >= THRESHOLD
+
+
+# Exact identifiers -------------------------------------------------------------------
+
+
+def test_it_scores_a_shared_email_as_certain() -> None:
+    a = person("Ana", "Silva", emails=("ana@x.org",))
+    b = person("Ana María", "Silva Costa", emails=("ana@x.org",))
+
+    score, reasons = pair_score(a, b)
+
+    assert score == 1.0
+    assert "Same e-mail address ana@x.org" in reasons
+
+
+def test_it_scores_a_shared_linkedin_profile_as_certain_whatever_the_names() -> None:
+    a = person("Robert", "Tables", linkedin="in/bobby")
+    b = person("Xi", "Lo", linkedin="in/bobby")
+
+    score, reasons = pair_score(a, b)
+
+    assert score == 1.0
+    assert reasons[0] == "Same LinkedIn profile in/bobby"
+
+
+def test_it_scores_a_shared_phone_as_certain() -> None:
+    a = person("Jo", "March", phones=("+14155550100",))
+    b = person("Josephine", "March", phones=("+14155550100",))
+
+    score, reasons = pair_score(a, b)
+
+    assert score == 1.0
+    assert "Same phone number +14155550100" in reasons
+    assert "Jo is a nickname of Josephine" in reasons
+
+
+def test_it_doubts_a_shared_phone_when_the_names_differ() -> None:
+    # A family line: proposed, but below the certain matches, and says why.
+    a = person("John", "Smith", phones=("+14155550100",))
+    b = person("Mary", "Smith", phones=("+14155550100",))
+
+    score, reasons = pair_score(a, b)
+
+    assert THRESHOLD <= score < 1.0
+    assert "But the names are different" in reasons
+
+
+def test_it_does_not_take_a_shared_role_address_for_one_person() -> None:
+    a = person("Anna", "Berg", emails=("info@studio.example",))
+    b = person("Peter", "Lund", emails=("info@studio.example",))
+
+    assert not proposed(a, b)
+
+
+# Names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("short", "formal"),
+    [
+        ("Bill", "William"),
+        ("Bob", "Robert"),
+        ("Liz", "Elizabeth"),
+        ("Kate", "Katherine"),
+        ("Sasha", "Alexander"),
+        ("Pepe", "José"),
+        ("Hans", "Johannes"),
+        ("Beppe", "Giuseppe"),
+    ],
+)
+def test_it_knows_nicknames(short: str, formal: str) -> None:
+    a = person(short, "Okonkwo", org="Acme")
+    b = person(formal, "Okonkwo", org="Acme")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= 0.95
+    assert f"{short} is a nickname of {formal}" in reasons
+    assert "Same organization: Acme" in reasons
+
+
+def test_it_proposes_a_nickname_with_the_same_last_name_and_organization() -> None:
+    assert proposed(person("Bill", "Smith", org="Acme"), person("William", "Smith", org="Acme"))
+
+
+def test_it_keeps_feminine_and_masculine_forms_apart() -> None:
+    assert compare_first_names("alexander", "alexandra") == "mismatch"
+    assert compare_first_names("daniel", "danielle") == "mismatch"
+    assert not proposed(
+        person("Alexander", "Weber", org="Acme"), person("Alexandra", "Weber", org="Acme")
+    )
+
+
+def test_it_sees_names_that_differ_only_by_accents() -> None:
+    a = person("José", "Núñez García")
+    b = person("Jose", "Nunez Garcia")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= THRESHOLD
+    assert "Names differ only by accents" in reasons
+
+
+def test_it_sees_swapped_first_and_last_names() -> None:
+    a = person("Wei", "Zhang", org="Acme")
+    b = person("Zhang", "Wei", org="Acme")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= THRESHOLD
+    assert "First and last names are swapped" in reasons
+
+
+def test_it_reads_a_whole_name_typed_into_the_first_name() -> None:
+    assert proposed(person("Ingrid Solberg", ""), person("Ingrid", "Solberg"))
+
+
+def test_it_forgives_a_typo_in_a_rare_name() -> None:
+    a = person("Jonathan", "Okonkwo-Adeyemi")
+    b = person("Jonathan", "Okonkow-Adeyemi")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= THRESHOLD
+    assert any(r.startswith("Similar last names") for r in reasons)
+
+
+def test_it_sees_a_last_name_inside_a_compound_one() -> None:
+    a = person("Lucía", "Fernández", org="Acme")
+    b = person("Lucía", "Fernández Ortega", org="Acme")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= THRESHOLD
+    assert "Fernández is part of Fernández Ortega" in reasons
+
+
+def test_it_takes_an_initial_only_with_supporting_evidence() -> None:
+    initial = person("J.", "Smith")
+    full = person("John", "Smith")
+    assert not proposed(initial, full)
+
+    same_org = pair_score(person("J.", "Smith", org="Acme"), person("John", "Smith", org="Acme"))
+    assert same_org[0] >= THRESHOLD
+    assert "J. could be John" in same_org[1]
+
+    same_domain = pair_score(
+        person("J.", "Smith", emails=("j.smith@acme.example",)),
+        person("John", "Smith", emails=("john.smith@acme.example",)),
+    )
+    assert same_domain[0] >= THRESHOLD
+    assert "Same e-mail domain: acme.example" in same_domain[1]
+
+
+def test_a_free_mail_domain_is_no_evidence() -> None:
+    assert not proposed(
+        person("J.", "Smith", emails=("j.smith@gmail.com",)),
+        person("John", "Smith", emails=("jsmith@gmail.com",)),
+    )
+
+
+def test_it_recognises_someone_going_by_their_middle_name() -> None:
+    assert proposed(
+        person("J. Michael", "Okafor", org="Acme"), person("Michael", "Okafor", org="Acme")
+    )
+
+
+# Hard negatives ----------------------------------------------------------------------
+
+
+def test_a_common_name_at_two_organizations_is_two_people() -> None:
+    score, _ = pair_score(
+        person("John", "Smith", org="Acme"), person("John", "Smith", org="Globex")
+    )
+
+    assert score < THRESHOLD
+
+
+def test_a_common_name_at_one_organization_is_one_person() -> None:
+    score, reasons = pair_score(
+        person("John", "Smith", org="Acme"), person("John", "Smith", org="Acme")
+    )
+
+    assert score >= 0.95
+    assert reasons == ["Same name", "Same organization: Acme"]
+
+
+def test_different_first_names_with_one_last_name_are_two_people() -> None:
+    for first, other in [("Anna", "Peter"), ("Maria", "Mario"), ("Tim", "Tom")]:
+        assert not proposed(
+            person(first, "Okonkwo", org="Acme"), person(other, "Okonkwo", org="Acme")
+        )
+
+
+def test_one_first_name_at_one_organization_is_not_enough() -> None:
+    assert not proposed(person("Priya", "Raman", org="Acme"), person("Priya", "Iyer", org="Acme"))
+
+
+def test_two_linkedin_profiles_are_two_people() -> None:
+    assert not proposed(
+        person("John", "Smith", linkedin="in/john-smith-1"),
+        person("John", "Smith", linkedin="in/john-smith-2"),
+    )
+
+
+def test_a_name_common_in_the_network_counts_for_less() -> None:
+    rare = pair_score(person("Ola", "Nordmann"), person("Ola", "Nordmann"))[0]
+    crowd = [person(f"Someone{i}", "Nordmann") for i in range(60)]
+    common = pair_score(person("Ola", "Nordmann"), person("Ola", "Nordmann"), *crowd)[0]
+
+    assert common < rare
+
+
+# The finder's contract -------------------------------------------------------------------
+
+
+def test_it_sorts_by_score_and_orders_each_pair() -> None:
+    people = [
+        person("Bill", "Smith", org="Acme", id=5),
+        person("William", "Smith", org="Acme", id=2),
+        person("Ana", "Silva", emails=("ana@x.org",), id=9),
+        person("Ana", "Silva", emails=("ana@x.org",), id=7),
+    ]
+
+    matches = find_duplicates(people)
+
+    assert [(m.a, m.b) for m in matches] == [(7, 9), (2, 5)]
+    assert matches[0].score >= matches[1].score
+
+
+def test_it_leaves_out_excluded_pairs_in_either_order() -> None:
+    people = [person("Ana", "Silva", org="Acme", id=1), person("Ana", "Silva", org="Acme", id=2)]
+
+    assert find_duplicates(people, exclude={(2, 1)}) == []
+
+
+def test_against_pairs_new_rows_with_existing_people_only() -> None:
+    new = [person("Bill", "Smith", org="Acme", id=-1), person("Bill", "Smith", org="Acme", id=-2)]
+    existing = [person("William", "Smith", org="Acme", id=10), person("Zoe", "Ng", id=11)]
+
+    matches = find_duplicates(new, against=existing)
+
+    assert {(m.a, m.b) for m in matches} == {(-1, 10), (-2, 10)}
+
+
+def test_a_person_is_not_their_own_duplicate() -> None:
+    same = person("Ana", "Silva", id=3)
+
+    assert find_duplicates([same], against=[same]) == []
+
+
+def test_it_handles_empty_and_odd_names() -> None:
+    odd = [
+        person("", ""),
+        person("", ""),
+        person("🙂", "!!"),
+        person("Dr.", "Jr."),
+        person("李", "小龙"),
+        person("李", "小龙"),
+    ]
+
+    matches = find_duplicates(odd)
+
+    assert all(0.0 <= m.score <= 1.0 for m in matches)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=12), st.text(max_size=12), st.sampled_from(["", "a", "b"])),
+        max_size=12,
+    )
+)
+def test_it_never_fails_and_scores_between_0_and_1(rows: list[tuple[str, str, str]]) -> None:
+    people = [person(first, last, org=org or ()) for first, last, org in rows]
+
+    for match in find_duplicates(people, threshold=0.0):
+        assert 0.0 <= match.score <= 1.0
+        assert match.a != match.b
+
+
+def test_soundex_hears_spelling_variants() -> None:
+    assert soundex("smith") == soundex("smyth") == "s530"
+    assert soundex("robert") == soundex("rupert")
+
+
+def test_last_names_compare_by_words() -> None:
+    assert (
+        compare_last_names(
+            "garcia", "garcia lopez", frozenset({"garcia"}), frozenset({"garcia", "lopez"})
+        )
+        == "compound"
+    )
+    assert (
+        compare_last_names(
+            "van den berg", "vandenberg", frozenset({"berg"}), frozenset({"vandenberg"})
+        )
+        == "exact"
+    )
+    assert (
+        compare_last_names("smith", "jones", frozenset({"smith"}), frozenset({"jones"}))
+        == "mismatch"
+    )
+
+
+def test_the_nickname_table_is_large_and_folded() -> None:
+    assert len(nicknames.GROUPS) >= 150
+    assert nicknames.same_name("bill", "william") is not None
+    assert nicknames.same_name("pepe", "jose") is not None
+    assert nicknames.same_name("alexander", "alexandra") is None
+
+
+# Loading from the database ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_loads_a_network_in_constant_queries(alice: Any, bob: Any) -> None:
+    def grow(n: int) -> None:
+        for _ in range(n):
+            job = EmploymentFactory(person__owner=alice)
+            EmailAddressFactory(person=job.person)
+            PhoneNumber.objects.create(owner=alice, person=job.person, number="+49 30 1234567")
+
+    grow(2)
+    with CaptureQueriesContext(connection) as few:
+        candidates_for(alice)
+    grow(30)
+    with CaptureQueriesContext(connection) as many:
+        loaded = candidates_for(alice)
+
+    assert len(few) == len(many)
+    assert len(loaded) == 32
+    assert all(c.emails and c.phones and c.organizations for c in loaded)
+    assert candidates_for(bob) == []
+
+
+@pytest.mark.django_db
+def test_it_finds_duplicates_in_a_network_and_remembers_the_not_same(alice: Any, bob: Any) -> None:
+    acme = OrganizationFactory(owner=alice, name="Acme, Inc.")
+    bill = EmploymentFactory(
+        person__owner=alice,
+        person__first_name="Bill",
+        person__last_name="Okafor",
+        organization=acme,
+    ).person
+    william = EmploymentFactory(
+        person__owner=alice,
+        person__first_name="William",
+        person__last_name="Okafor",
+        organization=acme,
+    ).person
+    PersonFactory(owner=bob, first_name="William", last_name="Okafor")
+
+    matches = network_duplicates(alice)
+
+    assert [(m.a, m.b) for m in matches] == [(bill.pk, william.pk)]
+    assert "Same organization: Acme, Inc." in matches[0].reasons
+    assert [m.b for m in duplicates_of(alice, bill.pk)] == [william.pk]
+
+    NotDuplicate.objects.create(owner=alice, person_a=bill, person_b=william)
+    assert network_duplicates(alice) == []
+    assert duplicates_of(alice, bill.pk) == []
+
+
+@pytest.mark.django_db
+def test_it_reads_phone_numbers_in_the_users_country(alice: Any) -> None:
+    alice.profile.country = "DE"
+    alice.profile.save()
+    a = PersonFactory(owner=alice, first_name="Jonas", last_name="Adler")
+    b = PersonFactory(owner=alice, first_name="Jonas", last_name="Adler-Wolf")
+    PhoneNumber.objects.create(owner=alice, person=a, number="030 1234567")
+    PhoneNumber.objects.create(owner=alice, person=b, number="+49 30 1234567")
+
+    matches = network_duplicates(alice)
+
+    assert matches and matches[0].score == 1.0
+    assert "Same phone number +49301234567" in matches[0].reasons
