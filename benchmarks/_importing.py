@@ -10,19 +10,115 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FIRST = (
-    "Ana Ben Chloé Dana Eli Farah Gus Hana Ivan Jo Kim Lee Mara Nils Omar Pia Quinn Rosa "
-    "Sam Tara Uma Vic Wen Xavi Yara Zoe Amir Bea Carl Dora Emil Fay Gil Hugo Iris Jon Kai"
-).split()
-LAST = (
-    "Reyes Park Okafor Nguyen Müller Rossi Silva Kowalski Haddad Novak Berg Costa Ito Khan "
-    "Larsen Moreau Ortiz Petrov Quist Rahman Sato Tanaka Ueda Varga Walsh Xu Young Zeller"
-).split()
-WORDS = (
-    "North River Blue Apex Cedar Delta Ember Fjord Granite Harbor Iris Juniper Kite Lumen "
-    "Maple Nova Orbit Pine Quartz Ridge Summit Tidal Umber Vista Willow Zenith"
-).split()
-KINDS = "Labs Systems Health Analytics Foods Energy Logistics Studio Bank Robotics".split()
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dana",
+    "Eli",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jo",
+    "Kim",
+    "Lee",
+    "Mara",
+    "Nils",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Vic",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+    "Amir",
+    "Bea",
+    "Carl",
+    "Dora",
+    "Emil",
+    "Fay",
+    "Gil",
+    "Hugo",
+    "Iris",
+    "Jon",
+    "Kai",
+]
+LAST = [
+    "Reyes",
+    "Park",
+    "Okafor",
+    "Nguyen",
+    "Müller",
+    "Rossi",
+    "Silva",
+    "Kowalski",
+    "Haddad",
+    "Novak",
+    "Berg",
+    "Costa",
+    "Ito",
+    "Khan",
+    "Larsen",
+    "Moreau",
+    "Ortiz",
+    "Petrov",
+    "Quist",
+    "Rahman",
+    "Sato",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Walsh",
+    "Xu",
+    "Young",
+    "Zeller",
+]
+WORDS = [
+    "North",
+    "River",
+    "Blue",
+    "Apex",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kite",
+    "Lumen",
+    "Maple",
+    "Nova",
+    "Orbit",
+    "Pine",
+    "Quartz",
+    "Ridge",
+    "Summit",
+    "Tidal",
+    "Umber",
+    "Vista",
+    "Willow",
+    "Zenith",
+]
+KINDS = [
+    "Labs",
+    "Systems",
+    "Health",
+    "Analytics",
+    "Foods",
+    "Energy",
+    "Logistics",
+    "Studio",
+    "Bank",
+    "Robotics",
+]
 SUFFIXES = ["", " Inc.", ", Inc.", " LLC", " Ltd", " GmbH"]
 TITLES = [
     "Software Engineer",

@@ -34,11 +34,11 @@ from _importing import FIRST, LAST, SUFFIXES, TITLES, organization_names, peak_r
 PREAMBLE = (
     "Notes:\n"
     '"When exporting your connection data, you may notice that some of the email addresses '
-    'are missing. You will only see email addresses for connections who have allowed their '
+    "are missing. You will only see email addresses for connections who have allowed their "
     'connections to see or download their email address."\n'
     "\n"
 )
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def connections_csv(rows: int, seed: int = 3) -> tuple[str, list[tuple[str, ...]]]:
@@ -128,10 +128,10 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = setup_django()
 
+    from _importing import build_network
     from django.conf import settings
     from django.db import connection
 
-    from _importing import build_network
     from coffeechat.accounts.services import create_account
     from coffeechat.imports import services
     from coffeechat.network.models import Person
@@ -141,8 +141,10 @@ def main() -> None:
     text, records = connections_csv(args.rows)
     path = data_dir / "Connections.csv"
     path.write_text(text, encoding="utf-8")
-    print(f"File: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB; "
-          f"existing network: {args.existing:,} people")
+    print(
+        f"File: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB; "
+        f"existing network: {args.existing:,} people"
+    )
 
     db_path = Path(settings.DATABASES["default"]["NAME"])
     connection.close()

@@ -50,6 +50,9 @@ def test_it_lists_every_path_with_its_methods(schema):
     for kind, plural in PLURALS.items():
         expected[f"/api/v1/{plural}"] = {"get", "post"}
         expected[f"/api/v1/{plural}/{{{kind}_id}}"] = {"get", "put", "patch", "delete"}
+    expected["/api/v1/duplicates"] = {"get"}
+    expected["/api/v1/people/{person_id}/merge/{other_id}"] = {"get", "post"}
+    expected["/api/v1/people/{person_id}/not-duplicate/{other_id}"] = {"get", "post", "delete"}
 
     assert {path: set(item) for path, item in schema["paths"].items()} == expected
 
@@ -63,7 +66,7 @@ def test_it_lists_the_paths_the_urls_resolve_to(schema, kind):
 def test_it_gives_every_operation_a_unique_id(schema):
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
 
-    assert len(ids) == len(set(ids)) == 36
+    assert len(ids) == len(set(ids)) == 42
 
 
 def test_it_declares_the_path_id_of_every_detail_operation(schema):

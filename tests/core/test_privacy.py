@@ -187,9 +187,7 @@ def test_it_never_shows_another_users_data_on_pages_without_an_object(
         response = bob_client.get(url, headers=bob_headers if route.is_api else {})
         allowed = {200, 302, 405} | ({404} if route.name == "api-1:api-root" else set())
         assert response.status_code in allowed, f"GET {url}: {response.status_code}"
-        raw = (
-            b"".join(response.streaming_content) if response.streaming else response.content
-        )
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
         body = raw.decode(errors="replace")
         for marker in ALICE_MARKERS:
             assert marker not in body, f"GET {url} shows {marker!r}"

@@ -10,7 +10,7 @@ its transaction; everything it writes is validated before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -27,7 +27,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return []
     assert transaction.get_connection().in_atomic_block, "reserve ids inside a transaction"
     table = model._meta.db_table
-    pk_column = model._meta.pk.column  # type: ignore[union-attr]
+    assert model._meta.pk is not None
+    pk_column = str(model._meta.pk.column)
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -60,7 +61,7 @@ def insert_rows(
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    given = [meta.get_field(name) for name in fields]
+    given = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fields]
     date_positions = [
         i
         for i, field in enumerate(given)
@@ -76,9 +77,9 @@ def insert_rows(
             value: Any = now
         else:
             value = field.get_db_prep_save(field.get_default(), connection)
-        extra_columns.append(field.column)
+        extra_columns.append(str(field.column))
         extra_values.append(value)
-    columns = [pk.column, *(field.column for field in given), *extra_columns]
+    columns = [str(pk.column), *(str(field.column) for field in given), *extra_columns]
     qn = connection.ops.quote_name
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "

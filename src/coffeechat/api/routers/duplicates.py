@@ -125,7 +125,6 @@ def preview_merge(request: HttpRequest, person_id: int, other_id: int) -> Any:
     "/people/{int:person_id}/merge/{int:other_id}",
     response=PersonOut,
     operation_id="merge_people",
-    url_name="person-merge",
     summary="Merge other_id into person_id: person_id is kept, other_id is deleted",
 )
 def merge(request: HttpRequest, person_id: int, other_id: int) -> Any:
@@ -151,7 +150,6 @@ def get_not_duplicate(request: HttpRequest, person_id: int, other_id: int) -> An
     "/people/{int:person_id}/not-duplicate/{int:other_id}",
     response=NotDuplicateOut,
     operation_id="mark_not_duplicate",
-    url_name="person-not-duplicate",
     summary="Mark two people as not the same person: never proposed again",
 )
 def post_not_duplicate(request: HttpRequest, person_id: int, other_id: int) -> Any:
@@ -164,7 +162,6 @@ def post_not_duplicate(request: HttpRequest, person_id: int, other_id: int) -> A
     "/people/{int:person_id}/not-duplicate/{int:other_id}",
     response={204: None},
     operation_id="forget_not_duplicate",
-    url_name="person-not-duplicate",
     summary="Forget a not-the-same-person mark: the pair may be proposed again",
 )
 def delete_not_duplicate(request: HttpRequest, person_id: int, other_id: int) -> Any:

@@ -108,7 +108,8 @@ class Command(BaseCommand):
         summary = batch.summary
         console.print(
             f"[bold green]Imported.[/] {summary['new']} new people, {summary['changed']} updated. "
-            f"Batch {batch.pk}; undo it with: coffeechat undo-import {batch.pk} --user {user.email}",
+            f"Batch {batch.pk}; undo it with: "
+            f"coffeechat undo-import {batch.pk} --user {user.email}",
             soft_wrap=True,
         )
 
