@@ -20,6 +20,13 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.targets.models import (
+    Application,
+    ApplicationChannel,
+    ApplicationStatus,
+    Posting,
+    Target,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -128,6 +135,35 @@ class TieFactory(DjangoModelFactory[Tie]):
     strength = 3
 
 
+class TargetFactory(DjangoModelFactory[Target]):
+    class Meta:
+        model = Target
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    motivation = 3
+
+
+class PostingFactory(DjangoModelFactory[Posting]):
+    class Meta:
+        model = Posting
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    title = factory.Sequence(lambda n: f"Data Analyst {n}")
+
+
+class ApplicationFactory(DjangoModelFactory[Application]):
+    class Meta:
+        model = Application
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    role_title = "Data Analyst"
+    channel = ApplicationChannel.JOB_BOARD
+    status = ApplicationStatus.APPLIED
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -137,6 +173,10 @@ def network_of(owner: Any) -> dict[str, Any]:
     tag = TagFactory(owner=owner, name="secret-tag")
     person.tags.add(tag)
     EmailAddressFactory(person=person, email="secretia@confidential.example")
+    target_org = OrganizationFactory(owner=owner, name="Hushhush Holdings")
+    posting = PostingFactory(
+        organization=target_org, title="Covert Analyst", contact=person, url=""
+    )
     return {
         "person": person,
         "organization": organization,
@@ -146,4 +186,9 @@ def network_of(owner: Any) -> dict[str, Any]:
         "tie": TieFactory(to_person=person, from_person=other, kind=TieKind.COLLEAGUE),
         "my_affiliation": MyAffiliationFactory(owner=owner, affiliation=affiliation),
         "tag": tag,
+        "target": TargetFactory(organization=target_org, why="Whisperwind reasons", motivation=5),
+        "posting": posting,
+        "application": ApplicationFactory(
+            organization=target_org, posting=posting, role_title="Covert Analyst"
+        ),
     }

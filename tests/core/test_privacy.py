@@ -33,6 +33,9 @@ OBJECT_KWARGS = {
     "tie_id": "tie",
     "my_affiliation_id": "my_affiliation",
     "token_id": "token",
+    "target_id": "target",
+    "posting_id": "posting",
+    "application_id": "application",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -51,6 +54,9 @@ ALICE_MARKERS = [
     "Private Alumni Club",
     "secret-tag",
     "secretia@confidential.example",
+    "Hushhush Holdings",
+    "Covert Analyst",
+    "Whisperwind reasons",
 ]
 
 
