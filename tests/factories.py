@@ -173,7 +173,7 @@ def network_of(owner: Any) -> dict[str, Any]:
     tag = TagFactory(owner=owner, name="secret-tag")
     person.tags.add(tag)
     EmailAddressFactory(person=person, email="secretia@confidential.example")
-    target_org = OrganizationFactory(owner=owner, name="Hushhush Holdings")
+    target_org = organization
     posting = PostingFactory(
         organization=target_org, title="Covert Analyst", contact=person, url=""
     )

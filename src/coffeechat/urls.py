@@ -8,6 +8,7 @@ from coffeechat.api.api import api
 urlpatterns = [
     path("", include("coffeechat.core.urls")),
     path("", include("coffeechat.network.urls")),
+    path("", include("coffeechat.targets.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -54,7 +54,6 @@ ALICE_MARKERS = [
     "Private Alumni Club",
     "secret-tag",
     "secretia@confidential.example",
-    "Hushhush Holdings",
     "Covert Analyst",
     "Whisperwind reasons",
 ]

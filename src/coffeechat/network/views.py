@@ -33,6 +33,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.targets.panels import organization_panel, person_panel
 
 # People ---------------------------------------------------------------------
 
@@ -135,6 +136,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "introductions": owned(Tie, user)
             .filter(introduced_by=person)
             .select_related("from_person", "to_person"),
+            **person_panel(user, person),
         },
     )
 
@@ -339,6 +341,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
             "current": current,
             "former": former,
             "affiliations": owned(Affiliation, request.user).filter(organization=organization),
+            **organization_panel(request.user, organization),
         },
     )
 
