@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
-from coffeechat.api.routers import network
+from coffeechat.api.routers import network, targets
 
 
 class BearerToken(HttpBearer):
@@ -68,3 +68,4 @@ def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpRe
 
 
 network.register(api)
+targets.register(api)

@@ -273,7 +273,8 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
     rings = _layout(me, others, sectors, nodes)
     if highlighted and not any(p.id == highlighted for p in map_paths):
         highlighted = ""
-    extent = rings[-1] + 170
+    longest = max((len(node.label) for node in nodes.values() if node.kind != "me"), default=8)
+    extent = rings[-1] + 30 + 9 * min(longest, 40)
     return NetworkMap(
         list(nodes.values()),
         list(edges.values()),

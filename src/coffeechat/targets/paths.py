@@ -83,9 +83,18 @@ CURRENT_JOB_FACTOR = 1.0
 RECENT_FORMER_JOB_FACTOR = 0.75  # left within two years
 FORMER_JOB_FACTOR = 0.6
 
+ADVOCACY_WEIGHTS = (0.5, 0.3, 0.2)
+
 HIRING_WORDS = re.compile(
     r"\b(manager|director|head|vp|vice president|lead|chief|principal|founder|owner|"
-    r"cto|ceo|coo|cfo|partner|supervisor)\b",
+    r"cto|ceo|coo|cfo|supervisor)\b",
+    re.IGNORECASE,
+)
+
+# "Product manager" or "account manager" manage a product or accounts, not a team.
+NOT_HIRING_WORDS = re.compile(
+    r"\b(product|project|program|programme|account|community|social media|case|office)\s+"
+    r"manager\b|\bassociate\b|\bassistant\b",
     re.IGNORECASE,
 )
 
@@ -669,12 +678,17 @@ class WarmPaths:
 
     @property
     def advocacy(self) -> int:
-        """0-100: the chance, roughly, that at least one of the five warmest ways in works."""
+        """0-100: the warmest way in counts most, the second and third add to it.
+
+        Half the warmth of the best path to one person there, three tenths of the
+        second-best person's, two tenths of the third's: one warm friend inside is worth
+        a lot, and several people who could speak for you are worth more.
+        """
         best = sorted((found[0].score for found in self.by_person.values() if found), reverse=True)
-        remaining = 1.0
-        for score in best[:5]:
-            remaining *= 1 - score / 100
-        return round(100 * (1 - remaining))
+        best += [0, 0, 0]
+        return round(
+            sum(weight * score for weight, score in zip(ADVOCACY_WEIGHTS, best, strict=False))
+        )
 
 
 def _jobs_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, dict[int, Job]]:
@@ -781,7 +795,7 @@ def suggestion_hint(job: Job, level: str) -> str:
     """Why someone may hire, from their title, department or level ("" if nothing says so)."""
     for text in (job.title, job.department):
         match = HIRING_WORDS.search(text or "")
-        if match:
+        if match and not NOT_HIRING_WORDS.search(text or ""):
             return f"“{match.group(0)}” in {'title' if text == job.title else 'department'}"
     if level in {Level.MANAGER, Level.EXECUTIVE}:
         return f"{Level(level).label.lower()} level"
@@ -879,10 +893,8 @@ def _affiliation_clause(reason: Reason, person: PersonRef) -> str:
         text = f"you both worked at {place}" if place else f"you are both in {name}"
         return f"{text} at the same time" if reason.same_time else text
     if kind == AffiliationKind.ASSOCIATION:
-        text = f"you are both members of {name}"
-    else:
-        text = f"you are both part of {name}"
-    return f"{text} at the same time" if reason.same_time else text
+        return f"you are both members of {name}"
+    return f"you are both part of {name}"
 
 
 TIE_NOUNS: dict[str, str] = {

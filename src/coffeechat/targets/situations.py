@@ -37,7 +37,7 @@ from coffeechat.targets.models import (
     Posting,
     PostingStatus,
 )
-from coffeechat.targets.paths import HIRING_WORDS
+from coffeechat.targets.paths import HIRING_WORDS, NOT_HIRING_WORDS
 
 APPLIED_THERE = "applied_there"
 APPLY_NOW = "apply_now"
@@ -126,7 +126,10 @@ def managers_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, list[P
             continue
         if job.has_hiring_authority:
             flagged.setdefault(job.organization_id, []).append(job.person)
-        elif HIRING_WORDS.search(job.title) or HIRING_WORDS.search(job.department):
+        elif any(
+            HIRING_WORDS.search(text) and not NOT_HIRING_WORDS.search(text)
+            for text in (job.title, job.department)
+        ):
             suggested.setdefault(job.organization_id, []).append(job.person)
     return {
         org_id: flagged.get(org_id) or suggested.get(org_id, [])
