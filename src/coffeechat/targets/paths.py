@@ -310,14 +310,26 @@ class _Loader:
         self.today = today
 
     def ties_touching(self, ids: set[int]) -> list[tuple[int, int, str, int, date | None]]:
-        def make(chunk: list[int]) -> QuerySet[Any]:
-            return (
-                Tie.objects.filter(owner=self.owner, from_person__isnull=False)
-                .filter(Q(from_person_id__in=chunk) | Q(to_person_id__in=chunk))
-                .values_list("from_person_id", "to_person_id", "kind", "strength", "since")
-            )
+        """Ties between two people (not yours) with one end in ``ids``.
 
-        return list(_rows_for_ids(make, ids))
+        Two queries, one per end, so that each goes down its (owner, person) index.
+        """
+        found: dict[int, tuple[int, int, str, int, date | None]] = {}
+        for column in ("from_person_id", "to_person_id"):
+
+            def make(chunk: list[int], column: str = column) -> QuerySet[Any]:
+                return (
+                    Tie.objects.filter(owner=self.owner, **{f"{column}__in": chunk})
+                    .order_by()
+                    .values_list(
+                        "pk", "from_person_id", "to_person_id", "kind", "strength", "since"
+                    )
+                )
+
+            for pk, a, b, kind, strength, since in _rows_for_ids(make, ids):
+                if a is not None:
+                    found[pk] = (a, b, kind, strength, since)
+        return list(found.values())
 
     def load(self, goals: set[int], *, coworkers_of: set[int] | None = None) -> _Slice:
         data = _Slice()
@@ -372,14 +384,18 @@ class _Loader:
         self.sources: dict[int, tuple[str, date | None]] = {}
 
         def make(chunk: list[int]) -> QuerySet[Any]:
-            return Person.objects.filter(owner=self.owner, pk__in=chunk).values_list(
-                "pk",
-                "first_name",
-                "last_name",
-                "level",
-                "do_not_contact",
-                "source",
-                "last_contacted_on",
+            return (
+                Person.objects.filter(owner=self.owner, pk__in=chunk)
+                .order_by()
+                .values_list(
+                    "pk",
+                    "first_name",
+                    "last_name",
+                    "level",
+                    "do_not_contact",
+                    "source",
+                    "last_contacted_on",
+                )
             )
 
         for pk, first, last, level, dnc, source, contacted in _rows_for_ids(make, area):
@@ -399,6 +415,7 @@ class _Loader:
             return (
                 Tie.objects.filter(owner=self.owner, from_person__isnull=True)
                 .filter(Q(to_person_id__in=chunk) | Q(introduced_by_id__in=chunk))
+                .order_by()
                 .values_list(
                     "to_person_id",
                     "kind",
@@ -517,10 +534,14 @@ class _Loader:
         by_affiliation = {row[0]: row for row in mine}
 
         def members(chunk: list[int]) -> QuerySet[Any]:
-            return Membership.objects.filter(
-                owner=self.owner, person_id__in=chunk, affiliation_id__in=by_affiliation
-            ).values_list(
-                "person_id", "affiliation_id", "class_year", "start_year", "end_year", "detail"
+            return (
+                Membership.objects.filter(
+                    owner=self.owner, person_id__in=chunk, affiliation_id__in=by_affiliation
+                )
+                .order_by()
+                .values_list(
+                    "person_id", "affiliation_id", "class_year", "start_year", "end_year", "detail"
+                )
             )
 
         seen: set[tuple[int, str]] = set()
@@ -554,9 +575,13 @@ class _Loader:
             return
 
         def jobs(chunk: list[int]) -> QuerySet[Any]:
-            return Employment.objects.filter(
-                owner=self.owner, person_id__in=chunk, organization_id__in=employers
-            ).values_list("person_id", "organization_id", "start_date", "end_date", "is_current")
+            return (
+                Employment.objects.filter(
+                    owner=self.owner, person_id__in=chunk, organization_id__in=employers
+                )
+                .order_by()
+                .values_list("person_id", "organization_id", "start_date", "end_date", "is_current")
+            )
 
         for person_id, org_id, start, end, current in _rows_for_ids(jobs, area):
             _id, name, kind, _org, org_name, _class, my_start, my_end, _detail = employers[org_id]
@@ -694,17 +719,19 @@ class WarmPaths:
 def _jobs_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, dict[int, Job]]:
     """organization id -> person id -> their job there (a current job wins over a former)."""
     found: dict[int, dict[int, Job]] = defaultdict(dict)
-    rows = Employment.objects.filter(
-        owner=owner, organization_id__in=list(organization_ids)
-    ).values_list(
-        "person_id",
-        "organization_id",
-        "organization__name",
-        "title",
-        "department",
-        "is_current",
-        "end_date",
-        "has_hiring_authority",
+    rows = (
+        Employment.objects.filter(owner=owner, organization_id__in=list(organization_ids))
+        .order_by("pk")
+        .values_list(
+            "person_id",
+            "organization_id",
+            "organization__name",
+            "title",
+            "department",
+            "is_current",
+            "end_date",
+            "has_hiring_authority",
+        )
     )
     for row in rows:
         job = Job(*row)
