@@ -375,6 +375,8 @@ def save_application(
             owned(Application, owner).filter(pk=application.pk).values_list("status", flat=True)
         ).first()
     day = on or timezone.localdate()
+    if on is None and application.status == ApplicationStatus.APPLIED and application.applied_on:
+        day = application.applied_on  # the history starts when you applied
     if application.status != ApplicationStatus.PREPARING and application.applied_on is None:
         application.applied_on = day
     save_owned(owner, application)
