@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from pydantic import Field
 
 from coffeechat.api.routers.network import Input, ObjectId, crud, filter_by_fields
@@ -412,12 +412,15 @@ def register(api: NinjaAPI) -> None:
     )
     def bulk_add(request: HttpRequest, payload: BulkIn) -> Any:
         result = services.add_targets(request.user, payload.names)
-        return 201, {
-            "new_organizations": result.new_organizations,
-            "existing_organizations": result.existing_organizations,
-            "already_targets": result.already_targets,
-            "targets": result.targets,
-        }
+        return Status(
+            201,
+            {
+                "new_organizations": result.new_organizations,
+                "existing_organizations": result.existing_organizations,
+                "already_targets": result.already_targets,
+                "targets": result.targets,
+            },
+        )
 
     @router.get(
         "/targets/{int:target_id}/paths",
