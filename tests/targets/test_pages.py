@@ -216,7 +216,7 @@ def test_postings_and_applications_round_trip(alice_client: Any, alice: Any, acm
     ]
     listing = html(alice_client.get(reverse("targets:application-list")))
     assert "Cold (job board or direct)" in listing and "Through a referral" in listing
-    assert "1 interviews (100%)" in listing
+    assert "1 interview (100%)" in listing
 
 
 def test_an_application_form_needs_an_organization_or_posting(

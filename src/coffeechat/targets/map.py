@@ -39,10 +39,12 @@ class MapNode:
     on_path: bool = False
     ring: int = 0
     paths: list[str] = field(default_factory=list)
+    scale: float = 1.0  # drawings of big networks get bigger nodes and labels
 
     @property
-    def radius(self) -> int:
-        return {"me": 14, "organization": 12}.get(self.kind, 7 if self.on_path else 4)
+    def radius(self) -> float:
+        base = {"me": 14, "organization": 12}.get(self.kind, 7 if self.on_path else 4)
+        return round(base * self.scale, 1)
 
     @property
     def label_x(self) -> float:
@@ -50,7 +52,7 @@ class MapNode:
 
     @property
     def label_y(self) -> float:
-        return self.y + 4
+        return self.y + 5 * self.scale
 
     @property
     def path_list(self) -> str:
@@ -98,6 +100,7 @@ class NetworkMap:
     view_box: str
     rings: list[float]
     other_ties: int
+    label_size: int = 15
 
     @property
     def people_count(self) -> int:
@@ -273,8 +276,20 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
     rings = _layout(me, others, sectors, nodes)
     if highlighted and not any(p.id == highlighted for p in map_paths):
         highlighted = ""
-    longest = max((len(node.label) for node in nodes.values() if node.kind != "me"), default=8)
-    extent = rings[-1] + 30 + 9 * min(longest, 40)
+    scale = max(1.0, rings[-1] / 350)
+    for node in nodes.values():
+        node.scale = scale
+    label_size = round(14 * scale)
+    # The drawing's bounding box: every node, and the labels to the right of them.
+    left = min(node.x - node.radius for node in nodes.values()) - 10
+    right = max(
+        node.x + node.radius + 4 + 0.62 * label_size * len(node.label)
+        if node.on_path or node.kind != "person"
+        else node.x + node.radius
+        for node in nodes.values()
+    )
+    top = min(node.y for node in nodes.values()) - label_size - 10
+    bottom = max(node.y for node in nodes.values()) + label_size + 10
     return NetworkMap(
         list(nodes.values()),
         list(edges.values()),
@@ -285,9 +300,10 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
         selected_affiliation,
         min_strength,
         highlighted,
-        f"{-extent:.0f} {-extent:.0f} {2 * extent:.0f} {2 * extent:.0f}",
+        f"{left:.0f} {top:.0f} {right - left + 10:.0f} {bottom - top:.0f}",
         rings,
         len(others),
+        label_size,
     )
 
 

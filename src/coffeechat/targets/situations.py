@@ -386,9 +386,11 @@ class Outcomes:
         parts = []
         for outcome in (cold, referral):
             if outcome.sent:
+                interviews = "interview" if outcome.interviews == 1 else "interviews"
+                offers = "offer" if outcome.offers == 1 else "offers"
                 parts.append(
-                    f"{outcome.label}: {outcome.sent} sent, {outcome.interviews} interviews "
-                    f"({outcome.interview_rate}%), {outcome.offers} offers"
+                    f"{outcome.label}: {outcome.sent} sent, {outcome.interviews} {interviews} "
+                    f"({outcome.interview_rate}%), {outcome.offers} {offers}"
                 )
         text = "; ".join(parts) + "."
         if (
