@@ -128,7 +128,8 @@ def build_demo_targets(owner: Any, target_names: list[str], today: date) -> dict
     postings: list[Posting] = []
     applications: list[tuple[Application, list[tuple[str, int]]]] = []
     if ordered:
-        first = ordered[0]
+        # A posting whose listed contact you know: the "apply now and tell them" situation.
+        first = next((org for org in ordered[:5] if known_person(org)), ordered[0])
         postings.append(
             Posting(
                 owner=owner,

@@ -926,7 +926,7 @@ def _affiliation_clause(reason: Reason, person: PersonRef) -> str:
 
 TIE_NOUNS: dict[str, str] = {
     TieKind.FRIEND: "your friend",
-    TieKind.FAMILY: "family",
+    TieKind.FAMILY: "a relative of yours",
     TieKind.COLLEAGUE: "your colleague",
     TieKind.CLASSMATE: "your classmate",
     TieKind.ACQUAINTANCE: "someone you know",
@@ -969,8 +969,6 @@ def _how_you_know(link: Link, today: date, *, clause: bool) -> str:
         noun = "a close friend of yours"
     if reason.since is not None and kind in {TieKind.FRIEND, TieKind.COLLEAGUE, TieKind.CLASSMATE}:
         noun += f" since {reason.since.year}"
-    if kind == TieKind.FAMILY and clause:
-        return f"{person.short} is family"
     if reason.introduced_by is not None:
         noun += f" (introduced by {reason.introduced_by.name})"
     return subject + noun
