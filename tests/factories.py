@@ -21,6 +21,13 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.targets.models import (
+    Application,
+    ApplicationChannel,
+    ApplicationStatus,
+    Posting,
+    Target,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -129,6 +136,35 @@ class TieFactory(DjangoModelFactory[Tie]):
     strength = 3
 
 
+class TargetFactory(DjangoModelFactory[Target]):
+    class Meta:
+        model = Target
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    motivation = 3
+
+
+class PostingFactory(DjangoModelFactory[Posting]):
+    class Meta:
+        model = Posting
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    title = factory.Sequence(lambda n: f"Data Analyst {n}")
+
+
+class ApplicationFactory(DjangoModelFactory[Application]):
+    class Meta:
+        model = Application
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SelfAttribute("organization.owner")
+    role_title = "Data Analyst"
+    channel = ApplicationChannel.JOB_BOARD
+    status = ApplicationStatus.APPLIED
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -138,6 +174,10 @@ def network_of(owner: Any) -> dict[str, Any]:
     tag = TagFactory(owner=owner, name="secret-tag")
     person.tags.add(tag)
     EmailAddressFactory(person=person, email="secretia@confidential.example")
+    target_org = organization
+    posting = PostingFactory(
+        organization=target_org, title="Covert Analyst", contact=person, url=""
+    )
     return {
         "person": person,
         "other_person": other,
@@ -155,5 +195,10 @@ def network_of(owner: Any) -> dict[str, Any]:
             summary={"new": 1, "changed": 0, "unchanged": 0, "new_organizations": 0},
             samples={"new": [{"line": 2, "name": "Secretia Privatova", "organization": ""}]},
             created_rows={"network.Person": [person.pk]},
+        ),
+        "target": TargetFactory(organization=target_org, why="Whisperwind reasons", motivation=5),
+        "posting": posting,
+        "application": ApplicationFactory(
+            organization=target_org, posting=posting, role_title="Covert Analyst"
         ),
     }

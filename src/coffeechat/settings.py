@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "coffeechat.core",
     "coffeechat.accounts",
     "coffeechat.network",
+    "coffeechat.targets",
     "coffeechat.imports",
     "coffeechat.api",
     "django.contrib.admin",

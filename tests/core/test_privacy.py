@@ -35,6 +35,9 @@ OBJECT_KWARGS = {
     "my_affiliation_id": "my_affiliation",
     "token_id": "token",
     "batch_id": "import_batch",
+    "target_id": "target",
+    "posting_id": "posting",
+    "application_id": "application",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -53,6 +56,8 @@ ALICE_MARKERS = [
     "Private Alumni Club",
     "secret-tag",
     "secretia@confidential.example",
+    "Covert Analyst",
+    "Whisperwind reasons",
 ]
 
 

@@ -60,6 +60,7 @@ STEPS: tuple[str, ...] = (
     "Saving ties and introductions",
     "Saving tags",
     "Saving your profile and affiliations",
+    "Saving targets, openings and applications",
 )
 
 StepCallback = Callable[[str], None]
@@ -2036,6 +2037,13 @@ def build_demo_network(
             ]
         )
 
+        step(9)
+        from coffeechat.targets.demo import build_demo_targets  # the targets app builds on this
+
+        target_counts = build_demo_targets(
+            owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
+        )
+
     return {
         "people": len(persons),
         "organizations": len(organizations),
@@ -2049,4 +2057,5 @@ def build_demo_network(
         "tags": len(tags),
         "tagged_people": len({row.person_id for row in tagged}),
         "my_affiliations": len(my_affiliations),
+        **target_counts,
     }

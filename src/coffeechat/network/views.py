@@ -34,6 +34,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.targets.panels import organization_panel, person_panel
 
 TIMELINE_LENGTH = 50
 
@@ -141,6 +142,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "introductions": owned(Tie, user)
             .filter(introduced_by=person)
             .select_related("from_person", "to_person"),
+            **person_panel(user, person),
         },
     )
 
@@ -345,6 +347,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
             "current": current,
             "former": former,
             "affiliations": owned(Affiliation, request.user).filter(organization=organization),
+            **organization_panel(request.user, organization),
         },
     )
 

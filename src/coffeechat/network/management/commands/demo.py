@@ -47,6 +47,9 @@ COUNT_LABELS: dict[str, str] = {
     "my_ties": "…of which your own",
     "tags": "Tags",
     "my_affiliations": "Your affiliations",
+    "targets": "Target organizations",
+    "postings": "Openings",
+    "applications": "Applications",
 }
 
 

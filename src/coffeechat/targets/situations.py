@@ -1,0 +1,430 @@
+"""Situations the method asks the user to handle well, recognised from their data.
+
+1. *Applied there*: you applied to an organization and are about to contact someone
+   there: say so upfront (the outreach composer calls :func:`applications_at` and
+   :func:`situations_for_person`).
+2. *Apply now*: a conversation with someone is upcoming or requested, and they are the
+   listed contact of an open posting at their organization: apply now and tell them,
+   keeping the conversation informational.
+3. *Ask for feedback*: you were rejected after interviewing: ask the manager (the
+   person with hiring authority there) for a short feedback conversation.
+4. *Cold or referred*: how applications sent cold and through a referral fare
+   (:func:`application_outcomes`).
+
+Each function runs a fixed number of queries whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from coffeechat.core.scoping import owned
+from coffeechat.network.models import Employment, Interaction, Organization, Person, Tie
+from coffeechat.targets.models import (
+    OPEN_STATUSES,
+    SENT_STATUSES,
+    Application,
+    ApplicationChannel,
+    ApplicationEvent,
+    ApplicationStatus,
+    Posting,
+    PostingStatus,
+)
+from coffeechat.targets.paths import HIRING_WORDS, NOT_HIRING_WORDS
+
+APPLIED_THERE = "applied_there"
+APPLY_NOW = "apply_now"
+ASK_FOR_FEEDBACK = "ask_for_feedback"
+
+# Until the conversations app exists: how recent a message makes a conversation "requested".
+RECENT_MESSAGE_DAYS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    kind: str
+    title: str
+    advice: str
+    organization_id: int
+    organization: str
+    person_id: int | None = None
+    person: str = ""
+    application_id: int | None = None
+    posting_id: int | None = None
+
+
+# Queries ------------------------------------------------------------------------------
+
+
+def _with_history(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    interviewed = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), status=ApplicationStatus.INTERVIEWING
+    )
+    return queryset.select_related("organization", "posting", "referred_by").annotate(
+        had_interview=Exists(interviewed)
+    )
+
+
+def applications_at(owner: Any, organization: Organization | int) -> list[Application]:
+    """Applications you have sent to ``organization`` (newest first): mention them."""
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return list(
+        _with_history(owned(Application, owner))
+        .filter(organization_id=org_id, status__in=SENT_STATUSES)
+        .order_by("-applied_on", "-pk")
+    )
+
+
+def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, str]:
+    """People you are about to talk to, with why: the hook for the conversations app.
+
+    Until conversations are recorded, a conversation counts as upcoming or requested
+    when you have a tie of your own with the person, or exchanged a message with them
+    in the last 60 days. The conversations issue replaces the body of this function
+    with its own query (upcoming or requested conversations) and keeps its signature.
+    """
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    found: dict[int, str] = {}
+    since = timezone.now() - timedelta(days=RECENT_MESSAGE_DAYS)
+    for person_id in (
+        owned(Interaction, owner)
+        .filter(person_id__in=ids, occurred_at__gte=since)
+        .values_list("person_id", flat=True)
+        .distinct()
+    ):
+        found[person_id] = "you exchanged messages recently"
+    for person_id in (
+        owned(Tie, owner)
+        .filter(from_person__isnull=True, to_person_id__in=ids)
+        .values_list("to_person_id", flat=True)
+    ):
+        found.setdefault(person_id, "you know each other")
+    return found
+
+
+def managers_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """Current staff with hiring authority at each organization (or suggested by title)."""
+    jobs = (
+        owned(Employment, owner)
+        .filter(organization_id__in=list(organization_ids), is_current=True)
+        .select_related("person")
+        .order_by("-has_hiring_authority", "person__last_name", "pk")
+    )
+    flagged: dict[int, list[Person]] = {}
+    suggested: dict[int, list[Person]] = {}
+    for job in jobs:
+        if job.person.do_not_contact:
+            continue
+        if job.has_hiring_authority:
+            flagged.setdefault(job.organization_id, []).append(job.person)
+        elif any(
+            HIRING_WORDS.search(text) and not NOT_HIRING_WORDS.search(text)
+            for text in (job.title, job.department)
+        ):
+            suggested.setdefault(job.organization_id, []).append(job.person)
+    return {
+        org_id: flagged.get(org_id) or suggested.get(org_id, [])
+        for org_id in set(flagged) | set(suggested)
+    }
+
+
+# Wording ------------------------------------------------------------------------------
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "j M Y") if value else "recently"
+
+
+def _applied(application: Application) -> str:
+    status = application.get_status_display().lower()
+    return f"{application.role_title} ({status}, applied {_day(application.applied_on)})"
+
+
+def _applied_there(
+    applications: list[Application], organization: Organization, person: Person | None
+) -> Situation:
+    listed = "; ".join(_applied(a) for a in applications[:3])
+    who = person.first_name if person is not None else "anyone there"
+    active = any(a.status in OPEN_STATUSES for a in applications)
+    advice = (
+        f"If you write to {who}, say so in the first lines: networking while you apply is "
+        "fine, hiding the application is not. Ask for information, not for the job."
+        if active
+        else f"If you write to {who}, mention it plainly; the conversation can still be "
+        "about their work and what the team needs."
+    )
+    return Situation(
+        APPLIED_THERE,
+        f"You applied to {organization.name}: {listed}",
+        advice,
+        organization.pk,
+        organization.name,
+        person_id=person.pk if person else None,
+        person=person.full_name if person else "",
+        application_id=applications[0].pk,
+    )
+
+
+def _apply_now(posting: Posting, contact: Person, why: str, applied: bool) -> Situation:
+    org = posting.organization
+    if applied:
+        title = f"{contact.full_name} is the contact for “{posting.title}”, which you applied for"
+        advice = (
+            f"Tell {contact.first_name} you applied before you talk ({why}); keep the "
+            "conversation informational and let the application speak for the job."
+        )
+    else:
+        title = f"{contact.full_name} is the listed contact of an open posting: “{posting.title}”"
+        advice = (
+            f"Apply now, then tell {contact.first_name} you did before your conversation "
+            f"({why}), and keep the conversation informational."
+        )
+    return Situation(
+        APPLY_NOW,
+        title,
+        advice,
+        org.pk,
+        org.name,
+        person_id=contact.pk,
+        person=contact.full_name,
+        posting_id=posting.pk,
+    )
+
+
+def _ask_for_feedback(application: Application, managers: list[Person]) -> Situation:
+    org = application.organization
+    if managers:
+        manager = managers[0]
+        advice = (
+            f"Ask {manager.full_name} for a short feedback conversation — five minutes on what "
+            "the successful candidate had that you lacked. To learn, never to argue; and say "
+            "you are still interested if you are."
+        )
+    else:
+        manager = None
+        advice = (
+            "Ask the hiring manager for a short feedback conversation — five minutes on what "
+            "the successful candidate had that you lacked. Nobody there is marked as hiring "
+            "yet: find out who made the decision."
+        )
+    return Situation(
+        ASK_FOR_FEEDBACK,
+        f"Rejected after interviewing for {application.role_title} at {org.name}",
+        advice,
+        org.pk,
+        org.name,
+        person_id=manager.pk if manager else None,
+        person=manager.full_name if manager else "",
+        application_id=application.pk,
+    )
+
+
+def _rejected_after_interview(application: Application) -> bool:
+    return application.status == ApplicationStatus.REJECTED and bool(
+        getattr(application, "had_interview", False)
+    )
+
+
+# Per page ------------------------------------------------------------------------------
+
+
+def _open_postings(owner: Any, condition: Q) -> list[Posting]:
+    return list(
+        owned(Posting, owner)
+        .filter(condition, status=PostingStatus.OPEN, contact__isnull=False)
+        .select_related("organization", "contact")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(status__in=SENT_STATUSES),
+                to_attr="sent_applications",
+            )
+        )
+    )
+
+
+def situations_for_organization(owner: Any, organization: Organization) -> list[Situation]:
+    found: list[Situation] = []
+    applications = applications_at(owner, organization)
+    if applications:
+        found.append(_applied_there(applications, organization, None))
+    postings = [
+        p for p in _open_postings(owner, Q(organization=organization)) if p.contact is not None
+    ]
+    pending = pending_conversations(owner, [p.contact_id for p in postings if p.contact_id])
+    for posting in postings:
+        if posting.contact is not None and posting.contact_id in pending:
+            found.append(
+                _apply_now(
+                    posting,
+                    posting.contact,
+                    pending[posting.contact_id],
+                    bool(getattr(posting, "sent_applications", [])),
+                )
+            )
+    rejected = [a for a in applications if _rejected_after_interview(a)]
+    if rejected:
+        managers = managers_at(owner, [organization.pk]).get(organization.pk, [])
+        found.extend(_ask_for_feedback(a, managers) for a in rejected)
+    return found
+
+
+def situations_for_person(owner: Any, person: Person) -> list[Situation]:
+    """What to keep in mind before contacting ``person`` (the outreach composer calls it)."""
+    found: list[Situation] = []
+    org_ids = list(
+        owned(Employment, owner)
+        .filter(person=person, is_current=True)
+        .values_list("organization_id", flat=True)
+    )
+    applications = list(
+        _with_history(owned(Application, owner))
+        .filter(organization_id__in=org_ids, status__in=SENT_STATUSES)
+        .order_by("-applied_on", "-pk")
+    )
+    by_org: dict[int, list[Application]] = {}
+    for application in applications:
+        by_org.setdefault(application.organization_id, []).append(application)
+    for org_applications in by_org.values():
+        found.append(_applied_there(org_applications, org_applications[0].organization, person))
+    postings = _open_postings(owner, Q(contact=person))
+    if postings:
+        pending = pending_conversations(owner, [person.pk])
+        if person.pk in pending:
+            found.extend(
+                _apply_now(p, person, pending[person.pk], bool(p.sent_applications))  # type: ignore[attr-defined]
+                for p in postings
+            )
+    rejected = [a for a in applications if _rejected_after_interview(a)]
+    if rejected:
+        managers = managers_at(owner, {a.organization_id for a in rejected})
+        for application in rejected:
+            people = managers.get(application.organization_id, [])
+            if any(m.pk == person.pk for m in people):
+                found.append(_ask_for_feedback(application, [person]))
+    return found
+
+
+def situations_for_application(owner: Any, application: Application) -> list[Situation]:
+    found: list[Situation] = []
+    organization = application.organization
+    if application.is_sent:
+        staff = (
+            owned(Employment, owner)
+            .filter(organization=organization, is_current=True)
+            .values("person_id")
+            .distinct()
+            .count()
+        )
+        if staff:
+            people = "person" if staff == 1 else "people"
+            found.append(
+                Situation(
+                    APPLIED_THERE,
+                    f"You know {staff} {people} at {organization.name}",
+                    "When you contact any of them, say upfront that you applied for "
+                    f"{application.role_title}; ask for information, not for the job.",
+                    organization.pk,
+                    organization.name,
+                    application_id=application.pk,
+                )
+            )
+    posting = application.posting
+    if posting is not None and posting.contact is not None and posting.is_open:
+        pending = pending_conversations(owner, [posting.contact.pk])
+        if posting.contact.pk in pending:
+            found.append(
+                _apply_now(
+                    posting, posting.contact, pending[posting.contact.pk], application.is_sent
+                )
+            )
+    annotated = _with_history(owned(Application, owner)).filter(pk=application.pk).first()
+    if annotated is not None and _rejected_after_interview(annotated):
+        managers = managers_at(owner, [organization.pk]).get(organization.pk, [])
+        found.append(_ask_for_feedback(annotated, managers))
+    return found
+
+
+# Cold versus referral ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOutcome:
+    label: str
+    sent: int
+    interviews: int
+    offers: int
+
+    @property
+    def interview_rate(self) -> int | None:
+        return round(100 * self.interviews / self.sent) if self.sent else None
+
+    @property
+    def offer_rate(self) -> int | None:
+        return round(100 * self.offers / self.sent) if self.sent else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    cold: ChannelOutcome
+    referral: ChannelOutcome
+
+    @property
+    def summary(self) -> str:
+        cold, referral = self.cold, self.referral
+        if not cold.sent and not referral.sent:
+            return "No applications sent yet."
+        parts = []
+        for outcome in (cold, referral):
+            if outcome.sent:
+                interviews = "interview" if outcome.interviews == 1 else "interviews"
+                offers = "offer" if outcome.offers == 1 else "offers"
+                parts.append(
+                    f"{outcome.label}: {outcome.sent} sent, {outcome.interviews} {interviews} "
+                    f"({outcome.interview_rate}%), {outcome.offers} {offers}"
+                )
+        text = "; ".join(parts) + "."
+        if (
+            cold.sent
+            and referral.sent
+            and (referral.interview_rate or 0) > (cold.interview_rate or 0)
+        ):
+            text += " Referrals are working better for you: more warm paths, fewer cold sends."
+        return text
+
+
+def application_outcomes(owner: Any) -> Outcomes:
+    """Applications sent cold (job board, direct) and through a referral, with results."""
+    interviewed = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), status=ApplicationStatus.INTERVIEWING
+    )
+    offered = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), status=ApplicationStatus.OFFER
+    )
+    rows = (
+        owned(Application, owner)
+        .filter(status__in=SENT_STATUSES)
+        .annotate(interviewed=Exists(interviewed), offered=Exists(offered))
+        .values_list("channel", "status", "interviewed", "offered")
+    )
+    counts = {"cold": [0, 0, 0], "referral": [0, 0, 0]}
+    for channel, status, had_interview, had_offer in rows:
+        bucket = counts["referral" if channel == ApplicationChannel.REFERRAL else "cold"]
+        bucket[0] += 1
+        if had_interview or status in {ApplicationStatus.INTERVIEWING, ApplicationStatus.OFFER}:
+            bucket[1] += 1
+        if had_offer or status == ApplicationStatus.OFFER:
+            bucket[2] += 1
+    return Outcomes(
+        ChannelOutcome("Cold (job board or direct)", *counts["cold"]),
+        ChannelOutcome("Through a referral", *counts["referral"]),
+    )

@@ -1,0 +1,41 @@
+"""The demo account shows targets, openings, applications and every situation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coffeechat.network.demo import build_demo_network
+from coffeechat.network.models import Organization
+from coffeechat.targets.models import Application, Posting, Target, TargetStatus
+from coffeechat.targets.services import rank_targets
+from coffeechat.targets.situations import (
+    APPLIED_THERE,
+    APPLY_NOW,
+    ASK_FOR_FEEDBACK,
+    application_outcomes,
+    situations_for_organization,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_ranked_targets_and_every_situation(alice: Any) -> None:
+    counts = build_demo_network(alice, seed=5, people=320)
+
+    assert counts["targets"] == Target.objects.filter(owner=alice).count() >= 8
+    assert counts["postings"] == Posting.objects.filter(owner=alice).count() == 3
+    assert counts["applications"] == Application.objects.filter(owner=alice).count() == 4
+    ranked = rank_targets(alice)
+    assert [r.rank for r in ranked if r.is_ranked] == list(range(1, len(ranked)))
+    assert [r.target.status for r in ranked if not r.is_ranked] == [TargetStatus.NOT_A_FIT]
+    assert all(r.warm.reached > 0 for r in ranked), "every demo target has a way in"
+    kinds = {
+        situation.kind
+        for organization in Organization.objects.filter(owner=alice, targets__isnull=False)
+        for situation in situations_for_organization(alice, organization)
+    }
+    assert kinds == {APPLIED_THERE, APPLY_NOW, ASK_FOR_FEEDBACK}
+    outcomes = application_outcomes(alice)
+    assert outcomes.cold.sent == 3 and outcomes.referral.sent == 1
