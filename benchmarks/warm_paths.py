@@ -13,6 +13,7 @@ groups, and the ties between people), stopping at the first level that reaches
 someone at the organization. Target: 95th percentile under 150 ms.
 
 Run: .venv/bin/python benchmarks/warm_paths.py [--people N] [--targets N] [--seed N]
+(--queries also prints each query of one search with its plan, and a profile.)
 """
 
 from __future__ import annotations
