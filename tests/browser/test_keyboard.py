@@ -40,6 +40,8 @@ def test_it_tabs_to_the_skip_link_first_then_to_the_search(logged_in_page: Page)
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Add a person")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Review possible duplicates")).to_be_focused()
+    page.keyboard.press("Tab")
     search = page.locator("#id_q")
     expect(search).to_be_focused()
     # The keyboard focus is visible.
@@ -48,7 +50,7 @@ def test_it_tabs_to_the_skip_link_first_then_to_the_search(logged_in_page: Page)
     # Without the skip link, the search is still reachable by tabbing through the nav.
     page.goto("/people/")
     seen = []
-    for _ in range(20):
+    for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         seen.append(focused["id"] or focused["text"])
