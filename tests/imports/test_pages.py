@@ -210,6 +210,7 @@ def test_mapping_without_a_name_column_is_refused(alice: Any, alice_client: Clie
     assert "holds the name" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_large_files_run_in_the_worker_with_progress(
     alice: Any, alice_client: Client, settings: Any
 ) -> None:
