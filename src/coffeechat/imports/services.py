@@ -147,7 +147,19 @@ class ProgressReporter:
         )
 
 
+def _no_nul(value: Any) -> Any:
+    """The value without NUL characters, which PostgreSQL cannot store in text or JSON."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_no_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    return value
+
+
 def _set(batch: ImportBatch, **values: Any) -> None:
+    values = {key: _no_nul(value) for key, value in values.items()}
     for key, value in values.items():
         setattr(batch, key, value)
     ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now(), **values)
@@ -250,21 +262,26 @@ def preview(
         logger.exception("Import batch %s could not be previewed", batch.pk)
         _fail(batch, f"{batch.original_name}: the file could not be read (an unexpected error).")
         return None
-    _set(batch, phase="Looking for possible duplicates")
-    summary = plan.summary()
-    samples = plan.samples()
-    summary["duplicates"], samples["duplicates"] = possible_duplicates(plan)
-    _set(
-        batch,
-        status=Status.PREVIEWED,
-        phase="",
-        rows_done=plan.rows,
-        rows_total=plan.rows,
-        summary=summary,
-        problems=problems_as_json(plan.problems),
-        samples=samples,
-        finished_at=timezone.now(),
-    )
+    try:
+        _set(batch, phase="Looking for possible duplicates")
+        summary = plan.summary()
+        samples = plan.samples()
+        summary["duplicates"], samples["duplicates"] = possible_duplicates(plan)
+        _set(
+            batch,
+            status=Status.PREVIEWED,
+            phase="",
+            rows_done=plan.rows,
+            rows_total=plan.rows,
+            summary=summary,
+            problems=problems_as_json(plan.problems),
+            samples=samples,
+            finished_at=timezone.now(),
+        )
+    except Exception:
+        logger.exception("Import batch %s: the preview could not be saved", batch.pk)
+        _fail(batch, f"{batch.original_name}: the file could not be read (an unexpected error).")
+        return None
     return plan
 
 

@@ -198,8 +198,25 @@ def _choose_encoding(sample: bytes, name: str) -> tuple[str, str]:
     return "cp1252", FALLBACK_ERRORS
 
 
+class _NoNulText(io.TextIOWrapper):
+    """Decoded text without NUL characters.
+
+    A NUL left after decoding is damage, not content, and PostgreSQL refuses to
+    store it in text; dropping it here keeps every later step simple.
+    """
+
+    def __next__(self) -> str:  # type: ignore[override]
+        return super().__next__().replace("\x00", "")
+
+    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+        return super().readline(-1 if size is None else size).replace("\x00", "")
+
+    def read(self, size: int | None = -1, /) -> str:
+        return super().read(size).replace("\x00", "")
+
+
 def text_stream(raw: IO[bytes], sniffed: Sniffed) -> io.TextIOWrapper:
     """The file as text, decoded incrementally; lines keep their own line endings."""
-    return io.TextIOWrapper(
+    return _NoNulText(
         cast(io.BufferedReader, raw), encoding=sniffed.encoding, errors=sniffed.errors, newline=""
     )
