@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from coffeechat.accounts.services import get_profile
@@ -263,8 +264,7 @@ class Planner:
         self._planned_by_name: dict[str, list[PlannedPerson]] = defaultdict(list)
         self._org_keys: dict[str, str] = {}
         self._known_source_keys: set[str] | None = None
-        today = timezone.localdate()
-        self.today = today
+        self.today = timezone.localdate()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -294,7 +294,7 @@ class Planner:
             self.problems.append(problem)
 
     def _clip(self, record_line: int, field_name: str, value: str, limit: int) -> str:
-        value = " ".join(value.split()) if field_name != "notes" else value.strip()
+        value = " ".join(value.split())
         if len(value) > limit:
             self._problem(
                 Problem(
@@ -750,19 +750,20 @@ def write_plan(
         today = plan.today
         ended: list[int] = [pk for p in plan.people for pk in p.end_jobs]
         if ended:
-            for old in Employment.objects.filter(owner=owner, pk__in=ended):
-                start = old.start_date
-                end = today if not start or start <= today else start
-                changes.append(
-                    ImportChange(
-                        batch=batch,
-                        model="network.Employment",
-                        object_id=old.pk,
-                        before={"is_current": True, "end_date": _iso(old.end_date)},
-                        after={"is_current": False, "end_date": end.isoformat()},
-                    )
+            # An old job ends today (or on its start, for a job dated in the future).
+            ended_on = Case(When(start_date__gt=today, then=F("start_date")), default=Value(today))
+            old_jobs = Employment.objects.filter(owner=owner, pk__in=ended)
+            changes += [
+                ImportChange(
+                    batch=batch,
+                    model="network.Employment",
+                    object_id=pk,
+                    before={"is_current": True, "end_date": _iso(end_date)},
+                    after={"is_current": False, "end_date": max(today, start or today).isoformat()},
                 )
-                Employment.objects.filter(pk=old.pk).update(is_current=False, end_date=end)
+                for pk, start, end_date in old_jobs.values_list("pk", "start_date", "end_date")
+            ]
+            old_jobs.update(is_current=False, end_date=ended_on)
         created["network.Employment"] += insert_rows(
             Employment,
             ["owner_id", "person_id", "organization_id", "title", "department", "is_current"],

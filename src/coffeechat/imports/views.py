@@ -55,7 +55,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/batch_list.html", {"form": form, "page": batches})
 
 
-def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict[str, object]:
+def _batch_context(batch: ImportBatch) -> dict[str, object]:
     elapsed = None
     rate = None
     remaining = None
@@ -81,7 +81,7 @@ def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict[str, object
 @vary_on_headers("HX-Request")
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_id)
-    context = _batch_context(request, batch)
+    context = _batch_context(batch)
     mapping_form = None
     if batch.status == Status.PREVIEWED and batch.format == Format.CSV and batch.header:
         from coffeechat.imports.parsers import MAPPABLE_FIELDS
@@ -98,7 +98,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 def batch_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The live progress panel; when the run has ended, htmx reloads the whole page."""
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_id)
-    response = render(request, "imports/_progress.html", _batch_context(request, batch))
+    response = render(request, "imports/_progress.html", _batch_context(batch))
     if not batch.is_running:
         response["HX-Refresh"] = "true"
     return response
@@ -120,7 +120,7 @@ def batch_mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
         fields=MAPPABLE_FIELDS,
     )
     if not form.is_valid():
-        context = _batch_context(request, batch)
+        context = _batch_context(batch)
         context["mapping_form"] = form
         return render(request, "imports/batch_detail.html", context, status=400)
     services.save_mapping(batch, form.mapping(), remember=form.cleaned_data["remember"])

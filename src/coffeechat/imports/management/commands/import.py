@@ -90,7 +90,7 @@ class Command(BaseCommand):
             except services.ImportRefused as error:
                 raise CommandError(" ".join(error.messages)) from None
 
-        with self._progress(console) as echo:
+        with _Bar(console) as echo:
             services.preview(batch, echo=echo)
         batch.refresh_from_db()
         if batch.status == Status.FAILED:
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             services.cancel(batch)
             console.print("Dry run: nothing was written.")
             return
-        with self._progress(console) as echo:
+        with _Bar(console) as echo:
             landed = services.commit(batch, echo=echo)
         batch.refresh_from_db()
         if not landed:
@@ -112,9 +112,6 @@ class Command(BaseCommand):
             f"coffeechat undo-import {batch.pk} --user {user.email}",
             soft_wrap=True,
         )
-
-    def _progress(self, console: Console) -> _Bar:
-        return _Bar(console)
 
     def _show_preview(self, console: Console, batch: ImportBatch) -> None:
         summary = batch.summary
