@@ -62,9 +62,16 @@ class PersonForm(OwnedModelForm):
             "source",
             "tag_names",
             "do_not_contact",
+            "follow_up_wish",
+            "keep_in_touch_days",
+            "next_check_in_on",
+            "may_keep_in_touch",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 6}),
+            "next_check_in_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

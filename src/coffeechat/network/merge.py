@@ -45,8 +45,21 @@ FIELD_LABELS = {
     "preferred_channel": "Prefers",
     "last_contacted_on": "Last contacted",
     "do_not_contact": "Do not contact",
+    "follow_up_wish": "Follow-up wish",
+    "keep_in_touch_days": "Keep in touch every (days)",
+    "next_check_in_on": "Next check-in",
 }
-FILLED_FIELDS = ("last_name", "linkedin_url", "location", "time_zone", "level", "preferred_channel")
+FILLED_FIELDS = (
+    "last_name",
+    "linkedin_url",
+    "location",
+    "time_zone",
+    "level",
+    "preferred_channel",
+    "follow_up_wish",
+    "keep_in_touch_days",
+    "next_check_in_on",
+)
 
 
 # What merging keeps ----------------------------------------------------------------

@@ -109,6 +109,35 @@ class Person(Owned):
     last_contacted_on = models.DateField(
         "last contacted", null=True, blank=True, help_text="The last time you two talked."
     )
+    # How this person asked to be followed up (stored here; the follow-ups
+    # rules read it). Their own words go in follow_up_wish.
+    follow_up_wish = models.CharField(
+        "how they want to be followed up",
+        max_length=300,
+        blank=True,
+        help_text='In their words, e.g. "every couple of months", "in the spring".',
+    )
+    keep_in_touch_days = models.PositiveSmallIntegerField(
+        "keep in touch every (days)",
+        null=True,
+        blank=True,
+        help_text="Leave empty if they did not ask for regular updates.",
+    )
+    next_check_in_on = models.DateField(
+        "next check-in",
+        null=True,
+        blank=True,
+        help_text="When they asked to hear from you next, if they named a time.",
+    )
+    may_keep_in_touch = models.BooleanField(
+        "may keep in touch", default=True, help_text="They are happy to hear from you again."
+    )
+    not_responding_since = models.DateField(
+        "not responding since",
+        null=True,
+        blank=True,
+        help_text="Set after unanswered nudges; no more nudges are suggested.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

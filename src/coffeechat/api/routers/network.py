@@ -72,6 +72,10 @@ class PersonIn(Input):
         "", description="email, phone, linkedin, text, video, in_person or empty"
     )
     do_not_contact: bool = False
+    follow_up_wish: str = Field("", max_length=300)
+    keep_in_touch_days: int | None = Field(None, ge=1, le=3650)
+    next_check_in_on: datetime.date | None = None
+    may_keep_in_touch: bool = True
     source: str = Field(
         "manual",
         description="manual, linkedin, alumni_directory, association_directory, friend, referral",
@@ -93,6 +97,11 @@ class PersonOut(Schema):
     level: str
     preferred_channel: str
     do_not_contact: bool
+    follow_up_wish: str
+    keep_in_touch_days: int | None
+    next_check_in_on: datetime.date | None
+    may_keep_in_touch: bool
+    not_responding_since: datetime.date | None
     source: str
     notes: str
     tags: list[str]
