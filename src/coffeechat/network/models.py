@@ -351,6 +351,8 @@ class InteractionKind(models.TextChoices):
     LINKEDIN_MESSAGE = "linkedin_message", "LinkedIn message"
     LINKEDIN_INVITATION = "linkedin_invitation", "LinkedIn invitation"
     EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone call"
+    CONVERSATION = "conversation", "Conversation"
     NOTE = "note", "Note"
 
 
