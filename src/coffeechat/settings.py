@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "coffeechat.network",
     "coffeechat.targets",
     "coffeechat.imports",
+    "coffeechat.followups",
     "coffeechat.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "coffeechat.core.context_processors.instance",
+                "coffeechat.followups.context_processors.follow_ups",
             ],
         },
     },
@@ -218,3 +220,12 @@ IMPORT_MAX_BYTES = env_int("COFFEECHAT_IMPORT_MAX_MB", 100) * 1024 * 1024
 IMPORT_INLINE_BYTES = env_int("COFFEECHAT_IMPORT_INLINE_KB", 256) * 1024
 # `coffeechat serve` runs the background worker in the same process unless this is off.
 EMBEDDED_WORKER = env_bool("COFFEECHAT_EMBEDDED_WORKER", True)
+
+# Follow-ups: the worker's periodic tick (rules, notifications, the daily digest).
+TICK_SECONDS = env_int("COFFEECHAT_TICK_SECONDS", 60)
+# The daily digest e-mail: on when e-mail is configured, unless turned off here.
+DIGEST_EMAIL = env_bool("COFFEECHAT_DIGEST_EMAIL", bool(env_str("EMAIL_URL")))
+# A digest claimed by a worker that then died is retried after this many seconds.
+DIGEST_CLAIM_TIMEOUT = env_int("COFFEECHAT_DIGEST_CLAIM_TIMEOUT", 300)
+# Tests only: seconds to wait between claiming a digest and sending it (crash tests).
+DIGEST_TEST_PAUSE = env_int("COFFEECHAT_TEST_DIGEST_PAUSE", 0)

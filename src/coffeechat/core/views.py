@@ -22,4 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """Whether the background worker runs and e-mail gets through (always HTTP 200;
+    read ``ok``). Says when, never what: no user data, no error text."""
+    from coffeechat.followups.health import current
+
+    response = JsonResponse(current().as_json())
+    response["Cache-Control"] = "no-store"
+    return response

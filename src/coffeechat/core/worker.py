@@ -1,17 +1,28 @@
-"""The background worker: runs queued tasks (imports of large files, and later reminders).
+"""The background worker: queued tasks (imports of large files) and the periodic tick.
 
 ``coffeechat worker`` runs it in its own process; ``coffeechat serve`` runs one in
 a thread beside the web server unless ``COFFEECHAT_EMBEDDED_WORKER`` is off, so a
-single user needs one command.
+single user needs one command. Beside the task loop, a ticker thread runs the
+follow-ups tick (rules, notifications, digests, the heartbeat) every
+``COFFEECHAT_TICK_SECONDS``.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
+import time
 
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
+
+logger = logging.getLogger(__name__)
+
+
+def worker_id(name: str) -> str:
+    return f"{name}-{socket.gethostname()}-{os.getpid()}"[:64]
 
 
 def make_worker(*, interval: float = 1.0, batch: bool = False, name: str = "worker") -> Worker:
@@ -22,14 +33,57 @@ def make_worker(*, interval: float = 1.0, batch: bool = False, name: str = "work
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id=f"{name}-{socket.gethostname()}-{os.getpid()}"[:64],
+        worker_id=worker_id(name),
         excluded_queue_names=[],
     )
 
 
-def start_embedded_worker(interval: float = 1.0) -> tuple[Worker, threading.Thread]:
-    """Run a worker in a daemon thread of this process; stop it with ``worker.running = False``."""
+def tick_once(name: str = "worker") -> None:
+    """One follow-ups tick; a failure is logged, never raised (the next tick retries)."""
+    from coffeechat.followups.tick import run_tick
+
+    try:
+        run_tick(worker_id=worker_id(name))
+    except Exception:
+        logger.exception("The follow-ups tick failed")
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+class Ticker:
+    """Runs :func:`tick_once` every ``seconds`` until ``running`` is cleared."""
+
+    def __init__(self, seconds: float, name: str = "worker") -> None:
+        self.seconds = seconds
+        self.name = name
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            started = time.monotonic()
+            tick_once(self.name)
+            while self.running and time.monotonic() - started < self.seconds:
+                time.sleep(min(0.2, self.seconds))
+
+
+def start_ticker(seconds: float, name: str = "worker") -> tuple[Ticker, threading.Thread]:
+    ticker = Ticker(seconds, name)
+    thread = threading.Thread(target=ticker.run, name="coffeechat-ticker", daemon=True)
+    thread.start()
+    return ticker, thread
+
+
+def start_embedded_worker(
+    interval: float = 1.0, tick_seconds: float | None = None
+) -> tuple[Worker, threading.Thread]:
+    """Run a worker (and the ticker) in daemon threads of this process; stop the worker
+    with ``worker.running = False``."""
+    from django.conf import settings
+
     worker = make_worker(interval=interval, name="embedded")
     thread = threading.Thread(target=worker.run, name="coffeechat-worker", daemon=True)
     thread.start()
+    seconds = settings.TICK_SECONDS if tick_seconds is None else tick_seconds
+    if seconds > 0:
+        start_ticker(seconds, "embedded")
     return worker, thread

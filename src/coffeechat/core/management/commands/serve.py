@@ -49,7 +49,7 @@ class Command(BaseCommand):
             from coffeechat.core.worker import start_embedded_worker
 
             start_embedded_worker()
-            self.stdout.write("Background worker running in this process.")
+            self.stdout.write("Background worker (tasks and reminders) running in this process.")
         host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(

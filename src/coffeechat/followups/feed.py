@@ -1,0 +1,116 @@
+"""The private calendar feed: follow-ups (and, at merge, conversations) as iCalendar.
+
+Feed items come from providers: ``register_feed_provider(fn)`` where
+``fn(owner, today) -> Iterable[FeedItem]``. Follow-ups are all-day events (the
+kind every calendar application shows) or, with ``?todo=1``, VTODOs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from coffeechat.core.calendar import local_today
+from coffeechat.core.scoping import owned
+from coffeechat.followups.models import ACTIVE, FollowUp
+
+PAST_DAYS = 30
+AHEAD_DAYS = 366
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    uid: str
+    summary: str
+    start: datetime.date | datetime.datetime
+    end: datetime.date | datetime.datetime | None = None
+    description: str = ""
+    url: str = ""
+    todo: bool = False  # may be shown as a to-do
+    done: bool = False
+
+
+FeedProvider = Callable[[Any, datetime.date], Iterable[FeedItem]]
+PROVIDERS: dict[str, FeedProvider] = {}
+
+
+def register_feed_provider(name: str, fn: FeedProvider) -> FeedProvider:
+    PROVIDERS[name] = fn
+    return fn
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "coffeechat"
+
+
+def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
+    rows = (
+        owned(FollowUp, owner)
+        .filter(status__in=ACTIVE)
+        .filter(
+            remind_on__gte=today - datetime.timedelta(days=PAST_DAYS),
+            remind_on__lte=today + datetime.timedelta(days=AHEAD_DAYS),
+        )
+        .select_related("person", "organization")
+        .order_by("remind_on", "pk")
+    )
+    for item in rows:
+        about = [x for x in (item.person, item.organization) if x is not None]
+        lines = [item.get_kind_display()]
+        if about:
+            lines.append("With: " + ", ".join(str(x) for x in about))
+        if item.channel:
+            lines.append(f"Channel: {item.get_channel_display()}")
+        if item.note:
+            lines.append(item.note)
+        yield FeedItem(
+            uid=f"follow-up-{item.pk}@{_domain()}",
+            summary=item.title,
+            start=item.remind_on,
+            end=item.remind_on + datetime.timedelta(days=1),
+            description="\n".join(lines),
+            url=settings.SITE_URL + (item.action_url or item.get_absolute_url()),
+            todo=True,
+        )
+
+
+register_feed_provider("follow_ups", follow_up_items)
+
+
+def build_calendar(
+    owner: Any, *, todo: bool = False, now: datetime.datetime | None = None
+) -> bytes:
+    now = now or timezone.now()
+    today = local_today(owner, now)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Coffeechat//Follow-ups//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Coffeechat")
+    for provider in PROVIDERS.values():
+        for item in provider(owner, today):
+            as_todo = todo and item.todo
+            component = icalendar.Todo() if as_todo else icalendar.Event()
+            component.add("uid", item.uid)
+            component.add("dtstamp", now)
+            component.add("summary", item.summary)
+            if as_todo:
+                component.add("due", item.start)
+                component.add("status", "COMPLETED" if item.done else "NEEDS-ACTION")
+            else:
+                component.add("dtstart", item.start)
+                if item.end is not None:
+                    component.add("dtend", item.end)
+                component.add("transp", "TRANSPARENT")
+            if item.description:
+                component.add("description", item.description)
+            if item.url:
+                component.add("url", item.url)
+            calendar.add_component(component)
+    return calendar.to_ical()

@@ -1,0 +1,107 @@
+"""Is the background work alive? The worker's heartbeat and the last e-mail outcome.
+
+Three rows of ServiceStatus, read in one query: ``worker`` (the last tick),
+``email_success`` and ``email_failure`` (the last delivery of each kind).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from coffeechat.followups.models import ServiceStatus
+
+WORKER = "worker"
+EMAIL_SUCCESS = "email_success"
+EMAIL_FAILURE = "email_failure"
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def record(key: str, detail: str = "", at: datetime.datetime | None = None) -> None:
+    ServiceStatus.objects.update_or_create(
+        key=key, defaults={"at": at or timezone.now(), "detail": detail[:2000]}
+    )
+
+
+@dataclass(frozen=True)
+class Health:
+    now: datetime.datetime
+    worker_at: datetime.datetime | None
+    worker_detail: str
+    email_success_at: datetime.datetime | None
+    email_failure_at: datetime.datetime | None
+    email_error: str
+
+    @property
+    def worker_stale(self) -> bool:
+        return self.worker_at is None or self.now - self.worker_at > STALE_AFTER
+
+    @property
+    def email_failing(self) -> bool:
+        return self.email_failure_at is not None and (
+            self.email_success_at is None or self.email_failure_at > self.email_success_at
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not self.worker_stale and not self.email_failing
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is wrong and what to do, in the user's words."""
+        found = []
+        if self.worker_stale:
+            when = (
+                "has never run"
+                if self.worker_at is None
+                else f"last ran {timezone.localtime(self.worker_at):%Y-%m-%d %H:%M}"
+            )
+            found.append(
+                f"Reminders are not being delivered: the background worker {when}. "
+                "Start it with `coffeechat worker`, or run `coffeechat serve` without "
+                "--no-worker."
+            )
+        if self.email_failing:
+            found.append(
+                "The last reminder e-mail could not be sent"
+                + (f" ({self.email_error})" if self.email_error else "")
+                + ". Check EMAIL_URL in the configuration; the digest is retried."
+            )
+        return found
+
+    def as_json(self) -> dict[str, Any]:
+        def iso(moment: datetime.datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+
+        return {
+            "status": "ok" if self.ok else "degraded",
+            "ok": self.ok,
+            "worker": {
+                "last_ran": iso(self.worker_at),
+                "seconds_ago": None
+                if self.worker_at is None
+                else int((self.now - self.worker_at).total_seconds()),
+                "stale": self.worker_stale,
+            },
+            "email": {
+                "last_success": iso(self.email_success_at),
+                "last_failure": iso(self.email_failure_at),
+                "failing": self.email_failing,
+            },
+        }
+
+
+def current(now: datetime.datetime | None = None) -> Health:
+    rows = {row.key: row for row in ServiceStatus.objects.all()}
+    worker, ok, failed = rows.get(WORKER), rows.get(EMAIL_SUCCESS), rows.get(EMAIL_FAILURE)
+    return Health(
+        now=now or timezone.now(),
+        worker_at=worker.at if worker else None,
+        worker_detail=worker.detail if worker else "",
+        email_success_at=ok.at if ok else None,
+        email_failure_at=failed.at if failed else None,
+        email_error=failed.detail if failed else "",
+    )
