@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.imports.models import ImportBatch
 from coffeechat.network.models import (
     Affiliation,
@@ -165,6 +167,16 @@ class ApplicationFactory(DjangoModelFactory[Application]):
     status = ApplicationStatus.APPLIED
 
 
+class FollowUpFactory(DjangoModelFactory[FollowUp]):
+    class Meta:
+        model = FollowUp
+
+    owner = factory.SubFactory(UserFactory)
+    kind = Kind.CUSTOM
+    title = factory.Sequence(lambda n: f"Follow-up {n}")
+    due_on = factory.LazyFunction(lambda: datetime.date.today())
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -198,6 +210,13 @@ def network_of(owner: Any) -> dict[str, Any]:
         ),
         "target": TargetFactory(organization=target_org, why="Whisperwind reasons", motivation=5),
         "posting": posting,
+        "follow_up": FollowUpFactory(
+            owner=owner,
+            person=person,
+            organization=organization,
+            kind=Kind.THANK_YOU,
+            title="Murmur thank-you to Secretia",
+        ),
         "application": ApplicationFactory(
             organization=target_org, posting=posting, role_title="Covert Analyst"
         ),

@@ -26,6 +26,7 @@ PLURALS = {
     "target": "targets",
     "posting": "postings",
     "application": "applications",
+    "follow_up": "follow-ups",
 }
 # Read-only and action routes beside the CRUD ones.
 EXTRA_PATHS = {
@@ -38,6 +39,10 @@ EXTRA_PATHS = {
     "/api/v1/organizations/{organization_id}/situations": {"get"},
     "/api/v1/applications/{application_id}/situations": {"get"},
     "/api/v1/applications/outcomes": {"get"},
+    "/api/v1/today": {"get"},
+    "/api/v1/follow-ups/{follow_up_id}/done": {"post"},
+    "/api/v1/follow-ups/{follow_up_id}/snooze": {"post"},
+    "/api/v1/follow-ups/{follow_up_id}/skip": {"post"},
 }
 
 

@@ -38,6 +38,7 @@ OBJECT_KWARGS = {
     "target_id": "target",
     "posting_id": "posting",
     "application_id": "application",
+    "follow_up_id": "follow_up",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -45,6 +46,8 @@ NOT_WALKED_PREFIXES = {
     "admin/": "Django's admin: staff only; Bob is not staff and is sent to log in",
     "accounts/": "django-allauth's own pages: they show only the signed-in user's account",
     "static/": "static files",
+    "feed/": "the calendar feed: its secret token is the key, not the session "
+    "(tests/followups/test_feed.py checks one user's data only and revoked tokens)",
 }
 
 # Strings only Alice's data contains (see network_of).
@@ -58,6 +61,7 @@ ALICE_MARKERS = [
     "secretia@confidential.example",
     "Covert Analyst",
     "Whisperwind reasons",
+    "Murmur thank-you",
 ]
 
 
