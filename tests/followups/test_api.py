@@ -39,13 +39,11 @@ def test_it_creates_lists_and_changes_follow_ups(alice_client: Any, alice: Any) 
     listed = alice_client.get("/api/v1/follow-ups?status=open").json()
     assert [row["id"] for row in listed["items"]] == [created["id"]]
     base = f"/api/v1/follow-ups/{created['id']}"
-    snoozed = post(alice_client, f"{base}/snooze", {"days": 3}).json()
+    snoozed = alice_client.post(f"{base}/snooze?days=3").json()
     assert snoozed["status"] == "snoozed"
     assert snoozed["remind_on"] == str(TODAY + datetime.timedelta(days=3))
-    assert post(alice_client, f"{base}/skip", {"reason": ""}).status_code == 422
-    assert post(alice_client, f"{base}/skip", {"reason": "Not needed"}).json()["status"] == (
-        "skipped"
-    )
+    assert alice_client.post(f"{base}/skip?reason=").status_code == 422
+    assert alice_client.post(f"{base}/skip?reason=Not+needed").json()["status"] == "skipped"
     assert post(alice_client, f"{base}/done", {}).json()["status"] == "done"
     assert alice_client.delete(base).status_code == 204
 
@@ -73,7 +71,7 @@ def test_it_refuses_an_off_site_action_link(alice_client: Any) -> None:
 def test_it_answers_404_for_another_users_follow_up(bob_client: Any, alice: Any) -> None:
     item = FollowUpFactory(owner=alice, due_on=TODAY)
     for action in ("done", "snooze", "skip"):
-        response = post(bob_client, f"/api/v1/follow-ups/{item.pk}/{action}", {"reason": "x"})
+        response = bob_client.post(f"/api/v1/follow-ups/{item.pk}/{action}?reason=x&days=1")
         assert response.status_code == 404
     assert bob_client.get(f"/api/v1/follow-ups/{item.pk}").status_code == 404
     assert FollowUp.objects.get(pk=item.pk).status == Status.OPEN

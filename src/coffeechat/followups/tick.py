@@ -43,6 +43,7 @@ from coffeechat.followups.models import (
     Notification,
 )
 from coffeechat.followups.rules import run_rules
+from coffeechat.followups.schedule import digest_is_due
 
 logger = logging.getLogger(__name__)
 
@@ -161,10 +162,11 @@ def digest_candidates(now: datetime.datetime) -> list[DigestCandidate]:
         if not owner.is_active or not owner.email:
             continue
         profile = getattr(owner, "profile", None)
-        local = now.astimezone(_zone(getattr(profile, "time_zone", "") or "", zones))
-        if local.hour < hours.get(owner_id, FollowUpSettings.digest_hour.field.default):
+        zone = _zone(getattr(profile, "time_zone", "") or "", zones)
+        hour = hours.get(owner_id, FollowUpSettings.digest_hour.field.default)
+        if not digest_is_due(now, zone, hour):
             continue
-        today = local.date()
+        today = now.astimezone(zone).date()
         due = [item for item in owned_items if item.remind_on <= today]
         if due:
             wanted.append(DigestCandidate(owner, today, due))

@@ -1,5 +1,9 @@
 """API routes for follow-ups and the today list.
 
+The actions take their few parameters in the query string (``?days=3``,
+``?reason=…``), so that the follow-up is looked up (404 for another user's) before
+anything about the request is judged.
+
 No ``from __future__ import annotations`` here: django-ninja reads the types.
 """
 
@@ -7,7 +11,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema
 from pydantic import Field
 
 from coffeechat.api.routers.network import Input, ObjectId, crud, filter_by_fields
@@ -64,7 +68,7 @@ class SnoozeIn(Input):
 
 
 class SkipIn(Input):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: str = Field("", max_length=300, description="Why you skip it (required)")
 
 
 class ProgressOut(Schema):
@@ -130,8 +134,8 @@ def register(api: NinjaAPI) -> None:
         url_name="follow-up-snooze",
         summary="Put a follow-up off for some days",
     )
-    def snooze(request: HttpRequest, follow_up_id: int, payload: SnoozeIn) -> Any:
-        return services.snooze(fetch(request, follow_up_id), payload.days)
+    def snooze(request: HttpRequest, follow_up_id: int, query: Query[SnoozeIn]) -> Any:
+        return services.snooze(fetch(request, follow_up_id), query.days)
 
     @router.post(
         "/follow-ups/{int:follow_up_id}/skip",
@@ -139,8 +143,8 @@ def register(api: NinjaAPI) -> None:
         url_name="follow-up-skip",
         summary="Skip a follow-up, with a reason",
     )
-    def skip(request: HttpRequest, follow_up_id: int, payload: SkipIn) -> Any:
-        return services.skip(fetch(request, follow_up_id), payload.reason)
+    def skip(request: HttpRequest, follow_up_id: int, query: Query[SkipIn]) -> Any:
+        return services.skip(fetch(request, follow_up_id), query.reason)
 
     crud(
         router,
