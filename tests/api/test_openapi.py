@@ -26,6 +26,11 @@ PLURALS = {
     "target": "targets",
     "posting": "postings",
     "application": "applications",
+    "conversation": "conversations",
+    "story": "stories",
+    "question": "questions",
+    "referral": "referrals",
+    "promise": "promises",
 }
 # Read-only and action routes beside the CRUD ones.
 EXTRA_PATHS = {
@@ -38,6 +43,13 @@ EXTRA_PATHS = {
     "/api/v1/organizations/{organization_id}/situations": {"get"},
     "/api/v1/applications/{application_id}/situations": {"get"},
     "/api/v1/applications/outcomes": {"get"},
+    "/api/v1/conversations/{conversation_id}/schedule": {"get", "put"},
+    "/api/v1/conversations/{conversation_id}/cancel": {"post"},
+    "/api/v1/conversations/{conversation_id}/debrief": {"get", "put"},
+    "/api/v1/conversations/{conversation_id}/questions": {"get", "put"},
+    "/api/v1/questions/bank": {"get"},
+    "/api/v1/people/{person_id}/referral-chain": {"get"},
+    "/api/v1/organizations/{organization_id}/conversation-tree": {"get"},
 }
 
 
