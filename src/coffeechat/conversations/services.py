@@ -95,6 +95,11 @@ class LocalTime:
     zone: str
     at: datetime
 
+    @property
+    def text(self) -> str:
+        """The time as shown in its own zone (templates would convert it to mine)."""
+        return f"{self.at:%a} {self.at.day} {self.at:%b %Y, %H:%M}"
+
 
 def local_times(conversation: Conversation, user: Any) -> list[LocalTime]:
     """The start in my zone and in each participant's zone that differs from mine."""
