@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from coffeechat.conversations import services
 from coffeechat.conversations.models import Conversation, Mode, Purpose, Story, Topic
-from coffeechat.network.models import Employment
+from coffeechat.network.models import Employment, Tie
 from coffeechat.targets.models import Posting
 
 STORIES = (
@@ -74,9 +74,16 @@ def build_demo_conversations(owner: Any) -> dict[str, int]:
         .select_related("person")
         .order_by("-has_hiring_authority", "pk")
     ]
+    mine = set(
+        Tie.objects.filter(owner=owner, from_person__isnull=True).values_list(
+            "to_person_id", flat=True
+        )
+    )
+    known = [person for person in staff if person.pk in mine]
     count = 0
     if staff:
-        colleague = staff[-1]
+        # Someone you know there (so a referral chain starts from a tie of yours).
+        colleague = known[-1] if known else staff[-1]
         held = services.schedule_conversation(
             owner,
             Conversation(
@@ -104,7 +111,7 @@ def build_demo_conversations(owner: Any) -> dict[str, int]:
         services.add_promise(
             owner, held, direction="mine", text="Send the routing case study", person=colleague
         )
-        if len(staff) > 1 and staff[0].pk != colleague.pk:
+        if known and len(staff) > 1 and staff[0].pk != colleague.pk:
             services.add_referral(owner, held, referred_by=colleague, person=staff[0])
         count += 1
     services.schedule_conversation(
