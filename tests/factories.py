@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.conversations.models import (
+    Conversation,
+    Learning,
+    Participant,
+    Promise,
+    PromiseDirection,
+    Question,
+    Referral,
+    Story,
+    Topic,
+)
 from coffeechat.imports.models import ImportBatch
 from coffeechat.network.models import (
     Affiliation,
@@ -165,6 +178,54 @@ class ApplicationFactory(DjangoModelFactory[Application]):
     status = ApplicationStatus.APPLIED
 
 
+class ConversationFactory(DjangoModelFactory[Conversation]):
+    class Meta:
+        model = Conversation
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+    duration_minutes = 30
+
+    @factory.post_generation
+    def people(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        for position, person in enumerate(extracted or []):
+            Participant.objects.create(
+                owner=self.owner, conversation=self, person=person, position=position
+            )
+
+
+class LearningFactory(DjangoModelFactory[Learning]):
+    class Meta:
+        model = Learning
+
+    conversation = factory.SubFactory(ConversationFactory)
+    owner = factory.SelfAttribute("conversation.owner")
+    topic = Topic.CULTURE
+    text = factory.Sequence(lambda n: f"Teams plan in two-week cycles ({n}).")
+
+
+class StoryFactory(DjangoModelFactory[Story]):
+    class Meta:
+        model = Story
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Cut delivery delays {n}")
+    situation = "Late shipments every Monday."
+    action = "Rebuilt the weekly routing plan."
+    result = "Delays down by a third."
+    skills = "forecasting, logistics"
+
+
+class QuestionFactory(DjangoModelFactory[Question]):
+    class Meta:
+        model = Question
+
+    owner = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"What would you change first in your team ({n})?")
+    topic = "advice"
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -178,7 +239,24 @@ def network_of(owner: Any) -> dict[str, Any]:
     posting = PostingFactory(
         organization=target_org, title="Covert Analyst", contact=person, url=""
     )
+    conversation = ConversationFactory(
+        owner=owner, organization=organization, people=[person, other], quick_notes="Sotto voce"
+    )
+    referral = Referral.objects.create(
+        owner=owner, conversation=conversation, referred_by=person, person=other
+    )
     return {
+        "conversation": conversation,
+        "learning": LearningFactory(conversation=conversation, text="Murmured lesson"),
+        "referral": referral,
+        "promise": Promise.objects.create(
+            owner=owner,
+            conversation=conversation,
+            direction=PromiseDirection.MINE,
+            text="Send the hushed article",
+        ),
+        "story": StoryFactory(owner=owner, title="Clandestine success"),
+        "question": QuestionFactory(owner=owner, text="Whispered question?"),
         "person": person,
         "other_person": other,
         "organization": organization,

@@ -38,6 +38,11 @@ OBJECT_KWARGS = {
     "target_id": "target",
     "posting_id": "posting",
     "application_id": "application",
+    "conversation_id": "conversation",
+    "story_id": "story",
+    "question_id": "question",
+    "promise_id": "promise",
+    "referral_id": "referral",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -58,6 +63,11 @@ ALICE_MARKERS = [
     "secretia@confidential.example",
     "Covert Analyst",
     "Whisperwind reasons",
+    "Sotto voce",
+    "Murmured lesson",
+    "Send the hushed article",
+    "Clandestine success",
+    "Whispered question?",
 ]
 
 
