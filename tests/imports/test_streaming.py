@@ -47,7 +47,9 @@ def snapshot(owner: Any) -> list[tuple[Any, ...]]:
                 tuple(sorted(p.number for p in person.phone_numbers.all())),
                 tuple(
                     sorted(
-                        (j.organization.name, j.title, j.is_current)
+                        # Which spelling names a new organization ("Acme" or "Acme Inc.")
+                        # is the first one met, which may depend on the chunk.
+                        (j.organization.name_key, j.title, j.is_current)
                         for j in person.employments.all()
                     )
                 ),
