@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "coffeechat.network",
     "coffeechat.targets",
     "coffeechat.imports",
+    "coffeechat.outreach",
     "coffeechat.api",
     "django.contrib.admin",
     "django.contrib.auth",

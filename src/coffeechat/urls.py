@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("coffeechat.network.urls")),
     path("", include("coffeechat.imports.urls")),
     path("", include("coffeechat.targets.urls")),
+    path("outreach/", include("coffeechat.outreach.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

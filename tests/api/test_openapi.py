@@ -26,6 +26,7 @@ PLURALS = {
     "target": "targets",
     "posting": "postings",
     "application": "applications",
+    "template": "message-templates",
 }
 # Read-only and action routes beside the CRUD ones.
 EXTRA_PATHS = {
@@ -38,6 +39,17 @@ EXTRA_PATHS = {
     "/api/v1/organizations/{organization_id}/situations": {"get"},
     "/api/v1/applications/{application_id}/situations": {"get"},
     "/api/v1/applications/outcomes": {"get"},
+    "/api/v1/messages": {"get", "post"},
+    "/api/v1/messages/{message_id}": {"get", "patch", "delete"},
+    "/api/v1/messages/{message_id}/checks": {"get"},
+    "/api/v1/messages/{message_id}/send": {"post"},
+    "/api/v1/messages/{message_id}/sent": {"post"},
+    "/api/v1/messages/{message_id}/replied": {"post"},
+    "/api/v1/messages/{message_id}/status": {"post"},
+    "/api/v1/messages/{message_id}/queue": {"post"},
+    "/api/v1/messages/{message_id}/eml": {"get"},
+    "/api/v1/outreach/checks": {"post"},
+    "/api/v1/outreach/reply-rates": {"get"},
 }
 
 
@@ -83,7 +95,8 @@ def test_it_lists_the_paths_the_urls_resolve_to(schema, kind):
 def test_it_gives_every_operation_a_unique_id(schema):
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
 
-    assert len(ids) == len(set(ids)) == 6 * len(PLURALS) + len(EXTRA_PATHS) + 6
+    operations = sum(len(methods) for methods in EXTRA_PATHS.values())
+    assert len(ids) == len(set(ids)) == 6 * len(PLURALS) + operations + 6
 
 
 def test_it_declares_the_path_id_of_every_detail_operation(schema):

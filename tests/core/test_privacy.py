@@ -38,6 +38,8 @@ OBJECT_KWARGS = {
     "target_id": "target",
     "posting_id": "posting",
     "application_id": "application",
+    "message_id": "message",
+    "template_id": "template",
 }
 
 # Routes that hold no user's network data, and why they are not walked.

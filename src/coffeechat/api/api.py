@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
-from coffeechat.api.routers import duplicates, network, targets
+from coffeechat.api.routers import duplicates, network, outreach, targets
 
 
 class BearerToken(HttpBearer):
@@ -70,3 +70,4 @@ def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpRe
 network.register(api)
 duplicates.register(api)
 targets.register(api)
+outreach.register(api)
