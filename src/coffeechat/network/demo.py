@@ -61,6 +61,7 @@ STEPS: tuple[str, ...] = (
     "Saving tags",
     "Saving your profile and affiliations",
     "Saving targets, openings and applications",
+    "Writing a few messages",
 )
 
 StepCallback = Callable[[str], None]
@@ -2042,6 +2043,15 @@ def build_demo_network(
 
         target_counts = build_demo_targets(
             owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
+        )
+
+        step(10)
+        from coffeechat.outreach.demo import build_demo_messages  # outreach builds on targets
+
+        target_counts.update(
+            build_demo_messages(
+                owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
+            )
         )
 
     return {
