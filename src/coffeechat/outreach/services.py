@@ -183,7 +183,20 @@ def connection_from_path(path: Path) -> Connection:
 
 
 def connection_for(owner: Any, person: Person, *, path_key: str = "") -> Connection:
-    """The connection sentence: a chosen warm path, or the warmest one."""
+    """The connection sentence: a chosen warm path; else who introduced us; else the warmest."""
+    if not path_key:
+        introduced = (
+            owned(Tie, owner)
+            .filter(from_person__isnull=True, to_person=person, introduced_by__isnull=False)
+            .select_related("introduced_by")
+            .order_by("-strength", "pk")
+            .first()
+        )
+        if introduced is not None and introduced.introduced_by is not None:
+            name = introduced.introduced_by.full_name
+            return Connection(
+                f"{name} suggested I get in touch with you.", ConnectionKind.INTRODUCED, name
+            )
     warm = paths_to_person(owner, person, per_person=10)
     paths = warm.ranked(limit=None, per_person=10)
     chosen = next((p for p in paths if p.key == path_key), None) if path_key else None
