@@ -48,14 +48,20 @@ def test_no_stated_connection(alice, dana):
     cold = GOOD.replace("Sam Ortiz suggested I get in touch with you. ", "")
     assert "no_connection" in keys(alice, dana, cold)
     # Naming a shared group counts as a connection, as does a close tie.
-    school = AffiliationFactory(owner=alice, name="Northfield University", kind=AffiliationKind.SCHOOL)
+    school = AffiliationFactory(
+        owner=alice, name="Northfield University", kind=AffiliationKind.SCHOOL
+    )
     MyAffiliationFactory(owner=alice, affiliation=school)
     MembershipFactory(person=dana, affiliation=school)
-    assert "no_connection" not in keys(alice, dana, cold.replace("I am", "Like you at Northfield University, I am"))
+    assert "no_connection" not in keys(
+        alice, dana, cold.replace("I am", "Like you at Northfield University, I am")
+    )
     TieFactory(to_person=dana, kind=TieKind.FRIEND)
     assert "no_connection" not in keys(alice, dana, cold)
     # Not for a thank-you.
-    assert "no_connection" not in keys(alice, PersonFactory(owner=alice), cold, purpose=Purpose.THANK_YOU)
+    assert "no_connection" not in keys(
+        alice, PersonFactory(owner=alice), cold, purpose=Purpose.THANK_YOU
+    )
 
 
 def test_too_long_for_a_first_note(alice, dana):
@@ -71,14 +77,20 @@ def test_the_signature_does_not_count_towards_length(alice, dana):
 
 
 def test_an_unclear_ask(alice, dana):
-    vague = GOOD.replace("Would you have time for a 20-minute call next week?", "I would love to connect.")
+    vague = GOOD.replace(
+        "Would you have time for a 20-minute call next week?", "I would love to connect."
+    )
     assert "unclear_ask" in keys(alice, dana, vague)
     assert "unclear_ask" not in keys(alice, dana)
 
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Could you refer me for the open analyst role?", "Could you review my CV?", "Are there any openings on your team?"],
+    [
+        "Could you refer me for the open analyst role?",
+        "Could you review my CV?",
+        "Are there any openings on your team?",
+    ],
 )
 def test_a_job_ask_inside_an_information_request(alice, dana, sentence):
     body = GOOD.replace("I am asking for information, not for a job.", sentence)
@@ -94,7 +106,9 @@ def test_saying_it_is_not_a_job_request_is_not_a_job_request(alice, dana):
 def test_an_application_not_mentioned(alice, dana, acme):
     ApplicationFactory(organization=acme, role_title="Data Analyst")
     assert "application_not_mentioned" in keys(alice, dana)
-    mentioned = GOOD.replace("I am moving", "I applied for the Data Analyst role last week. I am moving")
+    mentioned = GOOD.replace(
+        "I am moving", "I applied for the Data Analyst role last week. I am moving"
+    )
     assert "application_not_mentioned" not in keys(alice, dana, mentioned)
 
 
@@ -132,14 +146,25 @@ def test_a_nudge_too_soon_counts_business_days_in_my_country(alice, dana):
 
 
 def test_a_third_nudge_suggests_someone_else_there(alice, dana, acme):
-    EmploymentFactory(person__owner=alice, person__first_name="Lee", person__last_name="Park", organization=acme)
+    EmploymentFactory(
+        person__owner=alice, person__first_name="Lee", person__last_name="Park", organization=acme
+    )
     long_ago = timezone.now() - datetime.timedelta(days=30)
     first = MessageFactory(person=dana, status=Status.SENT, sent_at=long_ago)
-    MessageFactory(person=dana, status=Status.SENT, purpose=Purpose.NUDGE, nudge_of=first, sent_at=long_ago)
+    MessageFactory(
+        person=dana, status=Status.SENT, purpose=Purpose.NUDGE, nudge_of=first, sent_at=long_ago
+    )
     assert "third_nudge" not in keys(alice, dana, "Any news?", purpose=Purpose.NUDGE)
-    MessageFactory(person=dana, status=Status.SENT, purpose=Purpose.NUDGE, nudge_of=first, sent_at=long_ago)
+    MessageFactory(
+        person=dana, status=Status.SENT, purpose=Purpose.NUDGE, nudge_of=first, sent_at=long_ago
+    )
     ctx = load_context(alice, dana)
-    found = {c.key: c for c in run_checks(ctx, purpose=Purpose.NUDGE, channel=Channel.EMAIL, subject="Re", body="Any news?")}
+    found = {
+        c.key: c
+        for c in run_checks(
+            ctx, purpose=Purpose.NUDGE, channel=Channel.EMAIL, subject="Re", body="Any news?"
+        )
+    }
     assert "third_nudge" in found
     assert "Lee Park" in found["third_nudge"].explanation
 
@@ -153,14 +178,23 @@ def test_do_not_contact(alice, dana):
 
 def test_an_unanswered_message_to_someone_else_at_the_same_organization(alice, dana, acme):
     lee = EmploymentFactory(person__owner=alice, organization=acme).person
-    MessageFactory(person=lee, organization=acme, status=Status.SENT, sent_at=timezone.now() - datetime.timedelta(days=2))
+    MessageFactory(
+        person=lee,
+        organization=acme,
+        status=Status.SENT,
+        sent_at=timezone.now() - datetime.timedelta(days=2),
+    )
     assert "recent_at_organization" in keys(alice, dana)
 
 
 def test_an_old_or_answered_message_to_someone_else_there_does_not_fire(alice, dana, acme):
     lee = EmploymentFactory(person__owner=alice, organization=acme).person
-    MessageFactory(person=lee, status=Status.SENT, sent_at=timezone.now() - datetime.timedelta(days=20))
-    MessageFactory(person=lee, status=Status.REPLIED, sent_at=timezone.now() - datetime.timedelta(days=1))
+    MessageFactory(
+        person=lee, status=Status.SENT, sent_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    MessageFactory(
+        person=lee, status=Status.REPLIED, sent_at=timezone.now() - datetime.timedelta(days=1)
+    )
     assert "recent_at_organization" not in keys(alice, dana)
 
 
@@ -169,7 +203,9 @@ def test_linkedin_connection_notes_hold_300_characters(alice, dana):
     assert "linkedin_limit" not in keys(alice, dana, GOOD[:290] + "?", channel=Channel.LINKEDIN)
 
 
-def test_the_checks_load_in_a_fixed_number_of_queries(alice, dana, acme, django_assert_max_num_queries):
+def test_the_checks_load_in_a_fixed_number_of_queries(
+    alice, dana, acme, django_assert_max_num_queries
+):
     for _ in range(5):
         MessageFactory(person=dana, status=Status.SENT, sent_at=timezone.now())
         ApplicationFactory(organization=acme)

@@ -44,7 +44,9 @@ def test_every_builtin_template_uses_only_known_variables() -> None:
 
 
 def test_it_fills_an_information_request_from_a_shared_school(alice, dana, profile):
-    school = AffiliationFactory(owner=alice, name="Northfield University", kind=AffiliationKind.SCHOOL)
+    school = AffiliationFactory(
+        owner=alice, name="Northfield University", kind=AffiliationKind.SCHOOL
+    )
     MyAffiliationFactory(owner=alice, affiliation=school, class_year=2016)
     MembershipFactory(person=dana, affiliation=school, class_year=2014)
 
@@ -91,7 +93,9 @@ def test_it_says_up_front_that_i_applied(alice, dana, acme, profile):
 
 
 def test_a_rejection_feedback_note_names_the_role_and_never_argues(alice, dana, acme, profile):
-    ApplicationFactory(organization=acme, role_title="Analyst II", status=ApplicationStatus.REJECTED)
+    ApplicationFactory(
+        organization=acme, role_title="Analyst II", status=ApplicationStatus.REJECTED
+    )
 
     message = compose(alice, dana, Purpose.REJECTION_FEEDBACK)
 
@@ -150,7 +154,10 @@ def test_a_nudge_follows_up_the_last_unanswered_message(alice, dana, profile):
 
 def test_it_starts_from_my_default_template_for_the_purpose(alice, dana, profile):
     MessageTemplateFactory(
-        owner=alice, name="Short and sweet", subject="Hi {first_name}", body="Hi {first_name}! {ask}?"
+        owner=alice,
+        name="Short and sweet",
+        subject="Hi {first_name}",
+        body="Hi {first_name}! {ask}?",
     )
 
     message = compose(alice, dana, Purpose.INFORMATIONAL)
