@@ -1,4 +1,4 @@
-"""From a warm path to a sent message in a real browser: compose, a check fires, fix, send, reply."""
+"""From a warm path to a sent message in a real browser: a check fires, is fixed; send; reply."""
 
 from __future__ import annotations
 
