@@ -34,6 +34,7 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.outreach.models import Channel, Message, MessageTemplate, Purpose, Status
 from coffeechat.targets.models import (
     Application,
     ApplicationChannel,
@@ -226,6 +227,32 @@ class QuestionFactory(DjangoModelFactory[Question]):
     topic = "advice"
 
 
+class MessageFactory(DjangoModelFactory[Message]):
+    class Meta:
+        model = Message
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    purpose = Purpose.INFORMATIONAL
+    channel = Channel.EMAIL
+    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "A question about your work"
+    body = "Hello,\n\nWould you have time for a 20-minute call? Thank you."
+    status = Status.DRAFT
+
+
+class MessageTemplateFactory(DjangoModelFactory[MessageTemplate]):
+    class Meta:
+        model = MessageTemplate
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"My template {n}")
+    purpose = Purpose.INFORMATIONAL
+    channel = Channel.EMAIL
+    subject = "Hello {first_name}"
+    body = "Hello {first_name},\n\n{connection}\n\nWould you have time for {ask}?\n\n{signature}"
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -278,5 +305,15 @@ def network_of(owner: Any) -> dict[str, Any]:
         "posting": posting,
         "application": ApplicationFactory(
             organization=target_org, posting=posting, role_title="Covert Analyst"
+        ),
+        "message": MessageFactory(
+            person=person,
+            organization=organization,
+            to_email="secretia@confidential.example",
+            subject="Whisperwind question for Secretia",
+            body="Dear Secretia Privatova, would you have time for a call?",
+        ),
+        "template": MessageTemplateFactory(
+            owner=owner, name="Whisperwind template", body="Dear {first_name}, Whisperwind."
         ),
     }

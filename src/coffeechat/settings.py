@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "coffeechat.targets",
     "coffeechat.conversations",
     "coffeechat.imports",
+    "coffeechat.outreach",
     "coffeechat.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -31,6 +31,7 @@ PLURALS = {
     "question": "questions",
     "referral": "referrals",
     "promise": "promises",
+    "template": "message-templates",
 }
 # Read-only and action routes beside the CRUD ones.
 EXTRA_PATHS = {
@@ -50,6 +51,17 @@ EXTRA_PATHS = {
     "/api/v1/questions/bank": {"get"},
     "/api/v1/people/{person_id}/referral-chain": {"get"},
     "/api/v1/organizations/{organization_id}/conversation-tree": {"get"},
+    "/api/v1/messages": {"get", "post"},
+    "/api/v1/messages/{message_id}": {"get", "patch", "delete"},
+    "/api/v1/messages/{message_id}/checks": {"get"},
+    "/api/v1/messages/{message_id}/send": {"post"},
+    "/api/v1/messages/{message_id}/sent": {"post"},
+    "/api/v1/messages/{message_id}/replied": {"post"},
+    "/api/v1/messages/{message_id}/status": {"post"},
+    "/api/v1/messages/{message_id}/queue": {"post"},
+    "/api/v1/messages/{message_id}/eml": {"get"},
+    "/api/v1/outreach/checks": {"post"},
+    "/api/v1/outreach/reply-rates": {"get"},
 }
 
 

@@ -26,6 +26,7 @@ def test_a_conversation_from_schedule_to_thank_you(
 ) -> None:
     from coffeechat.conversations.models import Conversation, Referral
     from coffeechat.network.models import Person
+    from coffeechat.outreach.models import Message
 
     page = logged_in_page
     page.goto(f"/people/{dana.pk}/")
@@ -79,13 +80,17 @@ def test_a_conversation_from_schedule_to_thank_you(
     page.get_by_role("button", name="Save the debrief").click()
     expect(page.locator(".messages")).to_contain_text("Debrief saved")
 
-    # Thank-you drafts, one per participant, prefilled from the conversation.
+    # Thank-you drafts, one per participant: the composer, prefilled from the conversation.
     thanks = page.locator("#thanks")
     expect(thanks).to_contain_text("Dana Reyes")
-    thanks.get_by_text("Draft thank-you").click()
-    draft = thanks.locator("textarea")
-    expect(draft).to_contain_text("A new warehouse system goes live in spring.")
-    expect(draft).to_contain_text("Kim Ng")
+    thanks.get_by_role("link", name="Draft thank-you").click()
+    draft = page.locator("#id_body")
+    expect(draft).to_have_value(re.compile("A new warehouse system goes live in spring."))
+    expect(draft).to_have_value(re.compile("Kim Ng"))
+    page.get_by_role("button", name="Mark as sent").click()
+    expect(page.locator(".messages")).to_contain_text("Marked as sent to Dana Reyes")
+    thank_you = Message.objects.get(purpose="thank_you")
+    assert (thank_you.person_id, thank_you.conversation_id) == (dana.pk, conversation.pk)
 
     referral = Referral.objects.get()
     assert referral.referred_by_id == dana.pk

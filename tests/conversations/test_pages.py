@@ -214,7 +214,8 @@ def test_the_debrief_page_saves_and_lists_thank_you_drafts(
     assert conversation.learnings.count() == 2
     page = alice_client.get(url("conversation-debrief", conversation)).content.decode()
     assert "Draft thank-you" in page and "They pair on hard problems." in page
-    assert "Thank you for the informational conversation" in page
+    thank_you = reverse("outreach:compose") + f"?person={dana.pk}&amp;purpose=thank_you"
+    assert f"{thank_you}&amp;conversation={conversation.pk}" in page
 
 
 def test_another_users_objects_are_404_in_pages_ics_and_api(

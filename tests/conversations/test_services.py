@@ -266,8 +266,10 @@ def test_the_thank_you_context_comes_from_the_conversation(alice: Any, dana: Any
     assert context["promise_mine"] == "send my routing article"
     assert "Acme Logistics" in context["conversation_topic"]
     assert context["conversation_date"]
-    assert services.thank_you_url(conversation, dana) is None  # no composer on this branch
     assert "Kim Ng" in services.thank_you_text(context)
+    url = services.thank_you_url(conversation, dana)
+    assert url is not None and f"conversation={conversation.pk}" in url
+    assert "purpose=thank_you" in url and f"person={dana.pk}" in url
 
 
 def test_learnings_of_other_users_never_leak_into_a_debrief(alice: Any, bob: Any) -> None:

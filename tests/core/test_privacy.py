@@ -43,6 +43,8 @@ OBJECT_KWARGS = {
     "question_id": "question",
     "promise_id": "promise",
     "referral_id": "referral",
+    "message_id": "message",
+    "template_id": "template",
 }
 
 # Routes that hold no user's network data, and why they are not walked.

@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
-from coffeechat.api.routers import conversations, duplicates, network, targets
+from coffeechat.api.routers import conversations, duplicates, network, outreach, targets
 
 
 class BearerToken(HttpBearer):
@@ -71,3 +71,4 @@ network.register(api)
 duplicates.register(api)
 targets.register(api)
 conversations.register(api)
+outreach.register(api)

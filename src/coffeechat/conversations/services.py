@@ -780,7 +780,6 @@ def thank_you_url(conversation: Conversation, person: Person) -> str | None:
     except NoReverseMatch:
         return None
     query = {"person": person.pk, "purpose": "thank_you", "conversation": conversation.pk}
-    query.update({k: v for k, v in thank_you_context(conversation, person).items() if v})
     return f"{base}?{urlencode(query)}"
 
 

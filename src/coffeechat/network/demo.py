@@ -62,6 +62,7 @@ STEPS: tuple[str, ...] = (
     "Saving your profile and affiliations",
     "Saving targets, openings and applications",
     "Saving conversations and stories",
+    "Writing a few messages",
 )
 
 StepCallback = Callable[[str], None]
@@ -2049,6 +2050,15 @@ def build_demo_network(
         from coffeechat.conversations.demo import build_demo_conversations
 
         conversation_counts = build_demo_conversations(owner)
+
+        step(11)
+        from coffeechat.outreach.demo import build_demo_messages  # outreach builds on targets
+
+        target_counts.update(
+            build_demo_messages(
+                owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
+            )
+        )
 
     return {
         "people": len(persons),
