@@ -188,3 +188,25 @@ def build_network(owner: Any, people: int, seed: int = 11) -> None:
 def peak_rss_mb() -> float:
     """The process's peak resident memory so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_mb(field: str) -> float:
+    with Path("/proc/self/status").open() as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak_rss() -> float:
+    """Start measuring the peak afresh (Linux); returns the resident memory now, in MB."""
+    try:
+        with Path("/proc/self/clear_refs").open("w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+    return _status_mb("VmRSS")
+
+
+def peak_since_reset_mb() -> float:
+    return _status_mb("VmHWM")

@@ -6,9 +6,21 @@ import datetime
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.conversations.models import (
+    Conversation,
+    Learning,
+    Participant,
+    Promise,
+    PromiseDirection,
+    Question,
+    Referral,
+    Story,
+    Topic,
+)
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.imports.models import ImportBatch
 from coffeechat.network.models import (
@@ -23,6 +35,7 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.outreach.models import Channel, Message, MessageTemplate, Purpose, Status
 from coffeechat.targets.models import (
     Application,
     ApplicationChannel,
@@ -177,6 +190,80 @@ class FollowUpFactory(DjangoModelFactory[FollowUp]):
     due_on = factory.LazyFunction(lambda: datetime.date.today())
 
 
+class ConversationFactory(DjangoModelFactory[Conversation]):
+    class Meta:
+        model = Conversation
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+    duration_minutes = 30
+
+    @factory.post_generation
+    def people(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        for position, person in enumerate(extracted or []):
+            Participant.objects.create(
+                owner=self.owner, conversation=self, person=person, position=position
+            )
+
+
+class LearningFactory(DjangoModelFactory[Learning]):
+    class Meta:
+        model = Learning
+
+    conversation = factory.SubFactory(ConversationFactory)
+    owner = factory.SelfAttribute("conversation.owner")
+    topic = Topic.CULTURE
+    text = factory.Sequence(lambda n: f"Teams plan in two-week cycles ({n}).")
+
+
+class StoryFactory(DjangoModelFactory[Story]):
+    class Meta:
+        model = Story
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Cut delivery delays {n}")
+    situation = "Late shipments every Monday."
+    action = "Rebuilt the weekly routing plan."
+    result = "Delays down by a third."
+    skills = "forecasting, logistics"
+
+
+class QuestionFactory(DjangoModelFactory[Question]):
+    class Meta:
+        model = Question
+
+    owner = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"What would you change first in your team ({n})?")
+    topic = "advice"
+
+
+class MessageFactory(DjangoModelFactory[Message]):
+    class Meta:
+        model = Message
+
+    person = factory.SubFactory(PersonFactory)
+    owner = factory.SelfAttribute("person.owner")
+    purpose = Purpose.INFORMATIONAL
+    channel = Channel.EMAIL
+    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "A question about your work"
+    body = "Hello,\n\nWould you have time for a 20-minute call? Thank you."
+    status = Status.DRAFT
+
+
+class MessageTemplateFactory(DjangoModelFactory[MessageTemplate]):
+    class Meta:
+        model = MessageTemplate
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"My template {n}")
+    purpose = Purpose.INFORMATIONAL
+    channel = Channel.EMAIL
+    subject = "Hello {first_name}"
+    body = "Hello {first_name},\n\n{connection}\n\nWould you have time for {ask}?\n\n{signature}"
+
+
 def network_of(owner: Any) -> dict[str, Any]:
     """One of each object for ``owner``: used by privacy tests."""
     person = PersonFactory(owner=owner, first_name="Secretia", last_name="Privatova")
@@ -190,7 +277,24 @@ def network_of(owner: Any) -> dict[str, Any]:
     posting = PostingFactory(
         organization=target_org, title="Covert Analyst", contact=person, url=""
     )
+    conversation = ConversationFactory(
+        owner=owner, organization=organization, people=[person, other], quick_notes="Sotto voce"
+    )
+    referral = Referral.objects.create(
+        owner=owner, conversation=conversation, referred_by=person, person=other
+    )
     return {
+        "conversation": conversation,
+        "learning": LearningFactory(conversation=conversation, text="Murmured lesson"),
+        "referral": referral,
+        "promise": Promise.objects.create(
+            owner=owner,
+            conversation=conversation,
+            direction=PromiseDirection.MINE,
+            text="Send the hushed article",
+        ),
+        "story": StoryFactory(owner=owner, title="Clandestine success"),
+        "question": QuestionFactory(owner=owner, text="Whispered question?"),
         "person": person,
         "other_person": other,
         "organization": organization,
@@ -219,5 +323,15 @@ def network_of(owner: Any) -> dict[str, Any]:
         ),
         "application": ApplicationFactory(
             organization=target_org, posting=posting, role_title="Covert Analyst"
+        ),
+        "message": MessageFactory(
+            person=person,
+            organization=organization,
+            to_email="secretia@confidential.example",
+            subject="Whisperwind question for Secretia",
+            body="Dear Secretia Privatova, would you have time for a call?",
+        ),
+        "template": MessageTemplateFactory(
+            owner=owner, name="Whisperwind template", body="Dear {first_name}, Whisperwind."
         ),
     }

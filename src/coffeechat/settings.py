@@ -34,8 +34,10 @@ INSTALLED_APPS = [
     "coffeechat.accounts",
     "coffeechat.network",
     "coffeechat.targets",
+    "coffeechat.conversations",
     "coffeechat.imports",
     "coffeechat.followups",
+    "coffeechat.outreach",
     "coffeechat.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -149,6 +151,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # E-mail: EMAIL_URL, or the console when it is not set.
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL"))}
+# Invitations are e-mailed only when a real mail server (or file/memory) is configured.
+EMAIL_CONFIGURED = bool(env_str("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coffeechat <coffeechat@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

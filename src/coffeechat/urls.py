@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("coffeechat.imports.urls")),
     path("", include("coffeechat.targets.urls")),
     path("", include("coffeechat.followups.urls")),
+    path("", include("coffeechat.conversations.urls")),
+    path("outreach/", include("coffeechat.outreach.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -27,6 +27,12 @@ PLURALS = {
     "posting": "postings",
     "application": "applications",
     "follow_up": "follow-ups",
+    "conversation": "conversations",
+    "story": "stories",
+    "question": "questions",
+    "referral": "referrals",
+    "promise": "promises",
+    "template": "message-templates",
 }
 # Read-only and action routes beside the CRUD ones.
 EXTRA_PATHS = {
@@ -43,6 +49,24 @@ EXTRA_PATHS = {
     "/api/v1/follow-ups/{follow_up_id}/done": {"post"},
     "/api/v1/follow-ups/{follow_up_id}/snooze": {"post"},
     "/api/v1/follow-ups/{follow_up_id}/skip": {"post"},
+    "/api/v1/conversations/{conversation_id}/schedule": {"get", "put"},
+    "/api/v1/conversations/{conversation_id}/cancel": {"post"},
+    "/api/v1/conversations/{conversation_id}/debrief": {"get", "put"},
+    "/api/v1/conversations/{conversation_id}/questions": {"get", "put"},
+    "/api/v1/questions/bank": {"get"},
+    "/api/v1/people/{person_id}/referral-chain": {"get"},
+    "/api/v1/organizations/{organization_id}/conversation-tree": {"get"},
+    "/api/v1/messages": {"get", "post"},
+    "/api/v1/messages/{message_id}": {"get", "patch", "delete"},
+    "/api/v1/messages/{message_id}/checks": {"get"},
+    "/api/v1/messages/{message_id}/send": {"post"},
+    "/api/v1/messages/{message_id}/sent": {"post"},
+    "/api/v1/messages/{message_id}/replied": {"post"},
+    "/api/v1/messages/{message_id}/status": {"post"},
+    "/api/v1/messages/{message_id}/queue": {"post"},
+    "/api/v1/messages/{message_id}/eml": {"get"},
+    "/api/v1/outreach/checks": {"post"},
+    "/api/v1/outreach/reply-rates": {"get"},
 }
 
 
@@ -88,7 +112,8 @@ def test_it_lists_the_paths_the_urls_resolve_to(schema, kind):
 def test_it_gives_every_operation_a_unique_id(schema):
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
 
-    assert len(ids) == len(set(ids)) == 6 * len(PLURALS) + len(EXTRA_PATHS) + 6
+    extra = sum(len(methods) for methods in EXTRA_PATHS.values())
+    assert len(ids) == len(set(ids)) == 6 * len(PLURALS) + extra + 6
 
 
 def test_it_declares_the_path_id_of_every_detail_operation(schema):

@@ -39,6 +39,13 @@ OBJECT_KWARGS = {
     "posting_id": "posting",
     "application_id": "application",
     "follow_up_id": "follow_up",
+    "conversation_id": "conversation",
+    "story_id": "story",
+    "question_id": "question",
+    "promise_id": "promise",
+    "referral_id": "referral",
+    "message_id": "message",
+    "template_id": "template",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -62,6 +69,11 @@ ALICE_MARKERS = [
     "Covert Analyst",
     "Whisperwind reasons",
     "Murmur thank-you",
+    "Sotto voce",
+    "Murmured lesson",
+    "Send the hushed article",
+    "Clandestine success",
+    "Whispered question?",
 ]
 
 

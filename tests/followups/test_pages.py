@@ -191,20 +191,25 @@ def test_it_saves_the_rule_settings(client: Any, alice: Any) -> None:
 
 
 def test_it_shows_weekly_progress(client: Any, alice: Any) -> None:
-    from coffeechat.network.models import Interaction
+    from tests.factories import ConversationFactory, MessageFactory
 
     person = PersonFactory(owner=alice)
     for offset in (0, -1, -7):
-        Interaction.objects.create(
+        MessageFactory(
             owner=alice,
             person=person,
-            kind="email",
-            direction="sent",
-            occurred_at=NOW + datetime.timedelta(days=offset),
+            status="sent",
+            sent_at=NOW + datetime.timedelta(days=offset),
         )
+    # A nudge and a thank-you are not new outreach.
+    MessageFactory(owner=alice, person=person, status="sent", sent_at=NOW, purpose="nudge")
+    MessageFactory(owner=alice, person=person, status="sent", sent_at=NOW, purpose="thank_you")
+    ConversationFactory(owner=alice, starts_at=NOW + datetime.timedelta(days=2))
+    ConversationFactory(owner=alice, starts_at=NOW + datetime.timedelta(days=2), status="cancelled")
     body = client.get(reverse("followups:today")).content.decode()
     # Monday: only today's message is this week's (Sunday's was last week).
     assert "New outreach messages: <strong>1</strong> of 5" in body
+    assert "Conversations: <strong>1</strong> of 2" in body
 
 
 # Health --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from coffeechat.targets.models import Application, Target
 from tests.api.conftest import JsonClient, error_fields
 from tests.factories import (
     AffiliationFactory,
+    ConversationFactory,
     EmploymentFactory,
     MembershipFactory,
     MyAffiliationFactory,
@@ -142,7 +143,7 @@ def test_situations_are_served_for_people_organizations_and_applications(
     organization = OrganizationFactory(owner=alice, name="Acme")
     lee = PersonFactory(owner=alice, first_name="Lee")
     EmploymentFactory(person=lee, organization=organization)
-    TieFactory(to_person=lee)
+    ConversationFactory(owner=alice, people=[lee])
     posting = PostingFactory(organization=organization, contact=lee)
     application = api.post(
         "/api/v1/applications",

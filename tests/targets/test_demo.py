@@ -39,3 +39,16 @@ def test_the_demo_has_ranked_targets_and_every_situation(alice: Any) -> None:
     assert kinds == {APPLIED_THERE, APPLY_NOW, ASK_FOR_FEEDBACK}
     outcomes = application_outcomes(alice)
     assert outcomes.cold.sent == 3 and outcomes.referral.sent == 1
+
+
+def test_the_demo_has_a_held_and_an_upcoming_conversation(alice: Any) -> None:
+    from coffeechat.conversations.models import Conversation, Status, Story
+
+    counts = build_demo_network(alice, seed=5, people=320)
+
+    conversations = Conversation.objects.filter(owner=alice)
+    assert counts["conversations"] == conversations.count() == 2
+    held = conversations.get(status=Status.HELD)
+    assert held.debriefed_at is not None and held.learnings.count() == 3
+    assert conversations.filter(status=Status.SCHEDULED).get().chosen_questions.exists()
+    assert Story.objects.filter(owner=alice).count() == counts["stories"] == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from coffeechat.targets.situations import (
 )
 from tests.factories import (
     ApplicationFactory,
+    ConversationFactory,
     EmploymentFactory,
     OrganizationFactory,
     PersonFactory,
@@ -77,7 +78,7 @@ def test_apply_now_when_a_postings_contact_is_about_to_talk_to_you(alice: Any, a
     posting = PostingFactory(organization=acme, title="Analyst", contact=lee)
     assert situations_for_person(alice, lee) == []  # no conversation coming: nothing to do
 
-    TieFactory(to_person=lee)  # a tie of yours: a conversation is requested (hook)
+    ConversationFactory(owner=alice, people=[lee])  # a conversation is coming
     found = situations_for_person(alice, lee)
 
     assert [s.kind for s in found] == [APPLY_NOW]
@@ -87,20 +88,26 @@ def test_apply_now_when_a_postings_contact_is_about_to_talk_to_you(alice: Any, a
     assert [s.kind for s in situations_for_organization(alice, acme)] == [APPLY_NOW]
 
 
-def test_a_recent_message_counts_as_a_coming_conversation(alice: Any, acme: Any) -> None:
+def test_only_a_coming_conversation_counts(alice: Any, acme: Any) -> None:
     lee = PersonFactory(owner=alice, first_name="Lee")
     PostingFactory(organization=acme, contact=lee)
+    TieFactory(to_person=lee)
     lee.interactions.create(
         owner=alice, occurred_at=timezone.now(), kind=InteractionKind.LINKEDIN_MESSAGE
     )
+    ConversationFactory(owner=alice, people=[lee], status="cancelled")
+    ConversationFactory(owner=alice, people=[lee], starts_at=timezone.now() - timedelta(days=9))
+    assert situations_for_person(alice, lee) == []
 
+    ConversationFactory(owner=alice, people=[lee])
     assert [s.kind for s in situations_for_person(alice, lee)] == [APPLY_NOW]
+    assert "your conversation on" in situations_for_person(alice, lee)[0].advice
 
 
 def test_once_applied_it_says_tell_them_you_applied(alice: Any, acme: Any) -> None:
     lee = PersonFactory(owner=alice, first_name="Lee")
     EmploymentFactory(person=lee, organization=acme)
-    TieFactory(to_person=lee)
+    ConversationFactory(owner=alice, people=[lee])
     posting = PostingFactory(organization=acme, contact=lee)
     apply(alice, acme, ApplicationStatus.APPLIED, posting=posting)
 

@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
-from coffeechat.api.routers import duplicates, followups, network, targets
+from coffeechat.api.routers import conversations, duplicates, followups, network, outreach, targets
 
 
 class BearerToken(HttpBearer):
@@ -71,3 +71,5 @@ network.register(api)
 duplicates.register(api)
 targets.register(api)
 followups.register(api)
+conversations.register(api)
+outreach.register(api)

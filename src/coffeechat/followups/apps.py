@@ -10,4 +10,6 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the built-in rules, progress counters and feed providers.
-        from coffeechat.followups import counters, feed, rules  # noqa: F401
+        from coffeechat.followups import counters, feed, rules, wiring  # noqa: F401
+
+        wiring.connect()

@@ -2,9 +2,9 @@
 
 ``register_counter(name, label, fn)`` where ``fn(owner, week_start, week_end) -> int``
 counts what the user did in that week (local dates, both ends included). The
-targets come from the user's settings: ``weekly_<name>_target``. Until the outreach
-and conversations apps land, "outreach" and "conversations" count the timeline
-(sent messages and conversations logged on people).
+targets come from the user's settings: ``weekly_<name>_target``. The timeline
+counters below are defaults; ``wiring.py`` replaces them with counts of first notes
+sent and of conversations.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _timeline(kinds: list[str], direction: str | None) -> CounterFunction:
     return count
 
 
-# Interim counters over the timeline; outreach and conversations replace them at merge.
+# Defaults over the timeline; wiring.py replaces them with outreach and conversation counts.
 register_counter(
     "outreach",
     "New outreach messages",

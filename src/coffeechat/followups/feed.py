@@ -1,4 +1,4 @@
-"""The private calendar feed: follow-ups (and, at merge, conversations) as iCalendar.
+"""The private calendar feed: follow-ups (and conversations, from wiring.py) as iCalendar.
 
 Feed items come from providers: ``register_feed_provider(fn)`` where
 ``fn(owner, today) -> Iterable[FeedItem]``. Follow-ups are all-day events (the

@@ -60,7 +60,20 @@ class FollowUp(Owned):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
     )
-    # At merge: conversation and message foreign keys (nullable) join these two.
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    message = models.ForeignKey(
+        "outreach.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
     title = models.CharField(max_length=200)
     note = models.TextField(blank=True)
     due_on = models.DateField("due on", help_text="The day, in your time zone.")

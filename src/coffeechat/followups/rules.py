@@ -7,7 +7,7 @@ once (two workers) and again after any downtime: they compute from the data, not
 from the time since the last run.
 
 Register a rule with ``@rule("name")``. The outreach and conversations apps add
-theirs at merge (see docs/follow-ups.md, "Wiring a new rule").
+theirs through wiring.py (see docs/follow-ups.md).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def today_list(owner: Any, now: datetime.datetime | None = None) -> TodayList:
         owned(FollowUp, owner)
         .filter(status__in=ACTIVE)
         .filter(remind_on__lte=today + datetime.timedelta(days=HORIZON_DAYS))
-        .select_related("person", "organization")
+        .select_related("person", "organization", "message")
         .order_by("remind_on", "due_at", "kind", "pk")
     )
     result = TodayList(today=today, settings=settings_for(owner))

@@ -1,10 +1,17 @@
 """Matching parsed records against the user's network, and writing the result in one piece.
 
-The flow is plan → (preview) → write. :class:`Planner` reads a parsed file and
-decides, record by record, who is new, who is already there and what would
-change; it writes nothing. :func:`write_plan` then writes the whole plan in one
-transaction with bulk inserts, and records what it created and changed on the
-batch so that :mod:`coffeechat.imports.undo` can take it back.
+:class:`Planner` streams a parsed file and decides, record by record, who is
+new, who is already there and what would change. It works in chunks of
+``CHUNK_ROWS`` people: at the end of each chunk the planned people are handed to
+a writer (an import) or given provisional ids (a preview), folded into the
+network index so later rows of the file still match them, and dropped. Memory
+therefore grows only with the compact lookup keys of the network, never with the
+file's rows.
+
+:func:`import_file` runs the planner with the writer inside one transaction (the
+import lands whole or not at all), with bulk inserts, and records what it
+created and changed on the batch so that :mod:`coffeechat.imports.undo` can take
+it back.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -61,6 +69,8 @@ from coffeechat.network.normalize import (
 MAX_PROBLEMS_KEPT = 1000
 MAX_SAMPLES = 50
 BULK_SIZE = 2000
+# People planned before they are written (or, in a preview, counted) and dropped.
+CHUNK_ROWS = 5000
 
 Progress = Callable[[str, int], None]
 
@@ -154,20 +164,30 @@ class PlannedPerson:
 @dataclass(slots=True)
 class PlannedMessage:
     line: int
-    person: PlannedPerson | None
-    person_id: int | None
+    person_id: int
     record: MessageRecord
     source_key: str
 
 
 @dataclass(slots=True)
-class ExistingPerson:
+class ExistingPerson:  # also the people an import has planned in earlier chunks
     first_name: str
     last_name: str
     linkedin_url: str
     location: str
     level: str
     last_contacted_on: date | None
+
+
+FILLABLE = ("linkedin_url", "location", "level")
+
+
+@lru_cache(maxsize=8)
+def _filled(linkedin_url: bool, location: bool, level: bool) -> ExistingPerson:
+    """A shared, read-only stand-in for a person this import created: which fields are set."""
+    return ExistingPerson(
+        "", "", "x" if linkedin_url else "", "x" if location else "", "x" if level else "", None
+    )
 
 
 class NetworkIndex:
@@ -244,12 +264,18 @@ class Planner:
         *,
         affiliation: Affiliation | None = None,
         progress: Progress | None = None,
+        writer: Callable[[Planner], None] | None = None,
+        chunk_size: int = CHUNK_ROWS,
     ) -> None:
         self.owner = owner
         self.parsed = parsed
         self.affiliation = affiliation
         self.progress = progress
+        self.writer = writer  # None: a preview, nothing is written
+        self.chunk_size = max(1, chunk_size)
+        self.chunk_hooks: list[Callable[[Planner], None]] = []
         self.index = NetworkIndex(owner)
+        # The current chunk only: emptied after every flush.
         self.people: list[PlannedPerson] = []
         self.messages: list[PlannedMessage] = []
         self.problems: list[Problem] = []
@@ -258,33 +284,156 @@ class Planner:
         self.unmatched_messages = 0
         self.known_messages = 0
         self.rows = 0
-        # Keys of people planned in this file, so a repeated row updates the first.
+        # Keys of people planned in this chunk, so a repeated row updates the first.
         self._planned_by_key: dict[str, PlannedPerson] = {}
+        # The same keys for the rows of earlier chunks, kept as ids once those are flushed,
+        # and the hashed name keys of the people it created (0: several share the name).
+        self._file_keys: dict[str, int] = {}
+        self._file_names: dict[int, int] = {}
         self._planned_existing: dict[int, PlannedPerson] = {}
-        self._planned_by_name: dict[str, list[PlannedPerson]] = defaultdict(list)
         self._org_keys: dict[str, str] = {}
         self._known_source_keys: set[str] | None = None
+        # Messages whose person was not known yet when they were read.
+        self._deferred_messages: list[MessageRecord] = []
         self.today = timezone.localdate()
+        # What the whole file does, kept as counts and ids (never as planned rows).
+        self.batch_ids: set[int] = set()  # people this file creates (provisional ids < 0)
+        self._matched: set[int] = set()
+        self._changed: set[int] = set()
+        self._job_set: set[int] = set()  # people whose job this file already set
+        self._new_count = 0
+        self._new_orgs = 0
+        self._message_count = 0
+        self._samples: dict[str, list[dict[str, Any]]] = {"new": [], "changed": []}
+        self._next_provisional = -1
 
     # -- reading ---------------------------------------------------------------------------
 
     def run(self) -> Planner:
-        pending_messages: list[MessageRecord] = []
         for record in self.parsed.records:
             self.rows += 1
             if isinstance(record, Problem):
                 self._problem(record)
             elif isinstance(record, PersonRecord):
                 self._plan_person(record)
+                if len(self.people) >= self.chunk_size:
+                    self.flush()
             else:
-                pending_messages.append(record)
+                # Messages name people of the file (LinkedIn archives list connections
+                # first): settle the people read so far before matching messages.
+                if self.people:
+                    self.flush()
+                self._plan_message(record)
+                if len(self.messages) >= self.chunk_size:
+                    self.flush()
             if self.progress is not None and self.rows % 500 == 0:
-                self.progress("Reading and matching rows", self.rows)
-        for message in pending_messages:
-            self._plan_message(message)
+                self.progress(self.phase, self.rows)
+        self.flush()
+        for message in self._deferred_messages:
+            self._plan_message(message, last_try=True)
+        self._deferred_messages.clear()
+        self.flush()
         if self.progress is not None:
-            self.progress("Reading and matching rows", self.rows)
+            self.progress(self.phase, self.rows)
         return self
+
+    @property
+    def phase(self) -> str:
+        return "Reading and matching rows" if self.writer is None else "Importing rows"
+
+    def flush(self) -> None:
+        """Write (or, in a preview, count) the chunk, fold it into the index, drop it."""
+        if not self.people and not self.messages:
+            return
+        index = self.index
+        new_keys = {p.job.organization_key for p in self.people if p.job} - index.org_by_key.keys()
+        self._new_orgs += len(new_keys)
+        if self.writer is not None:
+            self.writer(self)  # sets the ids of new people and organizations
+        else:
+            for key in new_keys:
+                index.org_by_key[key] = self._provisional_id()
+            for planned in self.people:
+                if planned.is_new:
+                    planned.person_id = self._provisional_id()
+        self._message_count += len(self.messages)
+        for hook in self.chunk_hooks:
+            hook(self)
+        for planned in self.people:
+            self._absorb(planned)
+        for key, planned in self._planned_by_key.items():
+            assert planned.person_id is not None
+            self._file_keys.setdefault(key, planned.person_id)
+        self.people.clear()
+        self.messages.clear()
+        self._planned_by_key.clear()
+        self._planned_existing.clear()
+
+    def _provisional_id(self) -> int:
+        self._next_provisional -= 1
+        return self._next_provisional + 1
+
+    def _absorb(self, planned: PlannedPerson) -> None:
+        """Record what a flushed person now is, so later rows match and extend them."""
+        index = self.index
+        pk = planned.person_id
+        assert pk is not None
+        if planned.is_new:
+            self.batch_ids.add(pk)
+            self._new_count += 1
+            if len(self._samples["new"]) < MAX_SAMPLES:
+                self._samples["new"].append(
+                    {
+                        "line": planned.line,
+                        "name": planned.full_name,
+                        "organization": planned.job.organization_name if planned.job else "",
+                        "title": planned.job.title if planned.job else "",
+                    }
+                )
+            # Later rows only need to know which fields are filled: a shared stand-in.
+            index.people[pk] = _filled(
+                bool(planned.linkedin_url), bool(planned.location), bool(planned.level)
+            )
+            name = hash(name_key(planned.first_name, planned.last_name))
+            self._file_names[name] = 0 if name in self._file_names else pk  # 0: several
+        else:
+            if pk not in self.batch_ids:
+                self._matched.add(pk)
+                if planned.changed and pk not in self._changed:
+                    self._changed.add(pk)
+                    if len(self._samples["changed"]) < MAX_SAMPLES:
+                        self._samples["changed"].append(
+                            {
+                                "line": planned.line,
+                                "name": planned.full_name,
+                                "person_id": pk,
+                                "why": planned.match_reason,
+                                "changes": planned.changes,
+                            }
+                        )
+            existing = index.people[pk]
+            if pk in self.batch_ids:
+                index.people[pk] = _filled(
+                    *(bool(getattr(existing, f)) or f in planned.fill for f in FILLABLE)
+                )
+            else:
+                for field_name, value in planned.fill.items():
+                    setattr(existing, field_name, value)
+        # (Their keys go to _file_keys, not to the index: people who were there before
+        # the file keep precedence, exactly as within one chunk.) Empty sets are not
+        # stored: the index grows only with what the file adds.
+        if planned.new_emails:
+            index.emails[pk].update(email_key(email) for email in planned.new_emails)
+        for number in planned.new_phones:
+            index.phones[pk].add(phone_key(number, index.region) or number)
+        if planned.new_tags:
+            index.tags[pk].update(planned.new_tags)
+        if planned.job is not None:
+            self._job_set.add(pk)  # later rows never change it: no need to index the job
+        if planned.tie:
+            index.me_ties.add(pk)
+        if planned.membership is not None and self.affiliation is not None:
+            index.memberships.add((pk, self.affiliation.pk or 0))
 
     def _problem(self, problem: Problem) -> None:
         self.problem_count += 1
@@ -349,24 +498,30 @@ class Planner:
         keys += [f"e:{email_key(e)}" for e in emails]
         keys += [f"p:{k}" for k in phone_keys if k]
         planned = None
+        if person_id is None:
+            # A repeat within the file: the earliest row with the first key that matches.
+            # Rows of earlier chunks are earlier than any row of this one.
+            for key in keys:
+                if key in self._file_keys:
+                    person_id = self._file_keys[key]
+                    break
+                if key in self._planned_by_key:
+                    planned = self._planned_by_key[key]
+                    break
         if person_id is not None:
             planned = self._planned_existing.get(person_id)
-        else:
-            planned = next(
-                (self._planned_by_key[k] for k in keys if k in self._planned_by_key), None
-            )
         if planned is None:
             planned = PlannedPerson(line=line, first_name=first, last_name=last)
             planned.person_id = person_id
             planned.is_new = person_id is None
             planned.match_reason = reason
-            if person_id is None:
-                self._planned_by_name[name_key(first, last)].append(planned)
-            else:
+            if person_id is not None:
                 self._planned_existing[person_id] = planned
             self.people.append(planned)
         for key in keys:
             self._planned_by_key.setdefault(key, planned)
+        # A repeat of a row planned earlier in this chunk is whoever that row is.
+        person_id = planned.person_id
 
         existing = self.index.people.get(person_id) if person_id is not None else None
         self._plan_contact_details(planned, person_id, emails, phones, phone_keys)
@@ -397,6 +552,7 @@ class Planner:
     def _match(
         self, li_key: str, emails: list[str], phone_keys: list[str]
     ) -> tuple[int | None, str]:
+        """The person an exact key points at among those in the network before this file."""
         index = self.index
         if li_key and li_key in index.by_linkedin:
             return index.by_linkedin[li_key], "same LinkedIn profile"
@@ -477,6 +633,8 @@ class Planner:
         if person_id is None:
             planned.job = planned.job or job
             return
+        if person_id in self._job_set:
+            return  # an earlier row of this file already set the job: the first one wins
         current = self.index.current_jobs.get(person_id, [])
         for _pk, org_key, old_title, _department in current:
             if org_key == key and (
@@ -486,7 +644,7 @@ class Planner:
         if planned.job is not None:
             return
         planned.job = job
-        planned.end_jobs = [pk for pk, *_ in current]
+        planned.end_jobs = [pk for pk, *_ in current if pk]
         if current:
             planned.changes.append(
                 f"new job: {title or 'works'} at {org_name} (the current one ends)"
@@ -508,7 +666,7 @@ class Planner:
     ) -> None:
         group = self.affiliation
         if group is not None:
-            known = person_id is not None and (person_id, group.pk) in self.index.memberships
+            known = person_id is not None and (person_id, group.pk or 0) in self.index.memberships
             if not known and planned.membership is None:
                 year = record.class_year
                 if year is not None and not 1900 <= year <= 2200:
@@ -533,7 +691,7 @@ class Planner:
 
     # -- messages --------------------------------------------------------------------------
 
-    def _plan_message(self, record: MessageRecord) -> None:
+    def _plan_message(self, record: MessageRecord, *, last_try: bool = False) -> None:
         key = message_source_key(record)
         if self._known_source_keys is None:
             self._known_source_keys = set(
@@ -544,18 +702,24 @@ class Planner:
         if key in self._known_source_keys:
             self.known_messages += 1
             return
-        self._known_source_keys.add(key)
         li_key = linkedin_key(record.other_linkedin_url)
-        planned = self._planned_by_key.get(f"li:{li_key}") if li_key else None
-        person_id = self.index.by_linkedin.get(li_key) if li_key else None
-        if planned is None and person_id is None:
+        person_id = None
+        if li_key:
+            person_id = self._file_keys.get(f"li:{li_key}", self.index.by_linkedin.get(li_key))
+        if person_id is None:
             nkey = name_key(*_split_name(record.other_name))
-            in_file = self._planned_by_name.get(nkey, [])
-            existing = self.index.by_name.get(nkey, [])
-            if len(in_file) + len(existing) == 1:
-                planned = in_file[0] if in_file else None
-                person_id = existing[0] if existing else None
-        if planned is None and person_id is None:
+            same_name = list(self.index.by_name.get(nkey, []))
+            in_file = self._file_names.get(hash(nkey))
+            if in_file is not None:
+                same_name += [in_file, in_file] if in_file == 0 else [in_file]
+            if len(same_name) == 1:
+                person_id = same_name[0]
+        if person_id is None and not last_try:
+            # The person may come later in the file: try again at the end.
+            self._deferred_messages.append(record)
+            return
+        self._known_source_keys.add(key)
+        if person_id is None:
             self.unmatched_messages += 1
             self._problem(
                 Problem(
@@ -566,26 +730,21 @@ class Planner:
                 )
             )
             return
-        if planned is not None and planned.person_id is not None:
-            person_id, planned = planned.person_id, None
-        self.messages.append(PlannedMessage(record.line, planned, person_id, record, key))
+        self.messages.append(PlannedMessage(record.line, person_id, record, key))
 
     # -- summary ---------------------------------------------------------------------------
 
     def summary(self) -> dict[str, int]:
-        new = [p for p in self.people if p.is_new]
-        matched = [p for p in self.people if not p.is_new]
-        changed = [p for p in matched if p.changed]
-        known_orgs = self.index.org_by_key
-        new_orgs = {p.job.organization_key for p in self.people if p.job} - set(known_orgs)
+        matched = len(self._matched)
+        changed = len(self._changed)
         return {
             "rows": self.rows,
-            "new": len(new),
-            "matched": len(matched),
-            "changed": len(changed),
-            "unchanged": len(matched) - len(changed),
-            "new_organizations": len(new_orgs),
-            "messages": len(self.messages),
+            "new": self._new_count,
+            "matched": matched,
+            "changed": changed,
+            "unchanged": matched - changed,
+            "new_organizations": self._new_orgs,
+            "messages": self._message_count,
             "messages_known": self.known_messages,
             "messages_unmatched": self.unmatched_messages,
             "problems": self.problem_count,
@@ -593,29 +752,7 @@ class Planner:
         }
 
     def samples(self) -> dict[str, list[dict[str, Any]]]:
-        new = [p for p in self.people if p.is_new][:MAX_SAMPLES]
-        changed = [p for p in self.people if not p.is_new and p.changed][:MAX_SAMPLES]
-        return {
-            "new": [
-                {
-                    "line": p.line,
-                    "name": p.full_name,
-                    "organization": p.job.organization_name if p.job else "",
-                    "title": p.job.title if p.job else "",
-                }
-                for p in new
-            ],
-            "changed": [
-                {
-                    "line": p.line,
-                    "name": p.full_name,
-                    "person_id": p.person_id,
-                    "why": p.match_reason,
-                    "changes": p.changes,
-                }
-                for p in changed
-            ],
-        }
+        return {name: list(rows) for name, rows in self._samples.items()}
 
 
 def message_source_key(record: MessageRecord) -> str:
@@ -655,44 +792,70 @@ def _source_for(parsed: ParsedFile, affiliation: Affiliation | None) -> str:
     return str(SOURCE_BY_FORMAT.get(parsed.format, Source.MANUAL))
 
 
-def write_plan(
-    batch: ImportBatch, plan: Planner, progress: Progress | None = None
-) -> dict[str, list[int]]:
-    """Write ``plan`` in one transaction; returns the ids of the rows it created, by model."""
-    owner = batch.owner
-    created: dict[str, list[int]] = defaultdict(list)
-    changes: list[ImportChange] = []
+def import_file(
+    batch: ImportBatch,
+    parsed: ParsedFile,
+    *,
+    affiliation: Affiliation | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_ROWS,
+) -> Planner:
+    """Plan and write ``parsed`` chunk by chunk inside one transaction.
 
-    def note(step: str) -> None:
-        if progress is not None:
-            progress(step, plan.rows)
-
+    Everything lands or nothing does: an error anywhere rolls back every chunk
+    already written. Returns the planner, whose summary tells what was done.
+    """
     with transaction.atomic():
-        affiliation = plan.affiliation
+        writer = _ChunkWriter(batch, _source_for(parsed, affiliation))
         if affiliation is not None and affiliation.pk is None:
-            affiliation.owner = owner
+            affiliation.owner = batch.owner
             affiliation.save()
-            created["network.Affiliation"].append(affiliation.pk)
+            writer.created["network.Affiliation"].append(affiliation.pk)
             batch.affiliation = affiliation
-        source = _source_for(plan.parsed, affiliation)
+        plan = Planner(
+            batch.owner,
+            parsed,
+            affiliation=affiliation,
+            progress=progress,
+            writer=writer,
+            chunk_size=chunk_size,
+        )
+        plan.run()
+        writer.finish()
+    return plan
 
-        note("Adding organizations")
-        org_ids = dict(plan.index.org_by_key)
+
+class _ChunkWriter:
+    """Writes one chunk of a plan with bulk inserts; remembers what it created."""
+
+    def __init__(self, batch: ImportBatch, source: str) -> None:
+        self.batch = batch
+        self.owner = batch.owner
+        self.source = source
+        self.created: dict[str, list[int]] = defaultdict(list)
+        # Last-contacted dates change once per person per import, whatever the chunk.
+        self.contacted: dict[int, tuple[str | None, str]] = {}
+
+    def __call__(self, plan: Planner) -> None:
+        owner = self.owner
+        created = self.created
+        index = plan.index
+        people = plan.people
+
         new_orgs: dict[str, str] = {}
-        for planned in plan.people:
+        for planned in people:
             job = planned.job
-            if job and job.organization_key not in org_ids:
+            if job and job.organization_key not in index.org_by_key:
                 new_orgs.setdefault(job.organization_key, job.organization_name)
         ids = insert_rows(
             Organization,
             ["owner_id", "name", "name_key"],
             [(owner.pk, name, key) for key, name in new_orgs.items()],
         )
-        org_ids.update(zip(new_orgs, ids, strict=True))
+        index.org_by_key.update(zip(new_orgs, ids, strict=True))
         created["network.Organization"] += ids
 
-        note("Adding people")
-        new_people = [p for p in plan.people if p.is_new]
+        new_people = [p for p in people if p.is_new]
         ids = insert_rows(
             Person,
             [
@@ -714,7 +877,7 @@ def write_plan(
                     p.location,
                     p.level,
                     p.notes,
-                    source,
+                    self.source,
                 )
                 for p in new_people
             ],
@@ -723,47 +886,29 @@ def write_plan(
             planned.person_id = pk
         created["network.Person"] += ids
 
-        note("Adding e-mails, phones and tags")
-        known_emails = plan.index.emails
+        known_emails = index.emails
         created["network.EmailAddress"] += insert_rows(
             EmailAddress,
             ["owner_id", "person_id", "email", "position"],
             [
                 (owner.pk, p.person_id, email, len(known_emails.get(p.person_id or 0, ())) + i)
-                for p in plan.people
+                for p in people
                 for i, email in enumerate(p.new_emails)
             ],
         )
-        known_phones = plan.index.phones
+        known_phones = index.phones
         created["network.PhoneNumber"] += insert_rows(
             PhoneNumber,
             ["owner_id", "person_id", "number", "position"],
             [
                 (owner.pk, p.person_id, number, len(known_phones.get(p.person_id or 0, ())) + i)
-                for p in plan.people
+                for p in people
                 for i, number in enumerate(p.new_phones)
             ],
         )
-        _write_tags(owner, plan.people, created)
+        _write_tags(owner, people, created)
 
-        note("Adding jobs")
-        today = plan.today
-        ended: list[int] = [pk for p in plan.people for pk in p.end_jobs]
-        if ended:
-            # An old job ends today (or on its start, for a job dated in the future).
-            ended_on = Case(When(start_date__gt=today, then=F("start_date")), default=Value(today))
-            old_jobs = Employment.objects.filter(owner=owner, pk__in=ended)
-            changes += [
-                ImportChange(
-                    batch=batch,
-                    model="network.Employment",
-                    object_id=pk,
-                    before={"is_current": True, "end_date": _iso(end_date)},
-                    after={"is_current": False, "end_date": max(today, start or today).isoformat()},
-                )
-                for pk, start, end_date in old_jobs.values_list("pk", "start_date", "end_date")
-            ]
-            old_jobs.update(is_current=False, end_date=ended_on)
+        changes = self._end_jobs(plan)
         created["network.Employment"] += insert_rows(
             Employment,
             ["owner_id", "person_id", "organization_id", "title", "department", "is_current"],
@@ -771,48 +916,118 @@ def write_plan(
                 (
                     owner.pk,
                     p.person_id,
-                    org_ids[p.job.organization_key],
+                    index.org_by_key[p.job.organization_key],
                     p.job.title,
                     p.job.department,
                     True,
                 )
-                for p in plan.people
+                for p in people
                 if p.job is not None
             ],
         )
 
-        note("Adding ties and memberships")
         tie_note = TIE_NOTE_BY_FORMAT.get(plan.parsed.format, "")
         created["network.Tie"] += insert_rows(
             Tie,
             ["owner_id", "to_person_id", "kind", "strength", "since", "note"],
             [
                 (owner.pk, p.person_id, TieKind.ACQUAINTANCE.value, 2, p.connected_on, tie_note)
-                for p in plan.people
+                for p in people
                 if p.tie
             ],
         )
+        affiliation = plan.affiliation
         if affiliation is not None:
             created["network.Membership"] += insert_rows(
                 Membership,
                 ["owner_id", "person_id", "affiliation_id", "detail", "class_year"],
                 [
                     (owner.pk, p.person_id, affiliation.pk, p.membership[0], p.membership[1])
-                    for p in plan.people
+                    for p in people
                     if p.membership is not None
                 ],
             )
 
-        note("Updating people")
-        changes += _fill_fields(batch, plan)
-
-        note("Adding messages")
-        changes += _write_messages(batch, plan, created)
-
+        changes += _fill_fields(self.batch, plan)
+        self._write_messages(plan)
         ImportChange.objects.bulk_create(changes, batch_size=BULK_SIZE)
-        batch.created_rows = {model: ids for model, ids in created.items() if ids}
+
+    def _end_jobs(self, plan: Planner) -> list[ImportChange]:
+        ended: list[int] = [pk for p in plan.people for pk in p.end_jobs]
+        if not ended:
+            return []
+        today = plan.today
+        # An old job ends today (or on its start, for a job dated in the future).
+        ended_on = Case(When(start_date__gt=today, then=F("start_date")), default=Value(today))
+        old_jobs = Employment.objects.filter(owner=self.owner, pk__in=ended)
+        changes = [
+            ImportChange(
+                batch=self.batch,
+                model="network.Employment",
+                object_id=pk,
+                before={"is_current": True, "end_date": _iso(end_date)},
+                after={"is_current": False, "end_date": max(today, start or today).isoformat()},
+            )
+            for pk, start, end_date in old_jobs.values_list("pk", "start_date", "end_date")
+        ]
+        old_jobs.update(is_current=False, end_date=ended_on)
+        return changes
+
+    def _write_messages(self, plan: Planner) -> None:
+        if not plan.messages:
+            return
+        rows = []
+        last: dict[int, date] = {}
+        for message in plan.messages:
+            record = message.record
+            rows.append(
+                Interaction(
+                    owner=self.owner,
+                    person_id=message.person_id,
+                    occurred_at=record.occurred_at,
+                    kind=record.kind,
+                    direction=record.direction,
+                    subject=record.subject[:300],
+                    body=record.body,
+                    source_key=message.source_key,
+                )
+            )
+            day = record.occurred_at.date()
+            if message.person_id not in last or last[message.person_id] < day:
+                last[message.person_id] = day
+        self.created["network.Interaction"] += [
+            i.pk for i in Interaction.objects.bulk_create(rows, batch_size=BULK_SIZE)
+        ]
+        people = Person.objects.filter(owner=self.owner, pk__in=list(last)).only(
+            "pk", "last_contacted_on"
+        )
+        updated = []
+        for person in people:
+            day = last[person.pk]
+            if person.last_contacted_on is None or person.last_contacted_on < day:
+                before = self.contacted.get(person.pk, (_iso(person.last_contacted_on), ""))[0]
+                self.contacted[person.pk] = (before, day.isoformat())
+                person.last_contacted_on = day
+                updated.append(person)
+        Person.objects.bulk_update(updated, ["last_contacted_on"], batch_size=BULK_SIZE)
+
+    def finish(self) -> None:
+        batch = self.batch
+        ImportChange.objects.bulk_create(
+            [
+                ImportChange(
+                    batch=batch,
+                    model="network.Person",
+                    object_id=pk,
+                    before={"last_contacted_on": before},
+                    after={"last_contacted_on": after},
+                )
+                for pk, (before, after) in self.contacted.items()
+            ],
+            batch_size=BULK_SIZE,
+        )
+        batch.created_rows = {model: ids for model, ids in self.created.items() if ids}
         batch.save(update_fields=["created_rows", "affiliation", "updated_at"])
-    return dict(created)
 
 
 def _iso(value: date | None) -> str | None:
@@ -837,6 +1052,7 @@ def _write_tags(owner: Any, people: list[PlannedPerson], created: dict[str, list
 
 def _fill_fields(batch: ImportBatch, plan: Planner) -> list[ImportChange]:
     changes: list[ImportChange] = []
+    # People created earlier in this file are taken back whole by undo: no change to record.
     filled = [p for p in plan.people if p.fill and not p.is_new]
     if not filled:
         return changes
@@ -848,6 +1064,8 @@ def _fill_fields(batch: ImportBatch, plan: Planner) -> list[ImportChange]:
         for name, value in planned.fill.items():
             setattr(person, name, value)
             fields.add(name)
+        if person.pk in plan.batch_ids:
+            continue
         changes.append(
             ImportChange(
                 batch=batch,
@@ -861,102 +1079,58 @@ def _fill_fields(batch: ImportBatch, plan: Planner) -> list[ImportChange]:
     return changes
 
 
-def _write_messages(
-    batch: ImportBatch, plan: Planner, created: dict[str, list[int]]
-) -> list[ImportChange]:
-    if not plan.messages:
-        return []
-    rows = []
-    last: dict[int, date] = {}
-    for message in plan.messages:
-        person_id = message.person_id or (message.person.person_id if message.person else None)
-        if person_id is None:
-            continue
-        record = message.record
-        rows.append(
-            Interaction(
-                owner=batch.owner,
-                person_id=person_id,
-                occurred_at=record.occurred_at,
-                kind=record.kind,
-                direction=record.direction,
-                subject=record.subject[:300],
-                body=record.body,
-                source_key=message.source_key,
-            )
-        )
-        day = record.occurred_at.date()
-        if person_id not in last or last[person_id] < day:
-            last[person_id] = day
-    created["network.Interaction"] += [
-        i.pk for i in Interaction.objects.bulk_create(rows, batch_size=BULK_SIZE)
-    ]
-    changes = []
-    people = Person.objects.filter(owner=batch.owner, pk__in=list(last)).only(
-        "pk", "last_contacted_on"
-    )
-    updated = []
-    for person in people:
-        day = last[person.pk]
-        if person.last_contacted_on is None or person.last_contacted_on < day:
-            changes.append(
-                ImportChange(
-                    batch=batch,
-                    model="network.Person",
-                    object_id=person.pk,
-                    before={"last_contacted_on": _iso(person.last_contacted_on)},
-                    after={"last_contacted_on": day.isoformat()},
-                )
-            )
-            person.last_contacted_on = day
-            updated.append(person)
-    Person.objects.bulk_update(updated, ["last_contacted_on"], batch_size=BULK_SIZE)
-    return changes
-
-
 # -- possible duplicates (preview only) --------------------------------------------------------
 
 
-def possible_duplicates(
-    plan: Planner, *, limit: int = MAX_SAMPLES
-) -> tuple[int, list[dict[str, Any]]]:
-    """New people of the plan who look like someone already in the network.
+class DuplicateFinder:
+    """A preview's chunk hook: new people who look like someone already in the network.
 
     Exact matches were merged already; these are the fuzzy ones (a nickname, an
     initial, accents) that the duplicate review will propose after the import.
-    Returns how many new people have one, and the best pairs to show.
+    ``count`` is how many new people have one; ``shown`` the best pairs to show.
     """
-    from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
 
-    new = [p for p in plan.people if p.is_new]
-    if not new:
-        return 0, []
-    region = plan.index.region
-    candidates = [
-        Candidate(
-            id=-(index + 1),
-            first_name=p.first_name,
-            last_name=p.last_name,
-            emails=frozenset(email_key(e) for e in p.new_emails),
-            phones=frozenset(k for k in (phone_key(n, region) for n in p.new_phones) if k),
-            linkedin=linkedin_key(p.linkedin_url),
-            organizations=frozenset([p.job.organization_key]) if p.job else frozenset(),
-            organization_names={p.job.organization_key: p.job.organization_name} if p.job else {},
-        )
-        for index, p in enumerate(new)
-    ]
-    existing = candidates_for(plan.owner)
-    if not existing:
-        return 0, []
-    matches = find_duplicates(candidates, against=existing)
-    names = {c.id: f"{c.first_name} {c.last_name}".strip() for c in existing}
-    seen: set[int] = set()
-    shown: list[dict[str, Any]] = []
-    for match in matches:
-        seen.add(match.a)
-        if len(shown) < limit:
+    def __init__(self, owner: Any, *, limit: int = MAX_SAMPLES) -> None:
+        self.owner = owner
+        self.limit = limit
+        self.count = 0
+        self.shown: list[dict[str, Any]] = []
+        self._existing: list[Any] | None = None
+
+    def __call__(self, plan: Planner) -> None:
+        from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
+
+        new = [p for p in plan.people if p.is_new]
+        if not new:
+            return
+        if self._existing is None:
+            self._existing = candidates_for(self.owner)
+        existing = self._existing
+        if not existing:
+            return
+        region = plan.index.region
+        candidates = [
+            Candidate(
+                id=-(index + 1),
+                first_name=p.first_name,
+                last_name=p.last_name,
+                emails=frozenset(email_key(e) for e in p.new_emails),
+                phones=frozenset(k for k in (phone_key(n, region) for n in p.new_phones) if k),
+                linkedin=linkedin_key(p.linkedin_url),
+                organizations=frozenset([p.job.organization_key]) if p.job else frozenset(),
+                organization_names=(
+                    {p.job.organization_key: p.job.organization_name} if p.job else {}
+                ),
+            )
+            for index, p in enumerate(new)
+        ]
+        matches = find_duplicates(candidates, against=existing)
+        names = {c.id: f"{c.first_name} {c.last_name}".strip() for c in existing}
+        seen: set[int] = set()
+        for match in matches:
+            seen.add(match.a)
             planned = new[-match.a - 1]
-            shown.append(
+            self.shown.append(
                 {
                     "line": planned.line,
                     "name": planned.full_name,
@@ -966,4 +1140,6 @@ def possible_duplicates(
                     "reasons": match.reasons,
                 }
             )
-    return len(seen), shown
+        self.count += len(seen)
+        self.shown.sort(key=lambda pair: (-pair["score"], pair["line"]))
+        del self.shown[self.limit :]

@@ -7,6 +7,7 @@ nothing is half-written because every write is one transaction.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
@@ -22,10 +23,10 @@ from django.utils import timezone
 
 from coffeechat.core.scoping import owned
 from coffeechat.imports.engine import (
+    DuplicateFinder,
     Planner,
-    possible_duplicates,
+    import_file,
     problems_as_json,
-    write_plan,
 )
 from coffeechat.imports.models import ImportBatch, SavedMapping, Status
 from coffeechat.imports.records import ColumnMapping, Format, ImportFileError, ParsedFile
@@ -141,10 +142,42 @@ class ProgressReporter:
             return
         self._last = now
         if transaction.get_connection().in_atomic_block:
-            return  # would only be seen after the commit anyway
+            # The import's own transaction: a row written now would only be seen after
+            # the commit, so the progress goes to a small file the page reads instead.
+            write_live_progress(self.batch, phase, done, total)
+            return
         ImportBatch.objects.filter(pk=self.batch.pk).update(
             phase=phase, rows_done=done, rows_total=total
         )
+
+
+def _progress_path(batch: ImportBatch) -> Path:
+    return upload_dir() / f"progress-{batch.pk}.json"
+
+
+def write_live_progress(batch: ImportBatch, phase: str, done: int, total: int) -> None:
+    path = _progress_path(batch)
+    partial = path.with_suffix(".part")
+    partial.write_text(json.dumps({"phase": phase, "rows_done": done, "rows_total": total}))
+    partial.replace(path)
+
+
+def live_progress(batch: ImportBatch) -> ImportBatch:
+    """``batch`` with the progress its running import reported from inside its transaction."""
+    if not batch.is_running:
+        return batch
+    try:
+        data = json.loads(_progress_path(batch).read_text())
+    except (OSError, ValueError):
+        return batch
+    batch.phase = str(data.get("phase", batch.phase))[:200]
+    batch.rows_done = int(data.get("rows_done", batch.rows_done))
+    batch.rows_total = max(int(data.get("rows_total", 0)), batch.rows_done)
+    return batch
+
+
+def clear_live_progress(batch: ImportBatch) -> None:
+    _progress_path(batch).unlink(missing_ok=True)
 
 
 def _no_nul(value: Any) -> Any:
@@ -226,7 +259,7 @@ def affiliation_for(batch: ImportBatch) -> Affiliation | None:
     return None
 
 
-def plan_batch(batch: ImportBatch, reporter: ProgressReporter | None = None) -> Planner:
+def _parsed(batch: ImportBatch) -> ParsedFile:
     parsed = parse(batch)
     mapping = parsed.mapping or parsed.suggested_mapping
     _set(
@@ -237,7 +270,7 @@ def plan_batch(batch: ImportBatch, reporter: ProgressReporter | None = None) -> 
         if mapping is not None and parsed.format in MAPPED_FORMATS
         else None,
     )
-    return Planner(batch.owner, parsed, affiliation=affiliation_for(batch), progress=reporter).run()
+    return parsed
 
 
 def preview(
@@ -254,7 +287,15 @@ def preview(
         error="",
     )
     try:
-        plan = plan_batch(batch, ProgressReporter(batch, echo))
+        duplicates = DuplicateFinder(batch.owner)
+        plan = Planner(
+            batch.owner,
+            _parsed(batch),
+            affiliation=affiliation_for(batch),
+            progress=ProgressReporter(batch, echo),
+        )
+        plan.chunk_hooks.append(duplicates)
+        plan.run()
     except ImportFileError as error:
         _fail(batch, str(error))
         return None
@@ -266,7 +307,7 @@ def preview(
         _set(batch, phase="Looking for possible duplicates")
         summary = plan.summary()
         samples = plan.samples()
-        summary["duplicates"], samples["duplicates"] = possible_duplicates(plan)
+        summary["duplicates"], samples["duplicates"] = duplicates.count, duplicates.shown
         _set(
             batch,
             status=Status.PREVIEWED,
@@ -328,9 +369,9 @@ def commit(
     _set(batch, phase="Reading and matching rows", started_at=timezone.now())
     reporter = ProgressReporter(batch, echo)
     try:
-        plan = plan_batch(batch, reporter)
-        _set(batch, phase="Writing to your network")
-        write_plan(batch, plan, reporter)
+        plan = import_file(
+            batch, _parsed(batch), affiliation=affiliation_for(batch), progress=reporter
+        )
     except ImportFileError as error:
         _fail(batch, str(error))
         return False
@@ -343,6 +384,8 @@ def commit(
             error="The import stopped on an unexpected error; nothing was written.",
         )
         return False
+    finally:
+        clear_live_progress(batch)
     _set(
         batch,
         status=Status.IMPORTED,

@@ -56,6 +56,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_context(batch: ImportBatch) -> dict[str, object]:
+    batch = services.live_progress(batch)
     elapsed = None
     rate = None
     remaining = None

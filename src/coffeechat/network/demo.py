@@ -61,6 +61,8 @@ STEPS: tuple[str, ...] = (
     "Saving tags",
     "Saving your profile and affiliations",
     "Saving targets, openings and applications",
+    "Saving conversations and stories",
+    "Writing a few messages",
 )
 
 StepCallback = Callable[[str], None]
@@ -2044,6 +2046,20 @@ def build_demo_network(
             owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
         )
 
+        step(10)
+        from coffeechat.conversations.demo import build_demo_conversations
+
+        conversation_counts = build_demo_conversations(owner)
+
+        step(11)
+        from coffeechat.outreach.demo import build_demo_messages  # outreach builds on targets
+
+        target_counts.update(
+            build_demo_messages(
+                owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
+            )
+        )
+
     return {
         "people": len(persons),
         "organizations": len(organizations),
@@ -2058,4 +2074,5 @@ def build_demo_network(
         "tagged_people": len({row.person_id for row in tagged}),
         "my_affiliations": len(my_affiliations),
         **target_counts,
+        **conversation_counts,
     }

@@ -34,6 +34,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.outreach.panels import person_messages
 from coffeechat.targets.panels import organization_panel, person_panel
 
 TIMELINE_LENGTH = 50
@@ -143,6 +144,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             .filter(introduced_by=person)
             .select_related("from_person", "to_person"),
             **person_panel(user, person),
+            **person_messages(user, person),
         },
     )
 

@@ -25,8 +25,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned
-from coffeechat.network.models import Employment, Interaction, Organization, Person, Tie
+from coffeechat.network.models import Employment, Organization, Person
 from coffeechat.targets.models import (
     OPEN_STATUSES,
     SENT_STATUSES,
@@ -43,8 +44,8 @@ APPLIED_THERE = "applied_there"
 APPLY_NOW = "apply_now"
 ASK_FOR_FEEDBACK = "ask_for_feedback"
 
-# Until the conversations app exists: how recent a message makes a conversation "requested".
-RECENT_MESSAGE_DAYS = 60
+# A conversation that started less than this long ago still counts as coming up.
+PENDING_GRACE_HOURS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,31 +84,31 @@ def applications_at(owner: Any, organization: Organization | int) -> list[Applic
 
 
 def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, str]:
-    """People you are about to talk to, with why: the hook for the conversations app.
+    """People you are about to talk to, with why (upcoming or requested conversations).
 
-    Until conversations are recorded, a conversation counts as upcoming or requested
-    when you have a tie of your own with the person, or exchanged a message with them
-    in the last 60 days. The conversations issue replaces the body of this function
-    with its own query (upcoming or requested conversations) and keeps its signature.
+    A conversation counts when it is scheduled and not over yet; the reason names its
+    date, e.g. "your conversation on 3 October".
     """
+    from coffeechat.conversations.models import Participant, Status
+
     ids = set(person_ids)
     if not ids:
         return {}
     found: dict[int, str] = {}
-    since = timezone.now() - timedelta(days=RECENT_MESSAGE_DAYS)
-    for person_id in (
-        owned(Interaction, owner)
-        .filter(person_id__in=ids, occurred_at__gte=since)
-        .values_list("person_id", flat=True)
-        .distinct()
+    since = timezone.now() - timedelta(hours=PENDING_GRACE_HOURS)
+    for person_id, starts_at in (
+        Participant.objects.filter(
+            owner=owner,
+            person_id__in=ids,
+            conversation__status=Status.SCHEDULED,
+            conversation__starts_at__gte=since,
+        )
+        .order_by("conversation__starts_at")
+        .values_list("person_id", "conversation__starts_at")
     ):
-        found[person_id] = "you exchanged messages recently"
-    for person_id in (
-        owned(Tie, owner)
-        .filter(from_person__isnull=True, to_person_id__in=ids)
-        .values_list("to_person_id", flat=True)
-    ):
-        found.setdefault(person_id, "you know each other")
+        if person_id not in found:
+            local = timezone.localtime(starts_at, user_zone(owner))
+            found[person_id] = f"your conversation on {date_format(local.date(), 'j F')}"
     return found
 
 

@@ -1,0 +1,682 @@
+"""Pages: schedule, prepare, hold and debrief a conversation; stories; questions; chains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coffeechat.conversations import services
+from coffeechat.conversations.chains import organization_tree, person_chain
+from coffeechat.conversations.forms import (
+    ConversationForm,
+    DebriefForm,
+    FollowUpWishForm,
+    OwnQuestionForm,
+    PromiseForm,
+    QuestionForm,
+    ReferralForm,
+    RescheduleForm,
+    StoryForm,
+    people_to_show,
+)
+from coffeechat.conversations.ics import build_calendar, filename_for
+from coffeechat.conversations.invitations import email_configured
+from coffeechat.conversations.models import (
+    ChosenQuestion,
+    Conversation,
+    Promise,
+    Question,
+    Referral,
+    Status,
+    Story,
+)
+from coffeechat.conversations.prep import CLOSING_THREE, brief
+from coffeechat.conversations.questions import BANK, grouped
+from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
+from coffeechat.core.scoping import form_data, get_owned_or_404, owned
+from coffeechat.network.models import Organization, Person
+
+# Lookups ------------------------------------------------------------------------------
+
+
+def _conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    return get_owned_or_404(
+        services.with_people(Conversation.objects.all()), request.user, pk=conversation_id
+    )
+
+
+def _report(request: HttpRequest, conversation: Conversation) -> None:
+    report = getattr(conversation, "invitation_report", "")
+    if report:
+        level = messages.WARNING if "could not" in report else messages.INFO
+        messages.add_message(request, level, report)
+
+
+def _organization_names(request: HttpRequest) -> QuerySet[Organization, str]:
+    return owned(Organization, request.user).values_list("name", flat=True)
+
+
+# List and schedule --------------------------------------------------------------------
+
+
+@login_required
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    base = services.conversations_for_list(user)
+    upcoming = base.upcoming(now).order_by("starts_at", "pk")  # type: ignore[attr-defined]
+    due = base.debrief_due(now).order_by("-starts_at", "pk")  # type: ignore[attr-defined]
+    status = request.GET.get("status", "")
+    everything = base.order_by("-starts_at", "-pk")
+    if status in Status.values:
+        everything = everything.filter(status=status)
+    return render(
+        request,
+        "conversations/conversation_list.html",
+        {
+            "upcoming": list(upcoming[:20]),
+            "due": list(due[:20]),
+            "page": paginate(request, everything),
+            "status": status,
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    chosen = request.POST.getlist("people") if request.method == "POST" else []
+    chosen += request.GET.getlist("person")
+    query = request.GET.get("q", "").strip()
+    shown = people_to_show(user, chosen, query)
+    initial: dict[str, Any] = {"people": [p.pk for p in shown if str(p.pk) in chosen]}
+    organization_id = request.GET.get("organization", "")
+    if organization_id.isdigit():
+        organization = owned(Organization, user).filter(pk=organization_id).first()
+        if organization is not None:
+            initial["organization_name"] = organization.name
+    form = ConversationForm(
+        form_data(request),
+        owner=user,
+        shown_people=shown,
+        initial={**initial, "invite": email_configured()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.schedule_conversation(
+                user,
+                form.instance,
+                list(form.cleaned_data["people"]),
+                invite=form.cleaned_data["invite"],
+                organization_name=form.cleaned_data["organization_name"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Scheduled. Prepare with the brief below.")
+            _report(request, conversation)
+            return redirect("conversations:conversation-prep", conversation_id=conversation.pk)
+    return render(
+        request,
+        "conversations/conversation_form.html",
+        {
+            "form": form,
+            "query": query,
+            "chosen_ids": [p.pk for p in shown if str(p.pk) in chosen],
+            "organization_names": _organization_names(request),
+            "email_configured": email_configured(),
+        },
+    )
+
+
+@login_required
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related(
+            "learnings",
+            Prefetch("referrals", Referral.objects.select_related("person", "referred_by")),
+            Prefetch("promises", Promise.objects.select_related("person")),
+        ),
+        request.user,
+        pk=conversation_id,
+    )
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "times": services.local_times(conversation, request.user),
+            "email_configured": email_configured(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_update(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = request.user
+    conversation = _conversation(request, conversation_id)
+    current = list(conversation.participants.all())
+    chosen = (
+        request.POST.getlist("people")
+        if request.method == "POST"
+        else [str(p.pk) for p in current] + request.GET.getlist("person")
+    )
+    query = request.GET.get("q", "").strip()
+    shown = people_to_show(user, chosen, query)
+    form = ConversationForm(
+        form_data(request),
+        owner=user,
+        instance=conversation,
+        shown_people=shown,
+        initial={"people": [int(i) for i in chosen if i.isdigit()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_conversation(
+                user,
+                form.instance,
+                list(form.cleaned_data["people"]),
+                organization_name=form.cleaned_data["organization_name"],
+                invite=form.cleaned_data["invite"] or None,
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Saved the conversation.")
+            _report(request, form.instance)
+            return redirect(form.instance)
+    return render(
+        request,
+        "conversations/conversation_form.html",
+        {
+            "form": form,
+            "conversation": conversation,
+            "query": query,
+            "chosen_ids": [int(i) for i in chosen if i.isdigit()],
+            "organization_names": _organization_names(request),
+            "email_configured": email_configured(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_reschedule(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    from coffeechat.core.calendar import user_zone
+
+    zone = user_zone(request.user)
+    local = conversation.starts_at.astimezone(zone)
+    form = RescheduleForm(
+        form_data(request),
+        initial={
+            "day": local.date(),
+            "at": local.time(),
+            "time_zone": str(zone),
+            "duration_minutes": conversation.duration_minutes,
+            "invite": conversation.invitation_sent_at is not None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_conversation(
+                request.user,
+                conversation,
+                form.starts_at(),
+                form.cleaned_data["duration_minutes"],
+                time_zone=form.cleaned_data["time_zone"],
+                invite=form.cleaned_data["invite"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Moved the conversation.")
+            _report(request, conversation)
+            return redirect(conversation)
+    return render(
+        request,
+        "conversations/conversation_reschedule.html",
+        {"form": form, "conversation": conversation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_cancel(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    if request.method == "POST":
+        try:
+            services.cancel_conversation(request.user, conversation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Cancelled the conversation.")
+            _report(request, conversation)
+        return redirect(conversation)
+    return render(request, "conversations/conversation_cancel.html", {"conversation": conversation})
+
+
+@login_required
+@require_POST
+def conversation_invite(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    messages.info(request, services.invite(request.user, conversation))
+    return redirect(conversation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_delete(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    return confirm_delete(
+        request,
+        conversation,
+        f"the conversation of {conversation.starts_at:%d %b %Y}",
+        "conversations:conversation-list",
+        kind="conversation",
+    )
+
+
+@login_required
+def conversation_ics(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    response = HttpResponse(
+        build_calendar(conversation), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(conversation)}"'
+    return response
+
+
+# Prepare ------------------------------------------------------------------------------
+
+
+@login_required
+def conversation_prep(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related("chosen_questions"),
+        request.user,
+        pk=conversation_id,
+    )
+    context = brief(request.user, conversation)
+    context["times"] = services.local_times(conversation, request.user)
+    context["own_form"] = OwnQuestionForm()
+    return render(request, "conversations/conversation_prep.html", context)
+
+
+@login_required
+@require_POST
+def conversation_questions(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Add, remove, reorder, propose: one small form per action on the prep page."""
+    user = request.user
+    conversation = _conversation(request, conversation_id)
+    action = request.POST.get("action", "")
+    chosen: ChosenQuestion | None = None
+    if "chosen" in request.POST:
+        chosen = get_owned_or_404(
+            ChosenQuestion.objects.filter(conversation=conversation),
+            user,
+            pk=request.POST["chosen"],
+        )
+    try:
+        if action == "add" and request.POST.get("key"):
+            services.add_builtin_question(user, conversation, request.POST["key"])
+        elif action == "add-mine" and request.POST.get("question"):
+            question = get_owned_or_404(Question, user, pk=request.POST["question"])
+            services.add_own_question(user, conversation, question.text, question=question)
+        elif action == "add-own":
+            form = OwnQuestionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Write the question (at most 500 characters).")
+            services.add_own_question(
+                user,
+                conversation,
+                form.cleaned_data["text"],
+                topic=form.cleaned_data["topic"],
+                keep=form.cleaned_data["keep"],
+            )
+        elif action == "propose":
+            people = list(conversation.participants.all())
+            services.choose_proposed_questions(
+                user, conversation, people[0].level if people else ""
+            )
+        elif action in {"up", "down"} and chosen is not None:
+            services.move_chosen(user, chosen, -1 if action == "up" else 1)
+        elif action == "remove" and chosen is not None:
+            services.remove_chosen(user, chosen)
+        elif action == "order":
+            ids = [int(i) for i in request.POST.getlist("order") if i.isdigit()]
+            services.set_chosen_order(user, conversation, ids)
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{conversation.get_absolute_url()}prep/#questions")
+
+
+# Hold ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The half hour: countdown, questions to tick, notes that save as you type."""
+    user = request.user
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related("chosen_questions"),
+        user,
+        pk=conversation_id,
+    )
+    if request.method == "POST":
+        asked = [int(i) for i in request.POST.getlist("asked") if i.isdigit()]
+        services.save_quick_notes(
+            user,
+            conversation,
+            request.POST.get("notes", "")[:100_000],
+            asked=asked,
+            closing={name: name in request.POST for name, _label, _help in CLOSING_THREE},
+        )
+        if request.POST.get("autosave") == "1":
+            return HttpResponse(status=204)
+        messages.success(request, "Notes saved.")
+        if request.POST.get("next") == "debrief":
+            if conversation.status == Status.SCHEDULED:
+                services.mark_held(user, conversation)
+            return redirect("conversations:conversation-debrief", conversation_id=conversation.pk)
+        return redirect("conversations:conversation-hold", conversation_id=conversation.pk)
+    people = list(conversation.participants.all())
+    return render(
+        request,
+        "conversations/conversation_hold.html",
+        {
+            "conversation": conversation,
+            "chosen": list(conversation.chosen_questions.all()),
+            "closing": [
+                (name, label, help_text, getattr(conversation, name))
+                for name, label, help_text in CLOSING_THREE
+            ],
+            "referral_form": ReferralForm(people=people),
+            "people": people,
+            "times": services.local_times(conversation, user),
+        },
+    )
+
+
+# Debrief ------------------------------------------------------------------------------
+
+
+def _learnings_by_topic(conversation: Conversation) -> dict[str, str]:
+    found: dict[str, list[str]] = {}
+    for learning in conversation.learnings.all():
+        found.setdefault(learning.topic, []).append(learning.text)
+    return {topic: "\n".join(lines) for topic, lines in found.items()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_debrief(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = request.user
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related(
+            "learnings",
+            Prefetch("referrals", Referral.objects.select_related("person", "referred_by")),
+            Prefetch("promises", Promise.objects.select_related("person")),
+        ),
+        user,
+        pk=conversation_id,
+    )
+    if conversation.status == Status.CANCELLED:
+        raise Http404("A cancelled conversation has no debrief.")
+    people = list(conversation.participants.all())
+    data = form_data(request)
+    form = DebriefForm(data, instance=conversation, learnings=_learnings_by_topic(conversation))
+    wish_forms = [
+        (person, FollowUpWishForm(data, instance=person, prefix=f"p{person.pk}"))
+        for person in people
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for _p, f in wish_forms):
+        try:
+            services.save_debrief(
+                user,
+                conversation,
+                notes=form.cleaned_data["debrief_notes"],
+                fit=form.cleaned_data["fit"],
+                fit_reason=form.cleaned_data["fit_reason"],
+                told_them_fit=form.cleaned_data["told_them_fit"],
+                learnings=form.learnings(),
+                wishes={p.pk: f.cleaned_data for p, f in wish_forms},
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Debrief saved. Now thank everyone you spoke with.")
+            return redirect(f"{conversation.get_absolute_url()}debrief/#thanks")
+    thanks = []
+    for person in people:
+        context = services.thank_you_context(conversation, person)
+        thanks.append(
+            {
+                "person": person,
+                "url": services.thank_you_url(conversation, person),
+                "text": services.thank_you_text(context),
+            }
+        )
+    return render(
+        request,
+        "conversations/conversation_debrief.html",
+        {
+            "conversation": conversation,
+            "form": form,
+            "wish_forms": wish_forms,
+            "referral_form": ReferralForm(people=people),
+            "promise_form": PromiseForm(people=people),
+            "thanks": thanks,
+            "people": people,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = request.user
+    conversation = _conversation(request, conversation_id)
+    people = list(conversation.participants.all())
+    form = ReferralForm(form_data(request), people=people)
+    back = request.POST.get("back") or request.GET.get("back") or "debrief"
+    if request.method == "POST" and form.is_valid():
+        referred_by = next(p for p in people if p.pk == form.cleaned_data["referred_by"])
+        try:
+            referral = services.add_referral(
+                user,
+                conversation,
+                referred_by=referred_by,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                organization_name=form.cleaned_data["organization_name"],
+                will_introduce=form.cleaned_data["will_introduce"],
+                note=form.cleaned_data["note"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            how = (
+                f"matched to {referral.person.full_name} already in your network"
+                if referral.matched_existing
+                else f"{referral.person.full_name} added to your network"
+            )
+            messages.success(
+                request, f"Referral saved: {how}, referred by {referred_by.full_name}."
+            )
+            page = "hold" if back == "hold" else "debrief"
+            return redirect(f"conversations:conversation-{page}", conversation_id=conversation.pk)
+    return render(
+        request,
+        "conversations/referral_form.html",
+        {"form": form, "conversation": conversation, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promise_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = request.user
+    conversation = _conversation(request, conversation_id)
+    people = list(conversation.participants.all())
+    form = PromiseForm(form_data(request), people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_promise(
+                user,
+                conversation,
+                direction=form.cleaned_data["direction"],
+                text=form.cleaned_data["text"],
+                person=form.cleaned_data["person"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, "Promise saved.")
+            return redirect("conversations:conversation-debrief", conversation_id=conversation.pk)
+    return render(
+        request, "conversations/promise_form.html", {"form": form, "conversation": conversation}
+    )
+
+
+@login_required
+@require_POST
+def promise_done(request: HttpRequest, promise_id: int) -> HttpResponse:
+    promise = get_owned_or_404(Promise, request.user, pk=promise_id)
+    services.set_promise_done(request.user, promise, request.POST.get("done", "1") == "1")
+    return redirect("conversations:conversation-debrief", conversation_id=promise.conversation_id)
+
+
+# Stories ------------------------------------------------------------------------------
+
+
+@login_required
+def story_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "conversations/story_list.html",
+        {"page": paginate(request, owned(Story, request.user))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_create(request: HttpRequest) -> HttpResponse:
+    form = StoryForm(form_data(request), owner=request.user)
+    return form_page(
+        request,
+        form,
+        "conversations/story_form.html",
+        success="Saved the story.",
+        back="conversations:story-list",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_update(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = get_owned_or_404(Story, request.user, pk=story_id)
+    form = StoryForm(form_data(request), instance=story, owner=request.user)
+    return form_page(
+        request,
+        form,
+        "conversations/story_form.html",
+        success="Saved the story.",
+        back="conversations:story-list",
+        extra={"story": story},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = get_owned_or_404(Story, request.user, pk=story_id)
+    return confirm_delete(request, story, f"the story “{story.title}”", "conversations:story-list")
+
+
+# Questions ----------------------------------------------------------------------------
+
+
+@login_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "conversations/question_list.html",
+        {"own": list(owned(Question, request.user)), "bank": grouped(BANK), "total": len(BANK)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_create(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(form_data(request), owner=request.user)
+    return form_page(
+        request,
+        form,
+        "conversations/question_form.html",
+        success="Saved the question in your bank.",
+        back="conversations:question-list",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_update(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = get_owned_or_404(Question, request.user, pk=question_id)
+    form = QuestionForm(form_data(request), instance=question, owner=request.user)
+    return form_page(
+        request,
+        form,
+        "conversations/question_form.html",
+        success="Saved the question.",
+        back="conversations:question-list",
+        extra={"question": question},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = get_owned_or_404(Question, request.user, pk=question_id)
+    return confirm_delete(
+        request, question, "the question from your bank", "conversations:question-list"
+    )
+
+
+# Chains -------------------------------------------------------------------------------
+
+
+@login_required
+def person_referral_chain(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_owned_or_404(Person, request.user, pk=person_id)
+    return render(
+        request,
+        "conversations/person_chain.html",
+        {"person": person, "chain": person_chain(request.user, person)},
+    )
+
+
+@login_required
+def organization_conversation_tree(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
+    return render(
+        request,
+        "conversations/organization_tree.html",
+        {"organization": organization, "tree": organization_tree(request.user, organization)},
+    )

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class OutreachConfig(AppConfig):
+    name = "coffeechat.outreach"
+    label = "outreach"
+    verbose_name = "Outreach: messages, templates, etiquette checks"

@@ -1,0 +1,138 @@
+"""Turning a message into e-mail: headers, the .eml file, mailto: links, the SMTP connection.
+
+Messages go out from the user's own address: through their own SMTP server when they
+have set one (:class:`SmtpSettings`), otherwise through the instance's ``EMAIL_URL``
+(with the instance's address as ``Sender``).
+"""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.utils import formataddr, parseaddr
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, make_msgid
+from django.core.mail.backends.smtp import EmailBackend
+from django.core.validators import validate_email
+
+from coffeechat.outreach.models import MAX_BODY, MAX_SUBJECT, Message, SmtpSecurity, SmtpSettings
+from coffeechat.outreach.secrets import decrypt
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+
+
+def instance_can_send() -> bool:
+    """True when ``EMAIL_URL`` names a real way out (not the console)."""
+    backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
+    return bool(backend) and backend != CONSOLE
+
+
+def user_smtp(user: Any) -> SmtpSettings | None:
+    return SmtpSettings.objects.filter(owner=user).first()
+
+
+def can_send(user: Any) -> bool:
+    return user_smtp(user) is not None or instance_can_send()
+
+
+def my_name(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    return (getattr(profile, "full_name", "") or "").strip()
+
+
+def sender_address(user: Any, smtp: SmtpSettings | None = None) -> str:
+    return smtp.from_email if smtp is not None else user.email
+
+
+def check_address(value: str, label: str) -> str:
+    """A single clean e-mail address, or a ValidationError that says what is wrong."""
+    address = (value or "").strip()
+    if not address:
+        raise ValidationError({"to_email": f"There is no {label} address."})
+    if any(ch in address for ch in "\r\n\x00"):
+        raise ValidationError({"to_email": f"The {label} address contains a line break: refused."})
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"to_email": f"“{address}” is not an e-mail address."}) from None
+    return address
+
+
+def check_sendable(message: Message) -> None:
+    """Refuse header injection, oversized bodies and bad addresses, with clear messages."""
+    errors: dict[str, str] = {}
+    if any(ch in message.subject for ch in "\r\n"):
+        errors["subject"] = (
+            "The subject contains a line break, which could add e-mail headers: refused. "
+            "Keep the subject on one line."
+        )
+    elif len(message.subject) > MAX_SUBJECT:
+        errors["subject"] = f"The subject is longer than {MAX_SUBJECT} characters."
+    if len(message.body) > MAX_BODY:
+        errors["body"] = (
+            f"The message is {len(message.body):,} characters long; the limit is {MAX_BODY:,}."
+        )
+    if "\x00" in message.body or "\x00" in message.subject:
+        errors["body"] = "The message contains a null character: refused."
+    if any(ch in message.person.full_name for ch in "\r\n"):
+        errors["to_email"] = "The person's name contains a line break: refused."
+    if errors:
+        raise ValidationError(errors)
+    check_address(message.to_email, "recipient's")
+
+
+def build_email(message: Message, *, smtp: SmtpSettings | None = None) -> EmailMessage:
+    """The e-mail for ``message``: From the user (with their name), To the person."""
+    check_sendable(message)
+    user = message.owner
+    from_address = sender_address(user, smtp)
+    check_address(from_address, "sender's")
+    name = my_name(user)
+    headers = {"Reply-To": formataddr((name, from_address)) if name else from_address}
+    if smtp is None:
+        instance_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        if instance_from and instance_from.lower() != from_address.lower():
+            headers["Sender"] = instance_from
+    domain = from_address.rsplit("@", 1)[-1] or "coffeechat.local"
+    message_id = message.email_message_id or make_msgid(domain=domain)
+    headers["Message-ID"] = message_id
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=str(Address(display_name=name, addr_spec=from_address)),
+        to=[str(Address(display_name=message.person.full_name, addr_spec=message.to_email))],
+        headers=headers,
+    )
+    return email
+
+
+def eml_bytes(message: Message) -> bytes:
+    """The message as an RFC 5322 file to open in any mail program."""
+    return build_email(message, smtp=user_smtp(message.owner)).message().as_bytes()
+
+
+def mailto_url(message: Message) -> str:
+    query = f"subject={quote(message.subject)}&body={quote(message.body)}"
+    return f"mailto:{quote(message.to_email, safe='@')}?{query}"
+
+
+def connection_for(user: Any) -> tuple[Any, SmtpSettings | None]:
+    """The mail connection to use for ``user``, and their SMTP settings if it is theirs."""
+    smtp = user_smtp(user)
+    if smtp is None:
+        return mail.mailers["default"], None
+    backend = EmailBackend(
+        alias="outreach-user-smtp",
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username or None,
+        password=decrypt(smtp.password_encrypted) or None,
+        use_tls=smtp.security == SmtpSecurity.STARTTLS,
+        use_ssl=smtp.security == SmtpSecurity.SSL,
+        timeout=20,
+    )
+    return backend, smtp

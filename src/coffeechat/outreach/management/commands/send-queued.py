@@ -1,0 +1,50 @@
+"""``coffeechat send-queued [--user EMAIL] [--dry-run]``: send the drafts queued for sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coffeechat.core.console import command_console, user_by_email
+from coffeechat.outreach.services import send_queued
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every draft e-mail queued for sending (Queue for sending on the message page, "
+        "or POST /api/v1/messages/{id}/queue), through the user's SMTP server or EMAIL_URL. "
+        "A message that cannot be sent stays queued and is listed with the reason."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--user", help="Only this account's queue (its e-mail address); default: everyone's."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would be sent; send nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = user_by_email(options["user"]) if options.get("user") else None
+        console = command_console(self.stdout, options)
+        result = send_queued(user, dry_run=bool(options["dry_run"]))
+        verb = "Would send" if options["dry_run"] else "Sent"
+        for message in result.sent:
+            console.print(
+                f"{verb}: “{message.subject}” to {message.person.full_name} <{message.to_email}>",
+                markup=False,
+                soft_wrap=True,
+            )
+        for message, reason in result.failed:
+            console.print(
+                f"Not sent: “{message.subject}” to {message.person.full_name}: {reason}",
+                markup=False,
+                soft_wrap=True,
+            )
+        if not result.sent and not result.failed:
+            console.print("Nothing is queued.")
+        else:
+            console.print(f"{verb} {len(result.sent)}, failed {len(result.failed)}.")
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} message(s) could not be sent.")

@@ -1,0 +1,768 @@
+"""Outreach writes and reads: compose, save, send, mark sent or replied, reply rates.
+
+Views, the API, the CLI and the demo all call these; other apps may too:
+
+- :func:`compose` fills an unsaved draft for a person and a purpose;
+- :func:`save_draft`, :func:`queue`, :func:`send_email`, :func:`send_queued`;
+- :func:`mark_sent`, :func:`mark_replied`, :func:`set_status` (each sends the signals of
+  :mod:`coffeechat.outreach.signals`);
+- :func:`reply_rates` for the insight page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from coffeechat.conversations.models import Conversation
+from coffeechat.core.calendar import add_business_days, local_today, user_country, user_zone
+from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network.models import (
+    AffiliationKind,
+    Direction,
+    Employment,
+    Interaction,
+    InteractionKind,
+    Organization,
+    Person,
+    Source,
+    Tie,
+    TieKind,
+)
+from coffeechat.outreach import mail
+from coffeechat.outreach.builtin import builtin
+from coffeechat.outreach.models import (
+    NO_NUDGE_PURPOSES,
+    Ask,
+    Channel,
+    ConnectionKind,
+    Message,
+    MessageTemplate,
+    Purpose,
+    SmtpSecurity,
+    SmtpSettings,
+    Status,
+)
+from coffeechat.outreach.rendering import VARIABLES, fill
+from coffeechat.outreach.secrets import encrypt
+from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
+from coffeechat.targets.models import ApplicationStatus
+from coffeechat.targets.paths import Link, Path, paths_to_person
+from coffeechat.targets.situations import applications_at
+
+FIRST_NUDGE_BUSINESS_DAYS = 3
+SECOND_NUDGE_BUSINESS_DAYS = 7
+
+ASK_PHRASES: dict[str, str] = {
+    Ask.CALL: "a 20-30 minute call",
+    Ask.COFFEE: "a coffee",
+    Ask.LUNCH: "a lunch",
+}
+INTERACTION_KINDS: dict[str, str] = {
+    Channel.EMAIL: InteractionKind.EMAIL,
+    Channel.LINKEDIN: InteractionKind.LINKEDIN_MESSAGE,
+    Channel.PHONE: InteractionKind.PHONE,
+}
+
+
+# The connection sentence ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    sentence: str
+    kind: str
+    introducer: str = ""
+
+
+NO_CONNECTION = Connection("", ConnectionKind.COLD)
+
+_TIE_SENTENCES: dict[str, tuple[str, str]] = {
+    TieKind.FRIEND: ("I hope you are doing well.", ConnectionKind.FRIEND),
+    TieKind.FAMILY: ("I hope you are doing well.", ConnectionKind.FRIEND),
+    TieKind.COLLEAGUE: (
+        "We have worked together, so I hope you will not mind a question.",
+        ConnectionKind.FORMER_COLLEAGUE,
+    ),
+    TieKind.CLASSMATE: (
+        "We studied together, so I hope you will not mind a question.",
+        ConnectionKind.ALUMNI,
+    ),
+    TieKind.ACQUAINTANCE: (
+        "We have met before, and I hope you remember me.",
+        ConnectionKind.FRIEND,
+    ),
+}
+_SOURCE_SENTENCES: dict[str, tuple[str, str]] = {
+    Source.LINKEDIN: ("We are connected on LinkedIn.", ConnectionKind.LINKEDIN),
+    Source.ALUMNI_DIRECTORY: ("I found your name in our alumni directory.", ConnectionKind.ALUMNI),
+    Source.ASSOCIATION_DIRECTORY: (
+        "I found your name in our association's member directory.",
+        ConnectionKind.ASSOCIATION,
+    ),
+    Source.REFERRAL: (
+        "Your name was passed on to me as someone worth asking.",
+        ConnectionKind.INTRODUCED,
+    ),
+    Source.FRIEND: ("We have met before, and I hope you remember me.", ConnectionKind.FRIEND),
+}
+_KNOWS_YOU: dict[str, str] = {
+    TieKind.FRIEND: "is a friend of yours",
+    TieKind.FAMILY: "is related to you",
+    TieKind.COLLEAGUE: "has worked with you",
+    TieKind.CLASSMATE: "studied with you",
+}
+
+
+def _direct(link: Link) -> Connection:
+    reason = link.reason
+    if reason.kind == "tie":
+        if reason.tie_kind in {TieKind.INTRODUCED, TieKind.REFERRED} or reason.introduced_by:
+            if reason.introduced_by is not None:
+                name = reason.introduced_by.name
+                return Connection(
+                    f"{name} suggested I get in touch with you.", ConnectionKind.INTRODUCED, name
+                )
+            return Connection("We were introduced by a mutual contact.", ConnectionKind.INTRODUCED)
+        sentence, kind = _TIE_SENTENCES.get(
+            reason.tie_kind, ("We have met before.", ConnectionKind.FRIEND)
+        )
+        return Connection(sentence, kind)
+    if reason.kind == "affiliation":
+        name = reason.affiliation
+        if reason.affiliation_kind == AffiliationKind.SCHOOL:
+            year = f" (I graduated in {reason.my_year})" if reason.my_year else ""
+            return Connection(f"We both studied at {name}{year}.", ConnectionKind.ALUMNI)
+        if reason.affiliation_kind == AffiliationKind.FORMER_EMPLOYER:
+            place = reason.organization or name
+            when = ", around the same time" if reason.same_time else ""
+            return Connection(f"We both worked at {place}{when}.", ConnectionKind.FORMER_COLLEAGUE)
+        if reason.affiliation_kind == AffiliationKind.ASSOCIATION:
+            return Connection(f"We are both members of {name}.", ConnectionKind.ASSOCIATION)
+        return Connection(f"We are both part of {name}.", ConnectionKind.ASSOCIATION)
+    if reason.kind == "introducer":
+        return Connection(
+            f"You introduced me to {reason.introduced}, and I hope you will not mind another "
+            "question.",
+            ConnectionKind.FRIEND,
+        )
+    if reason.kind == "contact":
+        sentence, kind = _SOURCE_SENTENCES.get(reason.source, ("", ConnectionKind.COLD))
+        return Connection(sentence, kind)
+    return NO_CONNECTION
+
+
+def connection_from_path(path: Path) -> Connection:
+    """How the recipient and I are connected, said to them, from a warm path."""
+    links = path.links
+    if len(links) == 1:
+        return _direct(links[0])
+    middle = links[-2].person.name
+    last = links[-1].reason
+    verb = (
+        "works with you" if last.kind == "coworker" else _KNOWS_YOU.get(last.tie_kind, "knows you")
+    )
+    if len(links) == 2:
+        return Connection(
+            f"We have a connection in common: {middle}, who {verb}.",
+            ConnectionKind.FRIEND_OF_FRIEND,
+        )
+    return Connection(
+        f"We are connected through {links[0].person.name} and {middle}, who {verb}.",
+        ConnectionKind.FRIEND_OF_FRIEND,
+    )
+
+
+def connection_for(owner: Any, person: Person, *, path_key: str = "") -> Connection:
+    """The connection sentence: a chosen warm path; else who introduced us; else the warmest."""
+    if not path_key:
+        introduced = (
+            owned(Tie, owner)
+            .filter(from_person__isnull=True, to_person=person, introduced_by__isnull=False)
+            .select_related("introduced_by")
+            .order_by("-strength", "pk")
+            .first()
+        )
+        if introduced is not None and introduced.introduced_by is not None:
+            name = introduced.introduced_by.full_name
+            return Connection(
+                f"{name} suggested I get in touch with you.", ConnectionKind.INTRODUCED, name
+            )
+    warm = paths_to_person(owner, person, per_person=10)
+    paths = warm.ranked(limit=None, per_person=10)
+    chosen = next((p for p in paths if p.key == path_key), None) if path_key else None
+    chosen = chosen or (paths[0] if paths else None)
+    if chosen is None:
+        return NO_CONNECTION
+    return connection_from_path(chosen)
+
+
+# Compose -------------------------------------------------------------------------------
+
+
+def _first_name(full: str) -> str:
+    return full.split()[0] if full.split() else ""
+
+
+def _day(value: datetime.date | datetime.datetime | None, user: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(user_zone(user)).date()
+    return date_format(value, "j F Y")
+
+
+def _conversation_when(raw: str) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(raw[:10])
+    except ValueError:
+        return (
+            raw if raw.lower().startswith(("on ", "last ", "this ", "yesterday")) else f"on {raw}"
+        )
+    return f"on {date_format(day, 'j F')}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def current_job(owner: Any, person: Person) -> Employment | None:
+    return (
+        owned(Employment, owner)
+        .filter(person=person, is_current=True)
+        .select_related("organization")
+        .order_by("-has_hiring_authority", "-start_date", "pk")
+        .first()
+    )
+
+
+def default_template(owner: Any, purpose: str, channel: str) -> MessageTemplate | None:
+    return (
+        owned(MessageTemplate, owner)
+        .filter(purpose=purpose, channel=channel, is_default=True)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def last_unanswered(owner: Any, person: Person) -> Message | None:
+    return (
+        owned(Message, owner)
+        .filter(person=person, status__in=[Status.SENT, Status.NO_REPLY])
+        .exclude(purpose=Purpose.THANK_YOU)
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+
+
+def suggest_purpose(owner: Any, person: Person, organization: Organization | None) -> str:
+    if organization is not None and applications_at(owner, organization):
+        return Purpose.AFTER_APPLYING
+    introduced = owned(Tie, owner).filter(
+        from_person__isnull=True, to_person=person, introduced_by__isnull=False
+    )
+    if introduced.exists():
+        return Purpose.REFERRAL
+    return Purpose.INFORMATIONAL
+
+
+def variables(
+    user: Any,
+    person: Person,
+    purpose: str,
+    *,
+    ask: str = Ask.CALL,
+    organization: Organization | None = None,
+    job: Employment | None = None,
+    connection: Connection = NO_CONNECTION,
+    nudge_of: Message | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The values of every template variable for this message (see rendering.VARIABLES)."""
+    extra = {key: str(value) for key, value in (extra or {}).items()}
+    profile = getattr(user, "profile", None)
+    name = mail.my_name(user) or user.email.split("@")[0]
+    org_name = organization.name if organization is not None else ""
+    values: dict[str, str] = {
+        "first_name": person.first_name or person.full_name,
+        "full_name": person.full_name,
+        "organization": org_name or "your organization",
+        "at_organization": f"at {org_name}" if org_name else "",
+        "their_title": job.title if job is not None and organization is not None else "",
+        "my_name": name,
+        "my_first_name": _first_name(name),
+        "my_intro": (getattr(profile, "intro", "") or "").strip(),
+        "ask": ASK_PHRASES.get(ask, ASK_PHRASES[Ask.CALL]),
+        "application": "",
+        "role": "the role",
+        "referred_by": connection.introducer or "a mutual contact",
+        "conversation_date": "",
+        "learned": "",
+        "referrals": "",
+        "advice": "",
+        "last_note": "my earlier note",
+        "last_subject": "",
+        "signature": (getattr(profile, "signature", "") or "").strip() or name,
+    }
+    connection_sentence = connection.sentence
+    if extra.get("referred_by"):
+        values["referred_by"] = extra["referred_by"]
+        connection_sentence = f"{extra['referred_by']} suggested I get in touch with you."
+    values["connection"] = connection_sentence
+    if organization is not None:
+        applications = applications_at(user, organization)
+        if purpose == Purpose.REJECTION_FEEDBACK:
+            rejected = [a for a in applications if a.status == ApplicationStatus.REJECTED]
+            applications = rejected or applications
+        if applications:
+            application = applications[0]
+            values["role"] = f"the {application.role_title} role"
+            day = f" on {_day(application.applied_on, user)}" if application.applied_on else ""
+            values["application"] = (
+                f"I should say up front that I applied for the {application.role_title} role "
+                f"at {org_name}{day}."
+            )
+    if nudge_of is not None:
+        values["last_note"] = (
+            f"my note of {_day(nudge_of.sent_at, user)}" if nudge_of.sent_at else "my earlier note"
+        )
+        subject = nudge_of.subject
+        while subject.lower().startswith("re: "):
+            subject = subject[4:]
+        values["last_subject"] = subject or nudge_of.get_purpose_display()
+    values.update({key: value for key, value in extra.items() if key != "referred_by"})
+    values["conversation_when"] = extra.get("conversation_when") or _conversation_when(
+        values["conversation_date"]
+    )
+    learned = values["learned"].strip()
+    values.setdefault("learned_sentence", "")
+    if learned and not extra.get("learned_sentence"):
+        values["learned_sentence"] = f"What stayed with me most: {_sentence(learned)}"
+    referrals = values["referrals"].strip()
+    values.setdefault("referrals_sentence", "")
+    if referrals and not extra.get("referrals_sentence"):
+        values["referrals_sentence"] = (
+            f"Thank you also for suggesting I talk to {referrals}; I will write to them soon."
+        )
+    advice = values["advice"].strip()
+    values.setdefault("advice_sentence", "")
+    if advice and not extra.get("advice_sentence"):
+        values["advice_sentence"] = f"I followed your advice: {_sentence(advice)}"
+    for key in VARIABLES:
+        values.setdefault(key, "")
+    return values
+
+
+def compose(
+    user: Any,
+    person: Person,
+    purpose: str,
+    *,
+    channel: str = Channel.EMAIL,
+    ask: str = Ask.CALL,
+    extra: dict[str, str] | None = None,
+    organization: Organization | None = None,
+    path_key: str = "",
+    nudge_of: Message | None = None,
+    template: MessageTemplate | None = None,
+    conversation: Conversation | None = None,
+) -> Message:
+    """A filled, UNSAVED draft to ``person`` for ``purpose``; the user edits it freely.
+
+    With ``conversation`` (a thank-you, a keep-in-touch note), what the conversation
+    recorded fills the variables (when, what I learned, whom they suggested) and the
+    message is linked to it; explicit ``extra`` values win.
+
+    ``extra`` supplies more template variables (``conversation_date``, ``learned``,
+    ``referred_by``, ``referrals``, ``advice``…). Raises PermissionDenied for another
+    user's person, ValidationError for an unknown purpose or channel, and
+    rendering.TemplateError for a template with an unknown variable.
+    """
+    if person.owner_id != user.pk:
+        raise PermissionDenied("That person is not in your network.")
+    if purpose not in Purpose.values:
+        raise ValidationError({"purpose": f"“{purpose}” is not a purpose of a message."})
+    if channel not in Channel.values:
+        raise ValidationError(
+            {"channel": f"“{channel}” is not a channel (email, linkedin, phone)."}
+        )
+    if ask not in Ask.values:
+        ask = Ask.CALL
+    for other in (organization, nudge_of, template, conversation):
+        if other is not None and other.owner_id != user.pk:
+            raise PermissionDenied("That is not yours.")
+    if conversation is not None:
+        extra = {**conversation_variables(conversation, person), **(extra or {})}
+        if organization is None:
+            organization = conversation.organization
+    job = current_job(user, person)
+    if organization is None and job is not None:
+        organization = job.organization
+    if purpose == Purpose.NUDGE and nudge_of is None:
+        nudge_of = last_unanswered(user, person)
+    first_note = purpose in {
+        Purpose.INFORMATIONAL,
+        Purpose.AFTER_APPLYING,
+        Purpose.COLD_MANAGER,
+        Purpose.REFERRAL,
+    }
+    connection = connection_for(user, person, path_key=path_key) if first_note else NO_CONNECTION
+    values = variables(
+        user,
+        person,
+        purpose,
+        ask=ask,
+        organization=organization,
+        job=job,
+        connection=connection,
+        nudge_of=nudge_of,
+        extra=extra,
+    )
+    template = template or default_template(user, purpose, channel)
+    if template is not None:
+        subject_text, body_text, template_name = template.subject, template.body, template.name
+    else:
+        built = builtin(purpose, channel)
+        subject_text, body_text, template_name = built.subject, built.body, built.name
+    subject = fill(subject_text, values, single_line=True) if channel == Channel.EMAIL else ""
+    body = fill(body_text, values)
+    email = person.email_addresses.all()[0].email if person.email_addresses.all() else ""
+    kind = connection.kind
+    if extra and extra.get("referred_by"):
+        kind = ConnectionKind.INTRODUCED
+    if nudge_of is not None:
+        kind = nudge_of.connection_kind
+    return Message(
+        owner=user,
+        person=person,
+        organization=organization,
+        purpose=purpose,
+        channel=channel,
+        ask=ask,
+        to_email=email if channel == Channel.EMAIL else "",
+        subject=subject[:200],
+        body=body,
+        template=template,
+        template_name=template_name,
+        connection_kind=kind,
+        nudge_of=nudge_of,
+        conversation=conversation,
+    )
+
+
+def conversation_variables(conversation: Conversation, person: Person) -> dict[str, str]:
+    """Template variables from a conversation with ``person`` (see conversations app)."""
+    from coffeechat.conversations.services import thank_you_context
+
+    context = thank_you_context(conversation, person)
+    return {
+        "conversation_date": context["conversation_date"],
+        "learned": context["learned"],
+        "referrals": context["referred_names"],
+    }
+
+
+def preview(user: Any, template: MessageTemplate, person: Person) -> Message:
+    return compose(user, person, template.purpose, channel=template.channel, template=template)
+
+
+# Writes --------------------------------------------------------------------------------
+
+
+def save_draft(user: Any, message: Message, *, dismissed: Iterable[str] | None = None) -> Message:
+    """Save a draft (new or edited). A message that went out is not edited any more."""
+    if message.pk and message.status != Status.DRAFT:
+        raise ValidationError("This message was already sent: it can no longer be edited.")
+    if dismissed is not None:
+        message.dismissed_checks = sorted({key for key in dismissed if key})
+    if message.channel != Channel.EMAIL:
+        message.subject = ""
+    return save_owned(user, message)
+
+
+def _change_status(message: Message, new: str, **fields: Any) -> None:
+    old = message.status
+    message.status = new
+    message.status_changed_at = timezone.now()
+    for key, value in fields.items():
+        setattr(message, key, value)
+    message.save()
+    if old != new:
+        message_status_changed.send(sender=Message, message=message, old=old, new=new)
+
+
+def _timeline(message: Message, direction: str, when: datetime.datetime, key: str) -> None:
+    subject = message.subject or message.get_purpose_display()
+    if direction == Direction.RECEIVED:
+        subject = f"Reply: {subject}"
+    Interaction.objects.update_or_create(
+        owner=message.owner,
+        source_key=key,
+        defaults={
+            "person": message.person,
+            "occurred_at": when,
+            "kind": INTERACTION_KINDS.get(message.channel, InteractionKind.NOTE),
+            "direction": direction,
+            "subject": subject[:300],
+            "body": message.body if direction == Direction.SENT else "",
+        },
+    )
+
+
+def nudge_dates(user: Any, sent_at: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    day = local_today(user, sent_at)
+    country = user_country(user)
+    return (
+        add_business_days(day, FIRST_NUDGE_BUSINESS_DAYS, country),
+        add_business_days(day, SECOND_NUDGE_BUSINESS_DAYS, country),
+    )
+
+
+def mark_sent(message: Message, when: datetime.datetime | None = None) -> Message:
+    """Record that ``message`` went out (by hand or by e-mail): dates, timeline, signals."""
+    if message.pk is None:
+        raise ValidationError("Save the draft first.")
+    if message.status != Status.DRAFT:
+        raise ValidationError(f"This message is already {message.get_status_display().lower()}.")
+    when = when or timezone.now()
+    first = second = None
+    if message.purpose not in NO_NUDGE_PURPOSES:
+        first, second = nudge_dates(message.owner, when)
+    with transaction.atomic():
+        _change_status(
+            message,
+            Status.SENT,
+            sent_at=when,
+            queued_at=None,
+            first_nudge_on=first,
+            second_nudge_on=second,
+            send_error="",
+        )
+        _timeline(message, Direction.SENT, when, f"outreach:message:{message.pk}")
+        message_sent.send(sender=Message, message=message)
+    return message
+
+
+def mark_replied(message: Message, when: datetime.datetime | None = None) -> Message:
+    """They answered: the message (and the ones it nudged) are replied; on the timeline."""
+    if message.status == Status.DRAFT:
+        raise ValidationError("This message has not been sent yet.")
+    if message.status == Status.REPLIED:
+        return message
+    when = when or timezone.now()
+    with transaction.atomic():
+        _change_status(message, Status.REPLIED, replied_at=when)
+        _timeline(message, Direction.RECEIVED, when, f"outreach:reply:{message.pk}")
+        earlier = message.nudge_of
+        seen = {message.pk}
+        while earlier is not None and earlier.pk not in seen:
+            seen.add(earlier.pk)
+            if earlier.status in {Status.SENT, Status.NO_REPLY}:
+                _change_status(earlier, Status.REPLIED, replied_at=when)
+            earlier = earlier.nudge_of
+        message_replied.send(sender=Message, message=message)
+    return message
+
+
+def set_status(message: Message, status: str, when: datetime.datetime | None = None) -> Message:
+    """Any status change: sent and replied go through mark_sent and mark_replied."""
+    if status not in Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    if status == Status.SENT and message.status == Status.DRAFT:
+        return mark_sent(message, when)
+    if status == Status.REPLIED:
+        return mark_replied(message, when)
+    if status == Status.DRAFT:
+        if message.status != Status.DRAFT:
+            raise ValidationError("A message that went out cannot become a draft again.")
+        return message
+    if message.status == Status.DRAFT:
+        raise ValidationError("This message has not been sent yet.")
+    with transaction.atomic():
+        _change_status(message, status)
+    return message
+
+
+def queue(message: Message) -> Message:
+    """Put a draft e-mail in the queue that `coffeechat send-queued` sends."""
+    if message.status != Status.DRAFT:
+        raise ValidationError("Only a draft can be queued.")
+    if message.channel != Channel.EMAIL:
+        raise ValidationError("Only e-mail can be sent from the queue.")
+    mail.check_sendable(message)
+    message.queued_at = timezone.now()
+    message.save(update_fields=["queued_at", "updated_at"])
+    return message
+
+
+def unqueue(message: Message) -> Message:
+    message.queued_at = None
+    message.save(update_fields=["queued_at", "updated_at"])
+    return message
+
+
+def send_email(message: Message) -> Message:
+    """Send ``message`` by e-mail now, then mark it sent; refuses what is unsafe or unset."""
+    if message.status != Status.DRAFT:
+        raise ValidationError("This message was already sent.")
+    if message.channel != Channel.EMAIL:
+        raise ValidationError("Only e-mail messages can be sent from Coffeechat.")
+    if message.person.do_not_contact and "do_not_contact" not in message.dismissed_checks:
+        raise ValidationError(f"{message.person.full_name} is marked “do not contact”.")
+    if not mail.can_send(message.owner):
+        raise ValidationError(
+            "No way to send e-mail is configured: set your SMTP server in your e-mail "
+            "settings, or ask the administrator to set EMAIL_URL. Meanwhile, use the "
+            "mailto: link or the .eml file and mark the message as sent."
+        )
+    connection, smtp = mail.connection_for(message.owner)
+    email = mail.build_email(message, smtp=smtp)
+    try:
+        sent = connection.send_messages([email])
+    except (smtplib.SMTPException, OSError) as error:
+        message.send_error = f"{type(error).__name__}: {error}"[:1000]
+        message.save(update_fields=["send_error", "updated_at"])
+        raise ValidationError(f"The mail server did not take the message: {error}") from None
+    if not sent:
+        raise ValidationError("The mail server did not take the message.")
+    message.email_message_id = email.extra_headers.get("Message-ID", "")
+    message.save(update_fields=["email_message_id", "updated_at"])
+    return mark_sent(message)
+
+
+@dataclass
+class QueueResult:
+    sent: list[Message]
+    failed: list[tuple[Message, str]]
+
+
+def send_queued(user: Any | None = None, *, dry_run: bool = False) -> QueueResult:
+    """Send every queued draft (of ``user``, or of everyone); a failure does not stop the rest."""
+    queryset = Message.objects.queued().select_related("owner__profile", "person")
+    if user is not None:
+        queryset = queryset.filter(owner=user)
+    result = QueueResult([], [])
+    for message in queryset.order_by("queued_at", "pk"):
+        if dry_run:
+            result.sent.append(message)
+            continue
+        try:
+            send_email(message)
+        except ValidationError as error:
+            result.failed.append((message, " ".join(error.messages)))
+        else:
+            result.sent.append(message)
+    return result
+
+
+def save_smtp_settings(
+    user: Any,
+    *,
+    host: str,
+    port: int,
+    security: str,
+    username: str,
+    password: str | None,
+    from_email: str,
+) -> SmtpSettings:
+    """Save the user's SMTP server; ``password=None`` keeps the stored one."""
+    smtp = SmtpSettings.objects.filter(owner=user).first() or SmtpSettings(owner=user)
+    smtp.host = host.strip()
+    smtp.port = port
+    smtp.security = security if security in SmtpSecurity.values else SmtpSecurity.STARTTLS
+    smtp.username = username.strip()
+    smtp.from_email = from_email.strip()
+    if password is not None:
+        smtp.password_encrypted = encrypt(password)
+    smtp.full_clean()
+    smtp.save()
+    return smtp
+
+
+def delete_smtp_settings(user: Any) -> None:
+    SmtpSettings.objects.filter(owner=user).delete()
+
+
+# Reads ---------------------------------------------------------------------------------
+
+
+def messages_for_list(user: Any) -> QuerySet[Message]:
+    return owned(Message, user).select_related("person", "organization")
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    label: str
+    sent: int
+    replied: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.replied / self.sent) if self.sent else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRates:
+    total: Rate
+    by_purpose: list[Rate]
+    by_template: list[Rate]
+    by_channel: list[Rate]
+    by_connection: list[Rate]
+
+
+def reply_rates(user: Any) -> ReplyRates:
+    """How often each purpose, template, channel and kind of connection got a reply.
+
+    Counts messages that went out (sent, replied, no reply, bounced); nudges count
+    under their own purpose. One query.
+    """
+    rows = (
+        owned(Message, user)
+        .exclude(status=Status.DRAFT)
+        .values_list("purpose", "template_name", "channel", "connection_kind", "status")
+    )
+    counts: dict[str, dict[str, list[int]]] = {
+        key: defaultdict(lambda: [0, 0]) for key in ("purpose", "template", "channel", "connection")
+    }
+    total = [0, 0]
+    for purpose, template_name, channel, connection, status in rows:
+        replied = int(status == Status.REPLIED)
+        for key, value in (
+            ("purpose", purpose),
+            ("template", template_name or "(none)"),
+            ("channel", channel),
+            ("connection", connection),
+        ):
+            counts[key][value][0] += 1
+            counts[key][value][1] += replied
+        total[0] += 1
+        total[1] += replied
+
+    def rates(key: str, labels: dict[str, str] | None = None) -> list[Rate]:
+        found = [
+            Rate((labels or {}).get(value, value), sent, replied)
+            for value, (sent, replied) in counts[key].items()
+        ]
+        return sorted(found, key=lambda r: (-(r.percent or 0), -r.sent, r.label))
+
+    return ReplyRates(
+        Rate("All messages", *total),
+        rates("purpose", dict(Purpose.choices)),
+        rates("template"),
+        rates("channel", dict(Channel.choices)),
+        rates("connection", dict(ConnectionKind.choices)),
+    )
