@@ -13,8 +13,19 @@ from django.db.models import Model
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from coffeechat.core.scoping import delete_owned, save_owned
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after an action: a local ``next`` if one was given, else ``default``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
 
 
 def paginate(request: HttpRequest, queryset: Any) -> Page[Any]:

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from coffeechat.core.pages import apply_form_errors, form_page, paginate
+from coffeechat.core.pages import apply_form_errors, form_page, next_url, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.followups import feed, services
 from coffeechat.followups.forms import FollowUpForm, FollowUpSettingsForm, SkipForm, SnoozeForm
@@ -31,10 +31,7 @@ def _after_action(request: HttpRequest, message: str) -> HttpResponse:
         context = {"today": today_list(request.user), "flash": message}
         return render(request, "followups/today.html#list", context)
     messages.success(request, message)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = ""
-    return redirect(target or "followups:today")
+    return redirect(next_url(request, reverse("followups:today")))
 
 
 @login_required

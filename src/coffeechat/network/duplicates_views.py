@@ -13,10 +13,10 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from coffeechat.core.pages import next_url
 from coffeechat.core.scoping import owned
 from coffeechat.network.duplicates import (
     Candidate,
@@ -75,16 +75,6 @@ def _proposals(owner: Any, matches: list[Match]) -> list[Proposal]:
         keep, other = (a, b) if (a.created_at, a.pk) <= (b.created_at, b.pk) else (b, a)
         proposals.append(Proposal(keep, other, match.score, match.reasons))
     return proposals
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go after an action: a local ``next`` if one was given, else ``default``."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _pair(request: HttpRequest, person_id: int, other_id: int) -> tuple[Person, Person]:
@@ -153,7 +143,7 @@ def _candidate(person: Person, region: str) -> Candidate:
 def person_merge(request: HttpRequest, person_id: int, other_id: int) -> HttpResponse:
     """Merge ``other_id`` into ``person_id`` (which is kept): ask first (GET), merge on POST."""
     keep, other = _pair(request, person_id, other_id)
-    back = _next_url(request, reverse("network:duplicates"))
+    back = next_url(request, reverse("network:duplicates"))
     if request.method == "POST":
         other_name = other.full_name
         try:
@@ -164,7 +154,7 @@ def person_merge(request: HttpRequest, person_id: int, other_id: int) -> HttpRes
         messages.success(
             request, f"Merged {other_name} into {merged.full_name}: nothing of either was lost."
         )
-        return redirect(_next_url(request, merged.get_absolute_url()))
+        return redirect(next_url(request, merged.get_absolute_url()))
     preview = merge_preview(request.user, keep, other)
     region = getattr(getattr(request.user, "profile", None), "country", "") or "US"
     reasons = find_duplicates(
@@ -192,7 +182,7 @@ def person_merge(request: HttpRequest, person_id: int, other_id: int) -> HttpRes
 def person_not_duplicate(request: HttpRequest, person_id: int, other_id: int) -> HttpResponse:
     """Remember that two people are different: ask first (GET), remember on POST."""
     person, other = _pair(request, person_id, other_id)
-    back = _next_url(request, reverse("network:duplicates"))
+    back = next_url(request, reverse("network:duplicates"))
     if request.method == "POST":
         mark_not_duplicate(request.user, person, other)
         if request.htmx:  # type: ignore[attr-defined]

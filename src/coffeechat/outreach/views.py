@@ -12,11 +12,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.conversations.models import Conversation
-from coffeechat.core.pages import apply_form_errors, confirm_delete, paginate
+from coffeechat.core.pages import apply_form_errors, confirm_delete, next_url, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
 from coffeechat.network.services import search_people
@@ -49,15 +48,6 @@ COMPOSE_PARAMS = {
 }
 EXTRA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 PREFERRED_CHANNELS = {"email": Channel.EMAIL, "linkedin": Channel.LINKEDIN, "phone": Channel.PHONE}
-
-
-def _next_or(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def _dismissed(data: QueryDict) -> list[str]:
@@ -368,7 +358,7 @@ def message_mark_sent(request: HttpRequest, message_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Marked as sent to {message.person.full_name}.")
-    return _next_or(request, message.get_absolute_url())
+    return redirect(next_url(request, message.get_absolute_url()))
 
 
 @login_required
@@ -381,7 +371,7 @@ def message_replied(request: HttpRequest, message_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{message.person.full_name} replied. Well done.")
-    return _next_or(request, message.get_absolute_url())
+    return redirect(next_url(request, message.get_absolute_url()))
 
 
 @login_required
@@ -398,7 +388,7 @@ def message_status(request: HttpRequest, message_id: int) -> HttpResponse:
             messages.success(request, f"Status: {message.get_status_display()}.")
     else:
         messages.error(request, "Choose a status.")
-    return _next_or(request, message.get_absolute_url())
+    return redirect(next_url(request, message.get_absolute_url()))
 
 
 @login_required
