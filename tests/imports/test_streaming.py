@@ -7,14 +7,17 @@ file, and compares what landed.
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coffeechat.accounts.models import User
+from coffeechat.core.collector import BULK_THRESHOLDS, fewer_collections
 from coffeechat.imports import services
 from coffeechat.imports.engine import Planner, import_file
 from coffeechat.imports.models import ImportBatch
@@ -204,6 +207,44 @@ def test_import_progress_is_readable_while_the_transaction_is_open(
     assert any(phase == "Importing rows" and done >= 500 for phase, done in seen)
     services.clear_live_progress(batch)
     assert services.live_progress(ImportBatch.objects.get(pk=batch.pk)).rows_done == 0
+
+
+def test_progress_is_written_at_most_twice_a_second_unless_the_phase_changes_or_it_ends(
+    alice: Any, settings: Any, tmp_path: Any
+) -> None:
+    """A short estimate must not turn every report into a file write (it cost 7% of an import)."""
+    settings.IMPORT_DIR = str(tmp_path)
+    batch = ImportBatch.objects.create(
+        owner=alice, original_name="big.csv", status="importing", rows_total=300
+    )
+    reporter = services.ProgressReporter(batch)
+    side_file = tmp_path / f"progress-{batch.pk}.json"
+    with transaction.atomic():
+        reporter("Importing rows", 100)
+        assert services.live_progress(batch).rows_done == 100
+        side_file.unlink()
+        reporter("Importing rows", 200)  # same phase, a moment later: not written
+        reporter("Importing rows", 400)  # past the estimate, not at its end: not written
+        assert not side_file.exists()
+        reporter("Importing messages", 450)  # a new phase is always shown
+        assert services.live_progress(batch).phase == "Importing messages"
+    batch.rows_total = 500
+    with transaction.atomic():
+        reporter("Importing messages", 500)  # the end is always shown
+        assert services.live_progress(batch).rows_done == 500
+    services.clear_live_progress(batch)
+
+
+def test_the_collector_thresholds_come_back_after_nested_bulk_work() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        with fewer_collections():
+            assert gc.get_threshold() == BULK_THRESHOLDS
+        assert gc.get_threshold() == BULK_THRESHOLDS  # the outer block still runs
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("an import that fails")
+    assert gc.get_threshold() == before
 
 
 names = st.sampled_from(["Dana", "Lee", "Ana", "Kim"])

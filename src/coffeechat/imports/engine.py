@@ -32,6 +32,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from coffeechat.accounts.services import get_profile
+from coffeechat.core.collector import fewer_collections
 from coffeechat.imports.bulk import insert_rows
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.models import ImportBatch, ImportChange
@@ -805,7 +806,7 @@ def import_file(
     Everything lands or nothing does: an error anywhere rolls back every chunk
     already written. Returns the planner, whose summary tells what was done.
     """
-    with transaction.atomic():
+    with fewer_collections(), transaction.atomic():
         writer = _ChunkWriter(batch, _source_for(parsed, affiliation))
         if affiliation is not None and affiliation.pk is None:
             affiliation.owner = batch.owner

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core.collector import fewer_collections
 from coffeechat.core.scoping import owned
 from coffeechat.imports.engine import (
     DuplicateFinder,
@@ -132,15 +133,19 @@ class ProgressReporter:
         self.batch = batch
         self.echo = echo
         self._last = 0.0
+        self._phase = ""
 
     def __call__(self, phase: str, done: int) -> None:
         total = max(self.batch.rows_total, done)
         if self.echo is not None:
             self.echo(phase, done, total)
         now = time.monotonic()
-        if now - self._last < 0.5 and done < total:
+        # Every half second, at a new phase, and once at the end (when the estimate
+        # was right). An estimate that fell short does not mean a write per call.
+        finished = done == self.batch.rows_total
+        if now - self._last < 0.5 and phase == self._phase and not finished:
             return
-        self._last = now
+        self._last, self._phase = now, phase
         if transaction.get_connection().in_atomic_block:
             # The import's own transaction: a row written now would only be seen after
             # the commit, so the progress goes to a small file the page reads instead.
@@ -287,15 +292,16 @@ def preview(
         error="",
     )
     try:
-        duplicates = DuplicateFinder(batch.owner)
-        plan = Planner(
-            batch.owner,
-            _parsed(batch),
-            affiliation=affiliation_for(batch),
-            progress=ProgressReporter(batch, echo),
-        )
-        plan.chunk_hooks.append(duplicates)
-        plan.run()
+        with fewer_collections():
+            duplicates = DuplicateFinder(batch.owner)
+            plan = Planner(
+                batch.owner,
+                _parsed(batch),
+                affiliation=affiliation_for(batch),
+                progress=ProgressReporter(batch, echo),
+            )
+            plan.chunk_hooks.append(duplicates)
+            plan.run()
     except ImportFileError as error:
         _fail(batch, str(error))
         return None
@@ -366,7 +372,14 @@ def commit(
         batch, {Status.PREVIEWED, Status.UPLOADED}, Status.IMPORTING, "Reading and matching rows"
     ):
         return False
-    _set(batch, phase="Reading and matching rows", started_at=timezone.now())
+    _set(
+        batch,
+        phase="Reading and matching rows",
+        started_at=timezone.now(),
+        # A batch committed without a preview has no count yet: estimate one for the bar.
+        rows_total=batch.rows_total
+        or (estimate_rows(stored_path(batch)) if batch.stored_name else 0),
+    )
     reporter = ProgressReporter(batch, echo)
     try:
         plan = import_file(
