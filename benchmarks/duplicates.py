@@ -397,6 +397,38 @@ def typo(r: random.Random, word: str) -> str:
     return word[:i] + r.choice("aeioulnrst") + word[i + 1 :]
 
 
+CROWD_FIRST = ("Ana", "Ben", "Carl", "Dana", "Eli", "Farah", "Gus", "Hana", "Ivan", "Jo")
+CROWD_LAST = ("Zeller", "Moreau", "Nakamura", "Okafor", "Patel", "Quist", "Rossi", "Silva")
+
+
+def crowded(size: int, seed: int) -> list[Candidate]:
+    """A worst case for the blocks: few given names, last names that all sound alike.
+
+    Each last name is one of a few stems with a distinct made-up ending
+    ("Zellerbakov", "Zellertumi"), so thousands of people share a given name and
+    the sound of their last name without being the same person.
+    """
+    r = random.Random(seed)
+    letters = "bdfgklmnprstvz"
+    vowels = "aeiou"
+    people = []
+    for n in range(size):
+        ending = "".join(r.choice(letters) + r.choice(vowels) for _ in range(3))
+        people.append(
+            Candidate(
+                id=n + 1,
+                first_name=r.choice(CROWD_FIRST),
+                last_name=r.choice(CROWD_LAST) + ending,
+                emails=frozenset(),
+                phones=frozenset(),
+                linkedin="",
+                organizations=frozenset({f"org {r.randrange(300)}"}),
+                organization_names={},
+            )
+        )
+    return people
+
+
 def naive(candidates: list[Candidate]) -> set[tuple[int, int]]:
     """The baseline: people whose exact name keys are equal."""
     groups: dict[str, list[int]] = defaultdict(list)
@@ -557,6 +589,14 @@ def main() -> None:
         print(
             f"{len(large_candidates):,} people: {large_time:.2f} s "
             f"(target under 2 s), precision {large_precision:.3f}, recall {large_recall:.3f}"
+        )
+        crowd = crowded(args.large, args.seed)
+        crowd_time, crowd_matches = timed(lambda: find_duplicates(crowd), repeat=1)
+        assert isinstance(crowd_matches, list)
+        print(
+            f"{len(crowd):,} people sharing {len(CROWD_FIRST)} given names and "
+            f"{len(CROWD_LAST)} sounds of last name: {crowd_time:.2f} s "
+            f"(target under 2 s), {len(crowd_matches)} pairs proposed"
         )
 
     if not args.no_db:

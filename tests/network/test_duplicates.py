@@ -204,6 +204,32 @@ def test_it_sees_a_last_name_inside_a_compound_one() -> None:
     assert "Fernández is part of Fernández Ortega" in reasons
 
 
+def test_it_sees_a_shortened_compound_under_a_nickname() -> None:
+    """Neither the initial nor the last name is shared: only the sound brings them together."""
+    a = person("Rosario", "Patterson Díaz", org="Acme")
+    b = person("Chayo", "Patterson", org="Acme")
+
+    assert proposed(a, b)
+    assert proposed(b, a, person("Chayo", "Patterson", org="Other", id=None))
+    assert [(m.a, m.b) for m in find_duplicates([a], against=[b])] == [(a.id, b.id)]
+
+
+def test_many_people_with_one_given_name_and_sound_alike_last_names_stay_apart() -> None:
+    """A network full of one given name: same sound, plainly different last names."""
+    lasts = [
+        f"Zellerb{middle}{end}"
+        for middle in ("ach", "erg", "ild", "unt", "osk")
+        for end in ("ova", "ini", "uts", "ekk")
+    ]
+    crowd = [person("Ana", last, org="Acme") for last in lasts]
+    typo = person("Ana", "Zellerbachov", org="Acme")  # Zellerbachova, one letter short
+
+    found = find_duplicates([*crowd, typo])
+
+    assert {(m.a, m.b) for m in found} == {(crowd[0].id, typo.id)}
+    assert [(m.a, m.b) for m in find_duplicates([typo], against=crowd)] == [(typo.id, crowd[0].id)]
+
+
 def test_it_takes_an_initial_only_with_supporting_evidence() -> None:
     initial = person("J.", "Smith")
     full = person("John", "Smith")

@@ -29,12 +29,13 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract
 
 from coffeechat.network import nicknames
 from coffeechat.network.normalize import email_key, fold, linkedin_key, phone_key
@@ -672,6 +673,81 @@ def _too_big(key: tuple[Any, ...], size: int) -> bool:
     return size > limit
 
 
+def _could_be_one(x: str, y: str, families: dict[str, frozenset[str]]) -> bool:
+    return compare_last_names(x, y, families[x], families[y]) != "mismatch"
+
+
+def _related_spellings(
+    mine: list[str], theirs: list[str], families: dict[str, frozenset[str]]
+) -> Iterator[tuple[str, str]]:
+    """Pairs of last names (one of ``mine``, one of ``theirs``) that could be one name.
+
+    Those are the same name written differently, a typo, a compound and a part of
+    it, or an initial. Only typos need an edit distance, and rapidfuzz finds the
+    spellings within two edits in C; names with several words or a single letter
+    (compounds, initials) are few and are compared one by one.
+    """
+    compact_theirs = [y.replace(" ", "") for y in theirs]
+    odd_theirs = [y for y in theirs if " " in y or len(y) == 1]
+    for x in mine:
+        near = extract(
+            x.replace(" ", ""),
+            compact_theirs,
+            scorer=OSA.distance,
+            score_cutoff=2,
+            limit=None,
+        )
+        seen = set()
+        for _, _, index in near:
+            y = theirs[index]
+            seen.add(y)
+            if _could_be_one(x, y, families):
+                yield x, y
+        others = theirs if (" " in x or len(x) == 1) else odd_theirs
+        for y in others:
+            if y not in seen and _could_be_one(x, y, families):
+                yield x, y
+
+
+def _sound_pairs(
+    pairs: set[int],
+    left: Sequence[_Person],
+    members: list[int],
+    right: Sequence[_Person],
+    others: list[int],
+    size: int,
+) -> None:
+    """The pairs of a same-given-name, same-sound block whose last names could be one.
+
+    A typo that keeps the sound ("Zeller", "Zeler") or a compound shortened under a
+    nickname ("Rosario Patterson Díaz", "Chayo Patterson") is what the block is for.
+    Two last names that merely sound alike and are plainly different ("Zeller",
+    "Zoller4") would only be scored to be thrown away; in a network full of one
+    common given name that scoring was most of the finder's time.
+    """
+    mine: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        mine[left[i].last].append(i)
+    families = {left[i].last: left[i].family for i in members}
+    if right is left:
+        spellings = list(mine)
+        for x, y in _related_spellings(spellings, spellings, families):
+            if x <= y:  # each pair once; a spelling with itself too
+                for i in mine[x]:
+                    for j in mine[y]:
+                        if i != j:
+                            pairs.add(min(i, j) * size + max(i, j))
+        return
+    theirs: dict[str, list[int]] = defaultdict(list)
+    for j in others:
+        theirs[right[j].last].append(j)
+        families.setdefault(right[j].last, right[j].family)
+    for x, y in _related_spellings(list(mine), list(theirs), families):
+        for i in mine[x]:
+            for j in theirs[y]:
+                pairs.add(i * size + j)
+
+
 def find_duplicates(
     people: Sequence[Candidate],
     *,
@@ -698,6 +774,9 @@ def find_duplicates(
         for key, members in left_blocks.items():
             if len(members) < 2 or _too_big(key, len(members)):
                 continue
+            if key[0] == "fs":
+                _sound_pairs(pairs, left, members, left, members, size)
+                continue
             for position, i in enumerate(members):
                 for j in members[position + 1 :]:
                     pairs.add(i * size + j)
@@ -706,6 +785,9 @@ def find_duplicates(
         for key, members in left_blocks.items():
             others = right_blocks.get(key)
             if not others or _too_big(key, len(members) + len(others)):
+                continue
+            if key[0] == "fs":
+                _sound_pairs(pairs, left, members, right, others, size)
                 continue
             for i in members:
                 for j in others:
