@@ -34,6 +34,7 @@ from django.utils import timezone
 from coffeechat.accounts.services import get_profile
 from coffeechat.core.collector import fewer_collections
 from coffeechat.imports.bulk import insert_rows
+from coffeechat.imports.export import person_from_uid
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.models import ImportBatch, ImportChange
 from coffeechat.imports.records import (
@@ -495,6 +496,12 @@ class Planner:
 
         # Who is this? An exact key decides; the first key that matches wins.
         person_id, reason = self._match(li_key, emails, phone_keys)
+        if person_id is None and record.uid:
+            person_id = person_from_uid(self.owner.pk, record.uid)
+            if person_id is not None and person_id in self.index.people:
+                reason = "the same person in your Coffeechat export"
+            else:
+                person_id = None
         keys = [f"li:{li_key}"] if li_key else []
         keys += [f"e:{email_key(e)}" for e in emails]
         keys += [f"p:{k}" for k in phone_keys if k]
@@ -509,6 +516,8 @@ class Planner:
                 if key in self._planned_by_key:
                     planned = self._planned_by_key[key]
                     break
+            if person_id is None and planned is None:
+                person_id, reason = self._match_by_name(first, last, li_key, record)
         if person_id is not None:
             planned = self._planned_existing.get(person_id)
         if planned is None:
@@ -566,6 +575,50 @@ class Planner:
             if pk is not None:
                 return pk, "same phone number"
         return None, ""
+
+    def _match_by_name(
+        self, first: str, last: str, li_key: str, record: PersonRecord
+    ) -> tuple[int | None, str]:
+        """The one person already here whom a row without a known key can only be.
+
+        A directory lists names, an address book often only names and a company, so a
+        re-import would otherwise add everyone again. A row is that person when exactly
+        one person of the network has the same name *and* came the same way: a member
+        of the group this file is imported into, or, without a group, someone tied to
+        you whose current organization (if both have one) is the row's. Anyone less
+        certain stays new and is shown as a possible duplicate instead.
+        """
+        candidates = self.index.by_name.get(name_key(first, last))
+        if not candidates:
+            return None, ""
+        index = self.index
+        group = self.affiliation
+        if group is not None:
+            if group.pk is None:
+                return None, ""  # a new group has no members yet
+            within = [pk for pk in candidates if (pk, group.pk) in index.memberships]
+            reason = f"the same name in {group.name}"
+        else:
+            org = self._org_key(record.organization) if record.organization else ""
+            within = [
+                pk
+                for pk in candidates
+                if pk in index.me_ties
+                and (
+                    not org
+                    or not index.current_jobs.get(pk)
+                    or any(job[1] == org for job in index.current_jobs[pk])
+                )
+            ]
+            reason = "the same name" + (f" at {record.organization}" if org else "")
+        if len(within) != 1:
+            return None, ""
+        person_id = within[0]
+        if li_key and linkedin_key(index.people[person_id].linkedin_url):
+            return None, ""  # two different profiles: two people
+        if person_id in self._planned_existing or person_id in self._matched:
+            return None, ""  # already taken by another row of this file
+        return person_id, reason
 
     def _plan_contact_details(
         self,

@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from django.db.models import Prefetch
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from coffeechat.core.scoping import owned
 from coffeechat.imports.records import PersonRecord
 from coffeechat.network.models import Employment, Membership, Person, Tie
 
 EXPORT_FORMATS = {"csv": ("text/csv", "csv"), "vcard": ("text/vcard", "vcf")}
+
+_UID = re.compile(r"^(?:urn:)?coffeechat:person:(\d{1,18}):([0-9a-f]{20})$")
+
+
+def _signature(owner_id: int, person_id: int) -> str:
+    return salted_hmac(
+        "coffeechat.imports.export", f"{owner_id}:{person_id}", algorithm="sha256"
+    ).hexdigest()[:20]
+
+
+def person_uid(owner_id: int, person_id: int) -> str:
+    """The id an export gives a person, so that importing the export again finds them.
+
+    It is signed for this account on this server: an export imported by someone
+    else, or into another Coffeechat, is matched by e-mail, profile and phone only,
+    and an edited id is ignored.
+    """
+    return f"urn:coffeechat:person:{person_id}:{_signature(owner_id, person_id)}"
+
+
+def person_from_uid(owner_id: int, uid: str) -> int | None:
+    """The person ``uid`` names, if this account's export wrote it; None otherwise."""
+    found = _UID.match(uid.strip())
+    if found is None:
+        return None
+    person_id = int(found.group(1))
+    if not constant_time_compare(found.group(2), _signature(owner_id, person_id)):
+        return None
+    return person_id
 
 
 def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonRecord]:
@@ -63,6 +94,7 @@ def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonReco
             connected_on=since,
             affiliation_detail=membership.detail if membership else "",
             class_year=membership.class_year if membership else None,
+            uid=person_uid(person.owner_id, person.pk),
         )
 
 

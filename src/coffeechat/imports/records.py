@@ -56,6 +56,8 @@ class PersonRecord:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     connected_on: date | None = None  # LinkedIn "Connected On"
+    # Coffeechat's own export: the person's signed id (see imports.export.person_uid).
+    uid: str = ""
     # For directory files: the per-row detail (degree, chapter) and class year.
     affiliation_detail: str = ""
     class_year: int | None = None

@@ -49,6 +49,7 @@ EXPORT_HEADER = [
     "Connected On",
     "Class Year",
     "Affiliation Detail",
+    "Coffeechat ID",  # last: exports written before it existed are read as well
 ]
 VALUE_SEPARATOR = "; "
 
@@ -118,6 +119,7 @@ def _csv_row(record: PersonRecord) -> list[str]:
         record.connected_on.isoformat() if record.connected_on else "",
         str(record.class_year) if record.class_year is not None else "",
         record.affiliation_detail,
+        record.uid,
     ]
 
 
@@ -164,6 +166,7 @@ def _vcard_lines(record: PersonRecord) -> list[str]:
     lines = [
         "BEGIN:VCARD",
         "VERSION:4.0",
+        *([f"UID:{record.uid}"] if record.uid else []),
         f"FN:{_text(full_name)}",
         f"N:{_text(record.last_name)};{_text(record.first_name)};;;",
     ]

@@ -158,6 +158,7 @@ class Plan:
     connected_on: tuple[int, ...] = ()
     class_year: tuple[int, ...] = ()
     affiliation_detail: tuple[int, ...] = ()
+    uid: tuple[int, ...] = ()  # Coffeechat's own export only
     values: str = PLAIN
     drop_tags: frozenset[str] = frozenset()
     day_first: bool = False  # 1/8/18 is 1 August, not 8 January
@@ -306,6 +307,8 @@ class RowBuilder:
             record.linkedin_url = self._linkedin(line, cells, n, problems)
         if plan.location_parts and not record.location:
             record.location = self._location(cells, n)
+        if plan.uid:
+            record.uid = _first(cells, n, plan.uid)[0][:200]
         if plan.notes:
             notes = "\n\n".join(cells[i] for i in plan.notes if i < n and cells[i])
             record.notes = _NEWLINES.sub("\n", notes) if "\r" in notes else notes

@@ -24,7 +24,8 @@ class Recognised:
 
 
 # Our own export.
-_EXPORT_NORMAL = [normalize_header(cell) for cell in EXPORT_HEADER]
+# Its last column, the Coffeechat ID, is newer than the rest: without it, still ours.
+_EXPORT_NORMAL = [normalize_header(cell) for cell in EXPORT_HEADER[:-1]]
 _COFFEECHAT_PLAN = Plan(
     first=(0,),
     last=(1,),
@@ -40,6 +41,7 @@ _COFFEECHAT_PLAN = Plan(
     connected_on=(11,),
     class_year=(12,),
     affiliation_detail=(13,),
+    uid=(14,),
     values=COFFEECHAT,
 )
 

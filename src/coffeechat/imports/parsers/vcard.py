@@ -421,6 +421,8 @@ class VCardReader:
                     )
             elif name == "X-COFFEECHAT-AFFILIATION-DETAIL":
                 record.affiliation_detail = self._text(card, prop)
+            elif name == "UID":
+                record.uid = self._text(card, prop)[:200]
         is_organization = any(
             (prop.name == "X-ABSHOWAS" and prop.value.strip().upper() == "COMPANY")
             or (prop.name == "KIND" and prop.value.strip().lower() in ("org", "group"))
