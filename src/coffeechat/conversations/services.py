@@ -35,7 +35,7 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.questions import BY_KEY, propose
 from coffeechat.core.calendar import add_business_days, local_today, user_country, user_zone
-from coffeechat.core.scoping import owned, save_owned
+from coffeechat.core.scoping import check_references_owned, owned, save_owned
 from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
 from coffeechat.network.models import (
     Channel,
@@ -715,20 +715,41 @@ def add_promise(
     person: Person | None = None,
     due_on: date | None = None,
 ) -> Promise:
-    if direction not in PromiseDirection.values:
-        raise ValidationError({"direction": "Say who promised: mine or theirs."})
-    if person is not None and not conversation.participants.filter(pk=person.pk).exists():
-        raise ValidationError({"person": "That person is not in this conversation."})
-    return save_owned(
+    return save_promise(
         owner,
         Promise(
             conversation=conversation,
             direction=direction,
-            text=" ".join(text.split())[:500],
+            text=text,
             person=person,
             due_on=due_on,
         ),
     )
+
+
+def save_promise(owner: Any, promise: Promise) -> Promise:
+    """Create or change a promise; whoever made it (or is owed it) is in the conversation.
+
+    The page, the API and the CLI all come here: a person who is not one of the
+    conversation's participants is refused, naming the field ``person``.
+    """
+    if promise.direction not in PromiseDirection.values:
+        raise ValidationError({"direction": "Say who promised: mine or theirs."})
+    check_references_owned(promise, owner)  # another user's conversation or person: none
+    if (
+        promise.person_id is not None
+        and not Participant.objects.filter(
+            owner=owner, conversation_id=promise.conversation_id, person_id=promise.person_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "person": f"Person {promise.person_id} is not one of this conversation's "
+                "participants."
+            }
+        )
+    promise.text = " ".join(promise.text.split())[:500]
+    return save_owned(owner, promise)
 
 
 def set_promise_done(owner: Any, promise: Promise, done: bool = True) -> Promise:

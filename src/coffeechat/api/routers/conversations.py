@@ -277,7 +277,9 @@ class PromiseFields(Schema):
     conversation_id: int
     direction: str = Field(description="mine or theirs")
     text: str = Field(min_length=1, max_length=500)
-    person_id: int | None = None
+    person_id: int | None = Field(
+        None, description="Who made it or whom it is for: one of the conversation's people"
+    )
     due_on: datetime.date | None = None
     done: bool = False
 
@@ -288,6 +290,12 @@ class PromiseIn(PromiseFields, Input):
 
 class PromiseOut(PromiseFields):
     id: int
+
+
+def save_promise(owner: Any, promise: Promise, data: dict[str, Any]) -> Promise:
+    for key, value in data.items():
+        setattr(promise, key, value)
+    return services.save_promise(owner, promise)
 
 
 class PromiseFilters(Input):
@@ -566,7 +574,7 @@ def register(api: NinjaAPI) -> None:
         schema_out=PromiseOut,
         filters=PromiseFilters,
         apply_filters=filter_by_fields,
-        save=save_plain,
+        save=save_promise,
     )
     api.add_router("", router)
 
