@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -701,6 +701,126 @@ def add_referral(
     referral.matched_existing = matched
     referral.match_reason = reason  # type: ignore[attr-defined]
     return referral
+
+
+# Rows that describe a person rather than attach them to anything: a person created by a
+# referral comes with an e-mail address and a job, and they go with the person.
+PERSON_DETAILS = frozenset({"email_addresses", "phone_numbers", "employments"})
+# How the other rows that point at a person are named to the user.
+ATTACHMENT_NAMES: dict[str, str] = {
+    "participations": "conversations",
+    "referrals_given": "referrals they gave you",
+    "referrals_received": "other referrals",
+    "ties_out": "ties",
+    "ties_in": "ties",
+    "introductions": "introductions",
+    "interactions": "timeline entries",
+    "listed_postings": "postings",
+    "referred_applications": "applications",
+    "promises": "promises",
+    "follow_ups": "follow-ups",
+    "messages": "messages",
+    "memberships": "memberships",
+}
+
+
+def _referral_ties(owner: Any, referral: Referral) -> QuerySet[Tie]:
+    """The "referred" tie :func:`add_referral` made for this name and introducer."""
+    return Tie.objects.filter(
+        owner=owner,
+        from_person__isnull=True,
+        to_person_id=referral.person_id,
+        introduced_by_id=referral.referred_by_id,
+        kind=TieKind.REFERRED,
+    )
+
+
+def person_attachments(owner: Any, referral: Referral) -> list[str]:
+    """What else the referred person has, besides this referral and its tie (one query).
+
+    Empty means the person was created by this referral and nothing else refers to
+    them yet, so they may be offered for deletion with it. A person the referral
+    matched (already in the network) always has something else: themselves.
+    """
+    if referral.matched_existing:
+        return ["they were already in your network"]
+    own_ties = _referral_ties(owner, referral).values("pk")
+    checks: dict[str, Exists] = {}
+    for relation in Person._meta.related_objects:
+        if relation.many_to_many or relation.name in PERSON_DETAILS:
+            continue  # conversations are counted through participations
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+        if relation.name == "referrals_received":
+            rows = rows.exclude(pk=referral.pk)
+        elif relation.name == "ties_in":
+            rows = rows.exclude(pk__in=own_ties)
+        checks[f"has_{relation.name}"] = Exists(rows)
+    found = (
+        Person.objects.filter(owner=owner, pk=referral.person_id)
+        .annotate(**checks)
+        .values()
+        .first()
+    )
+    if found is None:
+        return []
+    names = [
+        ATTACHMENT_NAMES.get(key[4:], key[4:].replace("_", " ")) for key in checks if found.get(key)
+    ]
+    return list(dict.fromkeys(names))
+
+
+@transaction.atomic
+def update_referral(
+    owner: Any,
+    referral: Referral,
+    *,
+    will_introduce: bool | None = None,
+    note: str | None = None,
+    follow_up_on: date | None = None,
+    clear_follow_up: bool = False,
+) -> Referral:
+    """Change what was agreed about a referral: who writes, the note, the follow-up date.
+
+    The name, who gave it and the conversation stay: a wrong one is deleted and added
+    again, so that the person and their tie stay right.
+    """
+    if will_introduce is not None:
+        referral.will_introduce = will_introduce
+    if note is not None:
+        referral.note = note[:500]
+    if follow_up_on is not None or clear_follow_up:
+        referral.follow_up_on = follow_up_on
+    return save_owned(owner, referral)
+
+
+@transaction.atomic
+def delete_referral(owner: Any, referral: Referral, *, delete_person: bool = False) -> bool:
+    """Remove a referral entered by mistake, and the "referred" tie it made.
+
+    The tie stays while another referral of the same name by the same person needs it.
+    The person stays unless ``delete_person`` is asked for; that is refused (nothing is
+    deleted) when they have anything else (:func:`person_attachments`). Returns
+    whether the person was deleted.
+    """
+    person = referral.person
+    if delete_person:
+        attached = person_attachments(owner, referral)
+        if attached:
+            raise ValidationError(
+                {
+                    "delete_person": f"{person.full_name} stays in your network: they also "
+                    f"have {', '.join(attached)}."
+                }
+            )
+    ties = _referral_ties(owner, referral)
+    referral.delete()
+    if not Referral.objects.filter(
+        owner=owner, person_id=referral.person_id, referred_by_id=referral.referred_by_id
+    ).exists():
+        ties.delete()
+    if delete_person:
+        person.delete()
+    return delete_person
 
 
 # Promises -----------------------------------------------------------------------------
