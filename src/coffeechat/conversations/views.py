@@ -41,6 +41,7 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.prep import CLOSING_THREE, brief
 from coffeechat.conversations.questions import BANK, grouped
+from coffeechat.conversations.requests import one_per_person, to_schedule
 from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
@@ -85,6 +86,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": list(upcoming[:20]),
             "due": list(due[:20]),
+            "to_schedule": one_per_person(to_schedule(user, now=now), 20),
             "page": paginate(request, everything),
             "status": status,
             "statuses": Status.choices,
