@@ -13,6 +13,7 @@ from coffeechat.conversations.models import (
     PromiseDirection,
     Purpose,
     Question,
+    Referral,
     Story,
     Topic,
 )
@@ -205,6 +206,15 @@ class ReferralForm(forms.Form):
         self.fields["referred_by"].choices = [(p.pk, p.full_name) for p in people]  # type: ignore[attr-defined]
         if people:
             self.fields["referred_by"].initial = people[0].pk
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    """What was agreed about a name; the name and who gave it are fixed (delete instead)."""
+
+    class Meta:
+        model = Referral
+        fields = ["will_introduce", "note", "follow_up_on"]
+        widgets = {"follow_up_on": DATE}
 
 
 class PromiseForm(forms.ModelForm):

@@ -26,7 +26,7 @@ from coffeechat.conversations.services import suggest_stories
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Employment, Person
 from coffeechat.targets.models import SENT_STATUSES, Application, Posting, PostingStatus, Target
-from coffeechat.targets.paths import paths_to_person
+from coffeechat.targets.paths import paths_to_people
 
 CLOSING_THREE = (
     (
@@ -93,10 +93,10 @@ def brief(owner: Any, conversation: Conversation) -> dict[str, Any]:
         .distinct()
         .order_by("-starts_at")
     )
+    warm_paths = paths_to_people(owner, person_ids, per_person=1)  # one load for everyone
     persons = []
     for person in people:
-        warm = paths_to_person(owner, person, per_person=1)
-        best = warm.best()
+        best = warm_paths[person.pk].best()
         persons.append(
             PersonBrief(
                 person=person,

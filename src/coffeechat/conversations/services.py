@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,7 +35,7 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.questions import BY_KEY, propose
 from coffeechat.core.calendar import add_business_days, local_today, user_country, user_zone
-from coffeechat.core.scoping import owned, save_owned
+from coffeechat.core.scoping import check_references_owned, owned, save_owned
 from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
 from coffeechat.network.models import (
     Channel,
@@ -703,6 +703,126 @@ def add_referral(
     return referral
 
 
+# Rows that describe a person rather than attach them to anything: a person created by a
+# referral comes with an e-mail address and a job, and they go with the person.
+PERSON_DETAILS = frozenset({"email_addresses", "phone_numbers", "employments"})
+# How the other rows that point at a person are named to the user.
+ATTACHMENT_NAMES: dict[str, str] = {
+    "participations": "conversations",
+    "referrals_given": "referrals they gave you",
+    "referrals_received": "other referrals",
+    "ties_out": "ties",
+    "ties_in": "ties",
+    "introductions": "introductions",
+    "interactions": "timeline entries",
+    "listed_postings": "postings",
+    "referred_applications": "applications",
+    "promises": "promises",
+    "follow_ups": "follow-ups",
+    "messages": "messages",
+    "memberships": "memberships",
+}
+
+
+def _referral_ties(owner: Any, referral: Referral) -> QuerySet[Tie]:
+    """The "referred" tie :func:`add_referral` made for this name and introducer."""
+    return Tie.objects.filter(
+        owner=owner,
+        from_person__isnull=True,
+        to_person_id=referral.person_id,
+        introduced_by_id=referral.referred_by_id,
+        kind=TieKind.REFERRED,
+    )
+
+
+def person_attachments(owner: Any, referral: Referral) -> list[str]:
+    """What else the referred person has, besides this referral and its tie (one query).
+
+    Empty means the person was created by this referral and nothing else refers to
+    them yet, so they may be offered for deletion with it. A person the referral
+    matched (already in the network) always has something else: themselves.
+    """
+    if referral.matched_existing:
+        return ["they were already in your network"]
+    own_ties = _referral_ties(owner, referral).values("pk")
+    checks: dict[str, Exists] = {}
+    for relation in Person._meta.related_objects:
+        if relation.many_to_many or relation.name in PERSON_DETAILS:
+            continue  # conversations are counted through participations
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+        if relation.name == "referrals_received":
+            rows = rows.exclude(pk=referral.pk)
+        elif relation.name == "ties_in":
+            rows = rows.exclude(pk__in=own_ties)
+        checks[f"has_{relation.name}"] = Exists(rows)
+    found = (
+        Person.objects.filter(owner=owner, pk=referral.person_id)
+        .annotate(**checks)
+        .values()
+        .first()
+    )
+    if found is None:
+        return []
+    names = [
+        ATTACHMENT_NAMES.get(key[4:], key[4:].replace("_", " ")) for key in checks if found.get(key)
+    ]
+    return list(dict.fromkeys(names))
+
+
+@transaction.atomic
+def update_referral(
+    owner: Any,
+    referral: Referral,
+    *,
+    will_introduce: bool | None = None,
+    note: str | None = None,
+    follow_up_on: date | None = None,
+    clear_follow_up: bool = False,
+) -> Referral:
+    """Change what was agreed about a referral: who writes, the note, the follow-up date.
+
+    The name, who gave it and the conversation stay: a wrong one is deleted and added
+    again, so that the person and their tie stay right.
+    """
+    if will_introduce is not None:
+        referral.will_introduce = will_introduce
+    if note is not None:
+        referral.note = note[:500]
+    if follow_up_on is not None or clear_follow_up:
+        referral.follow_up_on = follow_up_on
+    return save_owned(owner, referral)
+
+
+@transaction.atomic
+def delete_referral(owner: Any, referral: Referral, *, delete_person: bool = False) -> bool:
+    """Remove a referral entered by mistake, and the "referred" tie it made.
+
+    The tie stays while another referral of the same name by the same person needs it.
+    The person stays unless ``delete_person`` is asked for; that is refused (nothing is
+    deleted) when they have anything else (:func:`person_attachments`). Returns
+    whether the person was deleted.
+    """
+    person = referral.person
+    if delete_person:
+        attached = person_attachments(owner, referral)
+        if attached:
+            raise ValidationError(
+                {
+                    "delete_person": f"{person.full_name} stays in your network: they also "
+                    f"have {', '.join(attached)}."
+                }
+            )
+    ties = _referral_ties(owner, referral)
+    referral.delete()
+    if not Referral.objects.filter(
+        owner=owner, person_id=referral.person_id, referred_by_id=referral.referred_by_id
+    ).exists():
+        ties.delete()
+    if delete_person:
+        person.delete()
+    return delete_person
+
+
 # Promises -----------------------------------------------------------------------------
 
 
@@ -715,20 +835,41 @@ def add_promise(
     person: Person | None = None,
     due_on: date | None = None,
 ) -> Promise:
-    if direction not in PromiseDirection.values:
-        raise ValidationError({"direction": "Say who promised: mine or theirs."})
-    if person is not None and not conversation.participants.filter(pk=person.pk).exists():
-        raise ValidationError({"person": "That person is not in this conversation."})
-    return save_owned(
+    return save_promise(
         owner,
         Promise(
             conversation=conversation,
             direction=direction,
-            text=" ".join(text.split())[:500],
+            text=text,
             person=person,
             due_on=due_on,
         ),
     )
+
+
+def save_promise(owner: Any, promise: Promise) -> Promise:
+    """Create or change a promise; whoever made it (or is owed it) is in the conversation.
+
+    The page, the API and the CLI all come here: a person who is not one of the
+    conversation's participants is refused, naming the field ``person``.
+    """
+    if promise.direction not in PromiseDirection.values:
+        raise ValidationError({"direction": "Say who promised: mine or theirs."})
+    check_references_owned(promise, owner)  # another user's conversation or person: none
+    if (
+        promise.person_id is not None
+        and not Participant.objects.filter(
+            owner=owner, conversation_id=promise.conversation_id, person_id=promise.person_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "person": f"Person {promise.person_id} is not one of this conversation's "
+                "participants."
+            }
+        )
+    promise.text = " ".join(promise.text.split())[:500]
+    return save_owned(owner, promise)
 
 
 def set_promise_done(owner: Any, promise: Promise, done: bool = True) -> Promise:

@@ -74,6 +74,8 @@ urlpatterns = [
         views.promise_create,
         name="promise-create",
     ),
+    path("referrals/<int:referral_id>/edit/", views.referral_update, name="referral-update"),
+    path("referrals/<int:referral_id>/delete/", views.referral_delete, name="referral-delete"),
     path("promises/<int:promise_id>/done/", views.promise_done, name="promise-done"),
     path("stories/", views.story_list, name="story-list"),
     path("stories/new/", views.story_create, name="story-create"),

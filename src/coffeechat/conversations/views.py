@@ -23,6 +23,7 @@ from coffeechat.conversations.forms import (
     PromiseForm,
     QuestionForm,
     ReferralForm,
+    ReferralUpdateForm,
     RescheduleForm,
     StoryForm,
     people_to_show,
@@ -40,6 +41,7 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.prep import CLOSING_THREE, brief
 from coffeechat.conversations.questions import BANK, grouped
+from coffeechat.conversations.requests import one_per_person, to_schedule
 from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
@@ -84,6 +86,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": list(upcoming[:20]),
             "due": list(due[:20]),
+            "to_schedule": one_per_person(to_schedule(user, now=now), 20),
             "page": paginate(request, everything),
             "status": status,
             "statuses": Status.choices,
@@ -525,6 +528,70 @@ def referral_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
         request,
         "conversations/referral_form.html",
         {"form": form, "conversation": conversation, "back": back},
+    )
+
+
+def _referral(request: HttpRequest, referral_id: int) -> Referral:
+    return get_owned_or_404(
+        Referral.objects.select_related("person", "referred_by", "conversation"),
+        request.user,
+        pk=referral_id,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_update(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    form = ReferralUpdateForm(form_data(request), instance=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_referral(
+                request.user,
+                referral,
+                will_introduce=form.cleaned_data["will_introduce"],
+                note=form.cleaned_data["note"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
+                clear_follow_up=form.cleaned_data["follow_up_on"] is None,
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, f"Saved the referral of {referral.person.full_name}.")
+            return redirect(
+                "conversations:conversation-debrief", conversation_id=referral.conversation_id
+            )
+    return render(
+        request, "conversations/referral_update.html", {"form": form, "referral": referral}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_delete(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Delete a referral (and its tie); the person too only if asked and nothing else."""
+    user = request.user
+    referral = _referral(request, referral_id)
+    attached = services.person_attachments(user, referral)
+    name = referral.person.full_name
+
+    def delete() -> str:
+        wanted = request.POST.get("delete_person") == "1"
+        gone = services.delete_referral(user, referral, delete_person=wanted)
+        if gone:
+            return f"Deleted the referral and {name}."
+        return f"Deleted the referral; {name} stays in your network."
+
+    return confirm_delete(
+        request,
+        referral,
+        f"the referral of {name} by {referral.referred_by.full_name}",
+        "conversations:conversation-debrief",
+        kind="referral",
+        delete=delete,
+        template="conversations/referral_confirm_delete.html",
+        extra={"referral": referral, "attached": attached},
+        conversation_id=referral.conversation_id,
     )
 
 

@@ -74,15 +74,28 @@ def confirm_delete(
     next_url: str,
     *,
     kind: str = "",
+    delete: Callable[[], str] | None = None,
+    template: str = "network/confirm_delete.html",
+    extra: dict[str, Any] | None = None,
     **next_kwargs: Any,
 ) -> HttpResponse:
-    """Ask first (GET), delete on POST, then go to ``next_url``."""
+    """Ask first (GET), delete on POST, then go to ``next_url``.
+
+    ``delete`` replaces the plain delete (a service that also tidies up what the row
+    made) and returns the message to show; a ValidationError from it is shown on the
+    page again and nothing is deleted.
+    """
+    context = {"object": obj, "label": label, "kind": kind or obj._meta.verbose_name}
     if request.method == "POST":
-        delete_owned(obj)
-        messages.success(request, f"Deleted {label}.")
-        return redirect(next_url, **next_kwargs)
-    return render(
-        request,
-        "network/confirm_delete.html",
-        {"object": obj, "label": label, "kind": kind or obj._meta.verbose_name},
-    )
+        try:
+            if delete is not None:
+                done = delete()
+            else:
+                delete_owned(obj)
+                done = f"Deleted {label}."
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+            return redirect(next_url, **next_kwargs)
+    return render(request, template, {**context, **(extra or {})})

@@ -87,14 +87,19 @@ def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, st
     """People you are about to talk to, with why (upcoming or requested conversations).
 
     A conversation counts when it is scheduled and not over yet; the reason names its
-    date, e.g. "your conversation on 3 October".
+    date, e.g. "your conversation on 3 October". A conversation you asked for, that
+    they answered, and that is not scheduled yet counts too ("the conversation you
+    asked for on 1 October (they replied; to schedule)"); the rule is in
+    :mod:`coffeechat.conversations.requests`.
     """
     from coffeechat.conversations.models import Participant, Status
+    from coffeechat.conversations.requests import to_schedule
 
     ids = set(person_ids)
     if not ids:
         return {}
     found: dict[int, str] = {}
+    zone = user_zone(owner)
     since = timezone.now() - timedelta(hours=PENDING_GRACE_HOURS)
     for person_id, starts_at in (
         Participant.objects.filter(
@@ -107,8 +112,15 @@ def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, st
         .values_list("person_id", "conversation__starts_at")
     ):
         if person_id not in found:
-            local = timezone.localtime(starts_at, user_zone(owner))
+            local = timezone.localtime(starts_at, zone)
             found[person_id] = f"your conversation on {date_format(local.date(), 'j F')}"
+    for message in to_schedule(owner, sorted(ids)):
+        if message.person_id not in found:
+            local = timezone.localtime(message.sent_at or message.created_at, zone)
+            found[message.person_id] = (
+                f"the conversation you asked for on {date_format(local.date(), 'j F')} "
+                "(they replied; to schedule)"
+            )
     return found
 
 

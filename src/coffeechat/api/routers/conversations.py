@@ -243,13 +243,27 @@ class ReferralFilters(Input):
     person_id: ObjectId | None = None
 
 
+FIXED_REFERRAL_FIELDS = ("conversation_id", "referred_by_id", "person_id")
+
+
 def save_referral(owner: Any, referral: Referral, data: dict[str, Any]) -> Referral:
     if referral.pk is not None:
-        for key in ("will_introduce", "note", "follow_up_on"):
-            if key in data:
-                setattr(referral, key, data[key])
-        referral.save()
-        return referral
+        for key in FIXED_REFERRAL_FIELDS:
+            if key in data and data[key] != getattr(referral, key):
+                raise DjangoValidationError(
+                    {
+                        key: f"{key} of a referral cannot change: delete the referral "
+                        "and add it again."
+                    }
+                )
+        return services.update_referral(
+            owner,
+            referral,
+            will_introduce=data.get("will_introduce"),
+            note=data.get("note"),
+            follow_up_on=data.get("follow_up_on"),
+            clear_follow_up="follow_up_on" in data and data["follow_up_on"] is None,
+        )
     conversation = get_owned_or_404(Conversation, owner, pk=data["conversation_id"])
     referred_by = owned(Person, owner).filter(pk=data["referred_by_id"]).first()
     if referred_by is None:
@@ -273,11 +287,25 @@ def save_referral(owner: Any, referral: Referral, data: dict[str, Any]) -> Refer
     )
 
 
+class ReferralDeleteOptions(Input):
+    delete_person: bool = Field(
+        False,
+        description="Delete the person too: only one this referral created, with nothing "
+        "else (another referral, a tie, a conversation, a message...); otherwise 422",
+    )
+
+
+def delete_referral(owner: Any, referral: Referral, options: dict[str, Any]) -> None:
+    services.delete_referral(owner, referral, delete_person=options.get("delete_person", False))
+
+
 class PromiseFields(Schema):
     conversation_id: int
     direction: str = Field(description="mine or theirs")
     text: str = Field(min_length=1, max_length=500)
-    person_id: int | None = None
+    person_id: int | None = Field(
+        None, description="Who made it or whom it is for: one of the conversation's people"
+    )
     due_on: datetime.date | None = None
     done: bool = False
 
@@ -288,6 +316,12 @@ class PromiseIn(PromiseFields, Input):
 
 class PromiseOut(PromiseFields):
     id: int
+
+
+def save_promise(owner: Any, promise: Promise, data: dict[str, Any]) -> Promise:
+    for key, value in data.items():
+        setattr(promise, key, value)
+    return services.save_promise(owner, promise)
 
 
 class PromiseFilters(Input):
@@ -556,6 +590,8 @@ def register(api: NinjaAPI) -> None:
         apply_filters=filter_by_fields,
         save=save_referral,
         queryset=lambda qs: qs.select_related("person"),
+        delete=delete_referral,
+        delete_options=ReferralDeleteOptions,
     )
     crud(
         router,
@@ -566,7 +602,7 @@ def register(api: NinjaAPI) -> None:
         schema_out=PromiseOut,
         filters=PromiseFilters,
         apply_filters=filter_by_fields,
-        save=save_plain,
+        save=save_promise,
     )
     api.add_router("", router)
 

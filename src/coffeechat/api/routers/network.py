@@ -314,8 +314,15 @@ def crud(
     apply_filters: Callable[[QuerySet[Any], Any], QuerySet[Any]],
     save: Callable[[Any, Any, dict[str, Any]], models.Model],
     queryset: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda qs: qs,
+    delete: Callable[[Any, Any, dict[str, Any]], None] | None = None,
+    delete_options: type[Schema] | None = None,
 ) -> None:
-    """Register list, create, read, update (PUT and PATCH) and delete for one model."""
+    """Register list, create, read, update (PUT and PATCH) and delete for one model.
+
+    ``delete`` replaces the plain delete with a service (owner, item, options), where
+    the options are the query parameters of ``delete_options``; it runs in one
+    transaction, and a ValidationError from it is a 422 naming the option.
+    """
     id_name = f"{name}_id"
     item_path = f"/{plural}/{{int:{id_name}}}"
     schema_patch = partial(schema_in)
@@ -363,8 +370,16 @@ def crud(
         write(request, item, payload.dict(exclude_unset=True))
         return fetch(request, item.pk)
 
-    def delete_item(request: HttpRequest, **kwargs: int) -> Any:
-        delete_owned(fetch(request, kwargs[id_name]))
+    def delete_item(request: HttpRequest, options: Any = None, **kwargs: int) -> Any:
+        item = fetch(request, kwargs[id_name])
+        if delete is None:
+            delete_owned(item)
+            return Status(204, None)
+        try:
+            with transaction.atomic():
+                delete(request.user, item, options.dict() if options is not None else {})
+        except DjangoValidationError as exc:
+            raise with_api_field_names(exc, delete_options or schema_in) from None
         return Status(204, None)
 
     # django-ninja reads the body schema and the path parameter from the signature:
@@ -373,7 +388,11 @@ def crud(
     _set_signature(read_item, id_name=id_name)
     _set_signature(replace_item, payload=schema_in, id_name=id_name)
     _set_signature(update_item, payload=schema_patch, id_name=id_name)
-    _set_signature(delete_item, id_name=id_name)
+    _set_signature(
+        delete_item,
+        id_name=id_name,
+        options=Query[delete_options] if delete_options is not None else None,  # type: ignore[misc,valid-type]
+    )
     router.post(
         f"/{plural}",
         response={201: schema_out},
@@ -425,13 +444,21 @@ def partial(schema: type[Schema]) -> type[Schema]:
 
 
 def _set_signature(
-    view: Callable[..., Any], *, payload: type[Schema] | None = None, id_name: str = ""
+    view: Callable[..., Any],
+    *,
+    payload: type[Schema] | None = None,
+    id_name: str = "",
+    options: Any = None,
 ) -> None:
     signature = inspect.signature(view)
     params = []
     for param in signature.parameters.values():
         if param.kind == param.VAR_KEYWORD:
             continue
+        if param.name == "options":
+            if options is None:
+                continue
+            param = param.replace(annotation=options)
         if param.name == "payload" and payload is not None:
             param = param.replace(annotation=payload)
         params.append(param)
