@@ -61,6 +61,7 @@ from coffeechat.outreach.smtp import (
     SEND_ERRORS,
     TEST_TIMEOUT,
     Server,
+    UserSmtpBackend,
     backend_for,
     explain,
     server_of_backend,
@@ -642,6 +643,7 @@ def send_email(message: Message) -> Message:
     smtp = mail.user_smtp(message.owner)
     email = mail.build_email(message, smtp=smtp)
     server = Server(smtp.host, smtp.port, smtp.security) if smtp else server_of_backend(None)
+    connection = None
     try:
         connection, server = mail.connection_for(smtp)
         sent = connection.send_messages([email])
@@ -650,6 +652,9 @@ def send_email(message: Message) -> Message:
         message.send_error = reason[:1000]
         message.save(update_fields=["send_error", "updated_at"])
         raise ValidationError(reason) from None
+    finally:
+        if isinstance(connection, UserSmtpBackend):
+            connection.close()  # also a connection left half-open by a refused login
     if not sent:
         raise ValidationError("The mail server did not take the message.")
     message.email_message_id = email.extra_headers.get("Message-ID", "")

@@ -117,6 +117,7 @@ class UserSmtpBackend(EmailBackend):
 
 def backend_for(server: Server, *, timeout: float = SEND_TIMEOUT) -> UserSmtpBackend:
     return UserSmtpBackend(
+        alias="outreach-user-smtp",
         host=server.host,
         port=server.port,
         username=server.username or None,
@@ -154,6 +155,16 @@ def _wants_tls_message(server: Server, reply: str) -> str:
         f"The server wants TLS: {server.where} refuses to go on without encryption "
         f"(it answered “{reply}”). Choose STARTTLS (usually port 587) or TLS from the "
         "start (usually port 465)."
+    )
+
+
+def _timed_out(server: Server) -> str:
+    hint = ""
+    if server.security != SmtpSecurity.SSL:
+        hint = " If the server expects TLS from the start (usually port 465), choose that."
+    return (
+        f"Cannot connect to {server.where}: timed out (no answer). Check the host name and "
+        f"the port, and that no firewall blocks the way.{hint}"
     )
 
 
@@ -221,6 +232,8 @@ def explain(error: BaseException, server: Server) -> str:
                 "(usually port 587)."
             )
         return f"TLS handshake with {where} failed ({reason}).{hint}"
+    if isinstance(error, smtplib.SMTPServerDisconnected) and "timed out" in str(error):
+        return _timed_out(server)
     if isinstance(error, smtplib.SMTPServerDisconnected):
         hint = ""
         if server.security != SmtpSecurity.SSL:
@@ -234,13 +247,7 @@ def explain(error: BaseException, server: Server) -> str:
             "Check the host name and the port."
         )
     if isinstance(error, TimeoutError):
-        hint = ""
-        if server.security != SmtpSecurity.SSL:
-            hint = " If the server expects TLS from the start (usually port 465), choose that."
-        return (
-            f"Cannot connect to {where}: timed out (no answer). Check the host name and the "
-            f"port, and that no firewall blocks the way.{hint}"
-        )
+        return _timed_out(server)
     if isinstance(error, socket.gaierror):
         return f"Cannot connect to {where}: the host name “{server.host}” is not known."
     if isinstance(error, OSError):
