@@ -518,3 +518,19 @@ def test_the_command_without_settings_or_account(alice):
         call_command("smtp-test", "--user", alice.email, stdout=StringIO())
     with pytest.raises(CommandError, match="There is no account"):
         call_command("smtp-test", "--user", "nobody@example.org", stdout=StringIO())
+
+
+def test_the_instance_mail_server_is_named_when_it_refuses(settings, draft):
+    port = free_port()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": True, "timeout": 2},
+        }
+    }
+    with pytest.raises(ValidationError) as error:
+        services.send_email(draft)
+    assert error.value.messages == [
+        f"Cannot connect to 127.0.0.1:{port}: connection refused (nothing answers on that "
+        "port). Check the host name and the port."
+    ]

@@ -51,7 +51,7 @@ class Server:
     @property
     def where(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+        return f"{host}:{self.port}" if self.port else host
 
     def describe(self) -> str:
         return f"{self.where} ({SECURITY_WORDS.get(self.security, self.security)})"
