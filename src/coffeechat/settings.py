@@ -155,6 +155,9 @@ MAILERS = {"default": parse_email_url(env_str("EMAIL_URL"))}
 EMAIL_CONFIGURED = bool(env_str("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coffeechat <coffeechat@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Extra certificate authorities trusted by users' own SMTP servers (PEM file), beside the
+# system's: a company CA or a self-signed mail server. Verification is never turned off.
+SMTP_CA_FILE = env_str("COFFEECHAT_SMTP_CA_FILE")
 
 # Background work: Django's Tasks framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

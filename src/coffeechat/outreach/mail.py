@@ -16,11 +16,10 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, make_msgid
-from django.core.mail.backends.smtp import EmailBackend
 from django.core.validators import validate_email
 
-from coffeechat.outreach.models import MAX_BODY, MAX_SUBJECT, Message, SmtpSecurity, SmtpSettings
-from coffeechat.outreach.secrets import decrypt
+from coffeechat.outreach.models import MAX_BODY, MAX_SUBJECT, Message, SmtpSettings
+from coffeechat.outreach.smtp import Server, backend_for, server_of, server_of_backend
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
@@ -120,19 +119,15 @@ def mailto_url(message: Message) -> str:
     return f"mailto:{quote(message.to_email, safe='@')}?{query}"
 
 
-def connection_for(user: Any) -> tuple[Any, SmtpSettings | None]:
-    """The mail connection to use for ``user``, and their SMTP settings if it is theirs."""
-    smtp = user_smtp(user)
+def connection_for(smtp: SmtpSettings | None) -> tuple[Any, Server]:
+    """The mail connection for a user with these SMTP settings (or none: ``EMAIL_URL``),
+    and where it goes, for error messages.
+
+    Raises :class:`~coffeechat.outreach.secrets.SecretUnreadable` when the saved password
+    cannot be decrypted any more.
+    """
     if smtp is None:
-        return mail.mailers["default"], None
-    backend = EmailBackend(
-        alias="outreach-user-smtp",
-        host=smtp.host,
-        port=smtp.port,
-        username=smtp.username or None,
-        password=decrypt(smtp.password_encrypted) or None,
-        use_tls=smtp.security == SmtpSecurity.STARTTLS,
-        use_ssl=smtp.security == SmtpSecurity.SSL,
-        timeout=20,
-    )
-    return backend, smtp
+        connection = mail.mailers["default"]
+        return connection, server_of_backend(connection)
+    server = server_of(smtp)
+    return backend_for(server), server

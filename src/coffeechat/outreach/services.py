@@ -12,13 +12,14 @@ Views, the API, the CLI and the demo all call these; other apps may too:
 from __future__ import annotations
 
 import datetime
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.headerregistry import Address
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -54,8 +55,18 @@ from coffeechat.outreach.models import (
     Status,
 )
 from coffeechat.outreach.rendering import VARIABLES, fill
-from coffeechat.outreach.secrets import encrypt
+from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
+from coffeechat.outreach.smtp import (
+    SEND_ERRORS,
+    TEST_TIMEOUT,
+    Server,
+    UserSmtpBackend,
+    backend_for,
+    explain,
+    server_of_backend,
+)
+from coffeechat.outreach.smtp import server_of as smtp_server_of
 from coffeechat.targets.models import ApplicationStatus
 from coffeechat.targets.paths import Link, Path, paths_to_person
 from coffeechat.targets.situations import applications_at
@@ -629,14 +640,21 @@ def send_email(message: Message) -> Message:
             "settings, or ask the administrator to set EMAIL_URL. Meanwhile, use the "
             "mailto: link or the .eml file and mark the message as sent."
         )
-    connection, smtp = mail.connection_for(message.owner)
+    smtp = mail.user_smtp(message.owner)
     email = mail.build_email(message, smtp=smtp)
+    server = Server(smtp.host, smtp.port, smtp.security) if smtp else server_of_backend(None)
+    connection = None
     try:
+        connection, server = mail.connection_for(smtp)
         sent = connection.send_messages([email])
-    except (smtplib.SMTPException, OSError) as error:
-        message.send_error = f"{type(error).__name__}: {error}"[:1000]
+    except SEND_ERRORS as error:
+        reason = explain(error, server)
+        message.send_error = reason[:1000]
         message.save(update_fields=["send_error", "updated_at"])
-        raise ValidationError(f"The mail server did not take the message: {error}") from None
+        raise ValidationError(reason) from None
+    finally:
+        if isinstance(connection, UserSmtpBackend):
+            connection.close()  # also a connection left half-open by a refused login
     if not sent:
         raise ValidationError("The mail server did not take the message.")
     message.email_message_id = email.extra_headers.get("Message-ID", "")
@@ -695,6 +713,99 @@ def save_smtp_settings(
 
 def delete_smtp_settings(user: Any) -> None:
     SmtpSettings.objects.filter(owner=user).delete()
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTestResult:
+    ok: bool
+    message: str
+
+
+TEST_SUBJECT = "Coffeechat: test message"
+
+
+def typed_server(
+    user: Any, *, host: str, port: int, security: str, username: str, password: str
+) -> Server:
+    """Settings typed in the form, to test before saving.
+
+    An empty password means the saved one, but only for the saved server, port, security
+    and user name: the saved password never goes anywhere else.
+    """
+    server = Server(host.strip(), port, security, username.strip(), password)
+    if password or not server.username:
+        return server
+    smtp = mail.user_smtp(user)
+    same = smtp is not None and (smtp.host, smtp.port, smtp.security, smtp.username) == (
+        server.host,
+        server.port,
+        server.security,
+        server.username,
+    )
+    if smtp is None or not same or not smtp.has_password:
+        raise ValidationError(
+            {
+                "password": "Type the password to test these settings: the saved one is "
+                "only ever sent to the saved server."
+            }
+        )
+    try:
+        return smtp_server_of(smtp)
+    except SecretUnreadable as error:
+        raise ValidationError({"password": str(error)}) from None
+
+
+def send_test_email(
+    user: Any,
+    server: Server | None = None,
+    *,
+    from_email: str = "",
+    timeout: float = TEST_TIMEOUT,
+) -> SmtpTestResult:
+    """Send a short test e-mail to the user's own address through their SMTP server.
+
+    Without ``server``: the saved settings; with it: settings typed in the form (nothing is
+    saved). Whatever the network or the server does, the result says it in plain words.
+    """
+    if server is None:
+        smtp = mail.user_smtp(user)
+        if smtp is None:
+            return SmtpTestResult(False, "You have no SMTP settings yet: save them first.")
+        from_email = smtp.from_email
+        try:
+            server = smtp_server_of(smtp)
+        except SecretUnreadable as error:
+            return SmtpTestResult(False, str(error))
+    address = (from_email or user.email).strip()
+    try:
+        mail.check_address(address, "sender's")
+    except ValidationError as error:
+        return SmtpTestResult(False, " ".join(error.messages))
+    name = mail.my_name(user)
+    email = EmailMessage(
+        subject=TEST_SUBJECT,
+        body=(
+            "This is a test message from Coffeechat.\n\n"
+            f"Your SMTP settings work: messages to the people in your network will go out "
+            f"from {address} through {server.describe()}.\n\n"
+            "Nothing to do; you may delete this e-mail.\n"
+        ),
+        from_email=str(Address(display_name=name, addr_spec=address)),
+        to=[address],
+    )
+    backend = backend_for(server, timeout=timeout)
+    try:
+        sent = backend.send_messages([email])
+    except SEND_ERRORS as error:
+        return SmtpTestResult(False, explain(error, server))
+    finally:
+        backend.close()
+    if not sent:
+        return SmtpTestResult(False, f"{server.where} did not take the test message.")
+    return SmtpTestResult(
+        True,
+        f"Sent a test e-mail to {address} through {server.describe()}. Look for it in your inbox.",
+    )
 
 
 # Reads ---------------------------------------------------------------------------------

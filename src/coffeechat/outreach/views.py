@@ -534,11 +534,16 @@ def insights(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def smtp_settings(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    current = SmtpSettings.objects.filter(owner=user).first()
-    if request.method == "POST" and request.POST.get("action") == "delete":
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    if action == "delete":
         services.delete_smtp_settings(user)
         messages.success(request, "Your SMTP settings are deleted.")
         return redirect("outreach:smtp-settings")
+    if action == "test":
+        result = services.send_test_email(user)
+        (messages.success if result.ok else messages.error)(request, result.message)
+        return redirect("outreach:smtp-settings")
+    current = SmtpSettings.objects.filter(owner=user).first()
     initial: dict[str, Any] = {"from_email": user.email}
     if current is not None:
         initial = {
@@ -549,27 +554,45 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
             "from_email": current.from_email,
         }
     form = SmtpForm(form_data(request), initial=initial)
+    test_result: services.SmtpTestResult | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_smtp_settings(
-                user,
-                host=data["host"],
-                port=data["port"],
-                security=data["security"],
-                username=data["username"],
-                password=data["password"] or None,
-                from_email=data["from_email"],
-            )
+            if action == "test_typed":
+                server = services.typed_server(
+                    user,
+                    host=data["host"],
+                    port=data["port"],
+                    security=data["security"],
+                    username=data["username"],
+                    password=data["password"],
+                )
+                test_result = services.send_test_email(user, server, from_email=data["from_email"])
+            else:
+                services.save_smtp_settings(
+                    user,
+                    host=data["host"],
+                    port=data["port"],
+                    security=data["security"],
+                    username=data["username"],
+                    password=data["password"] or None,
+                    from_email=data["from_email"],
+                )
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
-            messages.success(request, "Saved. Messages now go out through your SMTP server.")
-            return redirect("outreach:smtp-settings")
+            if test_result is None:
+                messages.success(request, "Saved. Messages now go out through your SMTP server.")
+                return redirect("outreach:smtp-settings")
     return render(
         request,
         "outreach/smtp_settings.html",
-        {"form": form, "current": current, "instance_can_send": mail.instance_can_send()},
+        {
+            "form": form,
+            "current": current,
+            "instance_can_send": mail.instance_can_send(),
+            "test_result": test_result,
+        },
     )
 
 
