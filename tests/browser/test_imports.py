@@ -188,46 +188,55 @@ def test_large_files_show_live_progress_until_the_worker_is_done(
     expect(progress.locator("progress")).to_be_visible()
     assert page.evaluate("() => window.__samePage") is True
 
-    def run_worker_once() -> None:
-        """Without a worker thread: run the queued task now, right after a poll."""
+    in_thread = not shares_one_connection()
+
+    def run_worker() -> None:
+        """Run the queued task: in a thread beside the page, or (one shared in-memory
+        connection) right here after a poll. The thread runs for one phase only, so the
+        page is always seen waiting before a worker exists."""
         if not in_thread:
             wait_for_poll(page)
             make_worker(batch=True, interval=0).run()
+            return
+        worker = make_worker(interval=0.05, name="browser-test")
 
-    in_thread = not shares_one_connection()
-    worker = make_worker(interval=0.05, name="browser-test")
-    thread = None
-    if in_thread:
-
-        def run_worker() -> None:
+        def loop() -> None:
             try:
                 worker.run()
             finally:
                 connections.close_all()
 
-        thread = threading.Thread(target=run_worker, name="browser-test-worker", daemon=True)
+        thread = threading.Thread(target=loop, name="browser-test-worker", daemon=True)
         thread.start()
+        running.append((worker, thread))
+
+    def stop_workers() -> None:
+        while running:
+            worker, thread = running.pop()
+            worker.running = False
+            thread.join(timeout=10)
+            assert not thread.is_alive()
+
+    running: list[tuple[Any, threading.Thread]] = []
     try:
-        run_worker_once()
+        run_worker()
         # htmx sees the run end, asks for a refresh, and the page shows the preview.
         expect(page.get_by_role("heading", name="If you import this file")).to_be_visible()
         expect(page.locator("#progress")).to_have_count(0)
         expect(stat(page, "new people")).to_have_text(re.compile(r"^\s*3\s+new people"))
         # Reloaded by htmx (HX-Refresh), not by the test.
         assert page.evaluate("() => window.__samePage === undefined") is True
+        stop_workers()
 
         # The import itself runs in the worker too, and the page follows it the same way.
         page.get_by_role("button", name="Import 3 new and update 0").click()
         expect(progress.get_by_role("heading")).to_have_text("Waiting for the worker")
         expect(page.locator(".page-head")).to_contain_text("Importing")
-        run_worker_once()
+        run_worker()
         expect(page.get_by_role("heading", name="What this import did")).to_be_visible()
         expect(page.locator(".page-head")).to_contain_text("Imported")
     finally:
-        worker.running = False
-        if thread is not None:
-            thread.join(timeout=10)
-            assert not thread.is_alive()
+        stop_workers()
     batch = ImportBatch.objects.get()
     assert batch.status == Status.IMPORTED
     assert batch.stored_name == ""
