@@ -93,7 +93,8 @@ def fill_every_kind(owner: Any) -> Secrets:
     grow(owner, 2, "Extra")
     person, other = objects["person"], objects["other_person"]
     NotDuplicate.objects.create(
-        owner=owner, person_a=min(person, other, key=lambda p: p.pk),
+        owner=owner,
+        person_a=min(person, other, key=lambda p: p.pk),
         person_b=max(person, other, key=lambda p: p.pk),
     )
     SavedMapping.objects.create(owner=owner, signature="a" * 64, header=["Name"], mapping={})

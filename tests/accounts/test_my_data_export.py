@@ -136,9 +136,9 @@ def test_it_gives_the_same_result_in_small_chunks(alice: Any) -> None:
     whole = export_of(alice)
     chunked = export_of(alice, chunk_size=2)
     for part in mydata.PARTS:
-        assert json.loads(whole.read(part.filename)) == json.loads(
-            chunked.read(part.filename)
-        ), part.filename
+        assert json.loads(whole.read(part.filename)) == json.loads(chunked.read(part.filename)), (
+            part.filename
+        )
 
 
 def test_it_exports_an_empty_account(db: Any) -> None:
