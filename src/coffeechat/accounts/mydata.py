@@ -62,7 +62,7 @@ CHUNK_SIZE = 2000
 
 # Fields that are never written to an export, on any model.
 SECRET_FIELDS = frozenset({"password", "key_hash", "password_encrypted", "feed_token_hash"})
-# The account's own row, the owner column and bookkeeping no one needs back.
+# The column naming the account itself: every row in the export is the account's.
 ALWAYS_LEFT_OUT = frozenset({"owner", "user"})
 
 
@@ -71,7 +71,6 @@ class Child:
     """Rows nested in their parent's object, e.g. a person's e-mail addresses."""
 
     key: str
-    accessor: str
     model: type[models.Model]
     parent_field: str
 
@@ -85,7 +84,7 @@ class Part:
     description: str
     left_out: frozenset[str] = frozenset()
     children: tuple[Child, ...] = ()
-    # A many-to-many field written as a list of names (Person.tags → ["alumni", …]).
+    # (key, many-to-many field): written as a list of names (Person.tags → ["alumni", …]).
     names_of: tuple[tuple[str, str], ...] = ()
 
 
@@ -96,9 +95,9 @@ PARTS: tuple[Part, ...] = (
         "Everyone in your network, with their e-mail addresses, phone numbers, jobs "
         "(current and former) and tags.",
         children=(
-            Child("email_addresses", "email_addresses", EmailAddress, "person"),
-            Child("phone_numbers", "phone_numbers", PhoneNumber, "person"),
-            Child("jobs", "employments", Employment, "person"),
+            Child("email_addresses", EmailAddress, "person"),
+            Child("phone_numbers", PhoneNumber, "person"),
+            Child("jobs", Employment, "person"),
         ),
         names_of=(("tags", "tags"),),
     ),
@@ -134,7 +133,7 @@ PARTS: tuple[Part, ...] = (
         "applications.json",
         Application,
         "Your applications, each with its events (status changes).",
-        children=(Child("events", "events", ApplicationEvent, "application"),),
+        children=(Child("events", ApplicationEvent, "application"),),
     ),
     Part("message_templates.json", MessageTemplate, "Your message templates."),
     Part(
@@ -149,11 +148,11 @@ PARTS: tuple[Part, ...] = (
         "participants, the questions chosen for it, what you learned, the referrals "
         "you received and the promises made.",
         children=(
-            Child("participants", "participant_rows", Participant, "conversation"),
-            Child("questions", "chosen_questions", ChosenQuestion, "conversation"),
-            Child("learnings", "learnings", Learning, "conversation"),
-            Child("referrals", "referrals", Referral, "conversation"),
-            Child("promises", "promises", Promise, "conversation"),
+            Child("participants", Participant, "conversation"),
+            Child("questions", ChosenQuestion, "conversation"),
+            Child("learnings", Learning, "conversation"),
+            Child("referrals", Referral, "conversation"),
+            Child("promises", Promise, "conversation"),
         ),
     ),
     Part("questions.json", Question, "Your own questions in the question bank."),
