@@ -19,6 +19,9 @@ urlpatterns = [
         views.my_affiliation_delete,
         name="my-affiliation-delete",
     ),
+    path("export/", views.export_all, name="export-all"),
+    path("delete/", views.account_delete, name="account-delete"),
+    path("deleted/", views.account_deleted, name="account-deleted"),
     path("tokens/new/", views.token_create, name="token-create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

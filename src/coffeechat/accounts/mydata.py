@@ -1,0 +1,514 @@
+""" "My data": everything of one account as one ZIP file, and deleting the account.
+
+The export is a ZIP with one JSON file per kind of object, the people as CSV and
+vCard (the same files ``coffeechat export`` writes) and a README.txt. Every kind is
+read in a constant number of queries per chunk of rows, and written to the ZIP as it
+is read, so memory stays bounded whatever the size of the network.
+
+Secrets never leave: password hashes, the encrypted SMTP password, the hashes of API
+tokens and of the calendar-feed token, and two-factor secrets are left out by name.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.conversations.models import (
+    ChosenQuestion,
+    Conversation,
+    Learning,
+    Participant,
+    Promise,
+    Question,
+    Referral,
+    Story,
+)
+from coffeechat.core.scoping import owned
+from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
+from coffeechat.imports.export import export_people
+from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
+from coffeechat.network.models import (
+    Affiliation,
+    EmailAddress,
+    Employment,
+    Interaction,
+    Membership,
+    NotDuplicate,
+    Organization,
+    Person,
+    PhoneNumber,
+    Tag,
+    Tie,
+)
+from coffeechat.outreach.models import Message, MessageTemplate, SmtpSettings
+from coffeechat.targets.models import Application, ApplicationEvent, Posting, Target
+
+CHUNK_SIZE = 2000
+
+# Fields that are never written to an export, on any model.
+SECRET_FIELDS = frozenset({"password", "key_hash", "password_encrypted", "feed_token_hash"})
+# The column naming the account itself: every row in the export is the account's.
+ALWAYS_LEFT_OUT = frozenset({"owner", "user"})
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows nested in their parent's object, e.g. a person's e-mail addresses."""
+
+    key: str
+    model: type[models.Model]
+    parent_field: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One JSON file of the export: every row of ``model`` the user owns."""
+
+    filename: str
+    model: type[models.Model]
+    description: str
+    left_out: frozenset[str] = frozenset()
+    children: tuple[Child, ...] = ()
+    # (key, many-to-many field): written as a list of names (Person.tags → ["alumni", …]).
+    names_of: tuple[tuple[str, str], ...] = ()
+
+
+PARTS: tuple[Part, ...] = (
+    Part(
+        "people.json",
+        Person,
+        "Everyone in your network, with their e-mail addresses, phone numbers, jobs "
+        "(current and former) and tags.",
+        children=(
+            Child("email_addresses", EmailAddress, "person"),
+            Child("phone_numbers", PhoneNumber, "person"),
+            Child("jobs", Employment, "person"),
+        ),
+        names_of=(("tags", "tags"),),
+    ),
+    Part("tags.json", Tag, "Your tags (a person's tags are also listed by name in people.json)."),
+    Part("organizations.json", Organization, "Organizations: employers, schools, targets."),
+    Part(
+        "affiliations.json",
+        Affiliation,
+        "Groups that create a tie: schools and alumni groups, associations, former "
+        "employers, communities.",
+    ),
+    Part("memberships.json", Membership, "Who belongs to which group (person_id, affiliation_id)."),
+    Part(
+        "ties.json",
+        Tie,
+        "Relationships: between you and a person (from_person_id empty) or between two "
+        "people, with who introduced them.",
+    ),
+    Part(
+        "interactions.json",
+        Interaction,
+        "The timeline: messages, invitations, calls and notes with a person, "
+        "including those imported from LinkedIn.",
+    ),
+    Part("not_duplicates.json", NotDuplicate, "Pairs of people you said are not the same person."),
+    Part(
+        "targets.json",
+        Target,
+        "Your target organizations: why, how much, hiring signal, status and research notes.",
+    ),
+    Part("postings.json", Posting, "Openings you noted."),
+    Part(
+        "applications.json",
+        Application,
+        "Your applications, each with its events (status changes).",
+        children=(Child("events", ApplicationEvent, "application"),),
+    ),
+    Part("message_templates.json", MessageTemplate, "Your message templates."),
+    Part(
+        "messages.json",
+        Message,
+        "Outreach messages: drafts, sent, replied, with their status dates.",
+    ),
+    Part(
+        "conversations.json",
+        Conversation,
+        "Conversations (informational interviews and meetings), each with its "
+        "participants, the questions chosen for it, what you learned, the referrals "
+        "you received and the promises made.",
+        children=(
+            Child("participants", Participant, "conversation"),
+            Child("questions", ChosenQuestion, "conversation"),
+            Child("learnings", Learning, "conversation"),
+            Child("referrals", Referral, "conversation"),
+            Child("promises", Promise, "conversation"),
+        ),
+    ),
+    Part("questions.json", Question, "Your own questions in the question bank."),
+    Part("stories.json", Story, "Your success stories."),
+    Part(
+        "follow_ups.json",
+        FollowUp,
+        "Follow-ups: thank-yous, nudges, check-ins, promises, with their status.",
+        left_out=frozenset({"remind_on"}),
+    ),
+    Part("notifications.json", Notification, "In-app reminders of follow-ups that came due."),
+    Part("digests.json", Digest, "The daily digest e-mails sent to you, and what they listed."),
+    Part(
+        "import_batches.json",
+        ImportBatch,
+        "Your imports: file name, format, status, dates, summary and the problems found. "
+        "The uploaded files themselves are not included.",
+        left_out=frozenset(
+            {"stored_name", "header", "mapping", "samples", "created_rows", "phase"}
+        ),
+    ),
+    Part(
+        "saved_mappings.json",
+        SavedMapping,
+        "The column mappings you chose for CSV files, reused for the next such file.",
+    ),
+)
+
+# Models that hold a user's rows but are not a part of their own: where they are.
+COVERED_ELSEWHERE: dict[type[models.Model], str] = {
+    Profile: "account.json",
+    MyAffiliation: "account.json",
+    ApiToken: "account.json (name, prefix and dates; never the token)",
+    FollowUpSettings: "account.json (never the calendar-feed token)",
+    SmtpSettings: "account.json (never the password)",
+    ImportChange: "left out: what an import changed, kept only to undo it",
+}
+
+
+def part_models() -> set[type[models.Model]]:
+    """Every model whose rows the export writes, or says where they are."""
+    found: set[type[models.Model]] = set(COVERED_ELSEWHERE)
+    for part in PARTS:
+        found.add(part.model)
+        found.update(child.model for child in part.children)
+    return found
+
+
+def _value(obj: models.Model, model_field: models.Field[Any, Any]) -> Any:
+    value = getattr(obj, model_field.attname)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _columns(
+    model: type[models.Model], left_out: Iterable[str] = ()
+) -> list[models.Field[Any, Any]]:
+    skip = SECRET_FIELDS | ALWAYS_LEFT_OUT | set(left_out)
+    return [f for f in model._meta.concrete_fields if f.name not in skip]
+
+
+def row(obj: models.Model, columns: list[models.Field[Any, Any]]) -> dict[str, Any]:
+    """One row as a JSON object: foreign keys as ``<name>_id``, dates as ISO 8601."""
+    return {column.attname: _value(obj, column) for column in columns}
+
+
+def part_rows(part: Part, owner: Any, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
+    """The rows of one part, ``chunk_size`` at a time (keyset pagination on the id).
+
+    Per chunk: one query for the rows, one per kind of child, one per list of names;
+    plain values, no model instances, so a network of 30,000 people stays quick.
+    """
+    columns = [c.attname for c in _columns(part.model, part.left_out)]
+    rows = owned(part.model, owner).order_by("pk")
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).values(*columns)[:chunk_size])
+        if not chunk:
+            return
+        ids = [item["id"] for item in chunk]
+        last = ids[-1]
+        for child in part.children:
+            _attach_children(chunk, child, ids)
+        for key, m2m in part.names_of:
+            _attach_names(chunk, part.model, key, m2m, ids)
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+
+
+def _attach_children(chunk: list[dict[str, Any]], child: Child, ids: list[int]) -> None:
+    parent = f"{child.parent_field}_id"
+    columns = [c.attname for c in _columns(child.model)]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for item in (
+        child.model._default_manager.filter(**{f"{parent}__in": ids})
+        .order_by("pk")
+        .values(*columns)
+    ):
+        found.setdefault(item.pop(parent), []).append(item)
+    for item in chunk:
+        item[child.key] = found.get(item["id"], [])
+
+
+def _attach_names(
+    chunk: list[dict[str, Any]], model: type[models.Model], key: str, m2m: str, ids: list[int]
+) -> None:
+    m2m_field = model._meta.get_field(m2m)
+    through = m2m_field.remote_field.through  # type: ignore[union-attr]
+    source = m2m_field.m2m_field_name()  # type: ignore[union-attr]
+    target = m2m_field.m2m_reverse_field_name()  # type: ignore[union-attr]
+    found: dict[int, list[str]] = {}
+    for parent_id, name in (
+        through._default_manager.filter(**{f"{source}_id__in": ids})
+        .order_by(f"{target}__name", "pk")
+        .values_list(f"{source}_id", f"{target}__name")
+    ):
+        found.setdefault(parent_id, []).append(name)
+    for item in chunk:
+        item[key] = found.get(item["id"], [])
+
+
+def account_data(user: User) -> dict[str, Any]:
+    """The account itself: profile, settings and sign-in, without any secret."""
+    profile = Profile.objects.filter(user=user).first()
+    settings_row = FollowUpSettings.objects.filter(owner=user).first()
+    smtp = SmtpSettings.objects.filter(owner=user).first()
+    data: dict[str, Any] = {
+        "email": user.email,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "profile": row(profile, _columns(Profile)) if profile else None,
+        "my_affiliations": [
+            row(item, _columns(MyAffiliation)) for item in owned(MyAffiliation, user).order_by("pk")
+        ],
+        "follow_up_settings": (
+            row(settings_row, _columns(FollowUpSettings)) if settings_row else None
+        ),
+        "smtp_settings": (
+            {**row(smtp, _columns(SmtpSettings)), "has_password": smtp.has_password}
+            if smtp
+            else None
+        ),
+        "api_tokens": [
+            row(token, _columns(ApiToken)) for token in owned(ApiToken, user).order_by("pk")
+        ],
+    }
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress as SignInAddress
+
+        data["sign_in_addresses"] = [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in SignInAddress.objects.filter(user=user).order_by("pk")
+        ]
+    if apps.is_installed("allauth.mfa"):
+        from allauth.mfa.models import Authenticator
+
+        # The kind and dates only: an authenticator's data holds its secret.
+        data["two_factor"] = [
+            {
+                "type": a.type,
+                "created_at": a.created_at.isoformat(),
+                "last_used_at": a.last_used_at.isoformat() if a.last_used_at else None,
+            }
+            for a in Authenticator.objects.filter(user=user).order_by("pk")
+        ]
+    return data
+
+
+def _write_json_array(out: IO[bytes], rows: Iterable[dict[str, Any]]) -> int:
+    """Write ``rows`` as a JSON array, one object a line; return how many."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    count = 0
+    text.write("[")
+    for item in rows:
+        text.write(",\n" if count else "\n")
+        text.write(json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False))
+        count += 1
+    text.write("\n]\n" if count else "]\n")
+    text.detach()
+    return count
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A ZIP member dated now (local time, as ZIP wants), compressed."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def _write_people(archive: zipfile.ZipFile, name: str, owner: Any, fmt: str) -> None:
+    with archive.open(_entry(name), "w", force_zip64=True) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+        export_people(owner, fmt, text)
+        text.flush()
+        text.detach()
+
+
+def write_export(user: User, out: IO[bytes], *, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Write ``user``'s whole export as a ZIP to ``out``; return the row count per file."""
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            _entry("account.json"),
+            json.dumps(account_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+            + "\n",
+        )
+        for part in PARTS:
+            with archive.open(_entry(part.filename), "w", force_zip64=True) as raw:
+                counts[part.filename] = _write_json_array(
+                    raw, part_rows(part, user, chunk_size=chunk_size)
+                )
+        _write_people(archive, "people.csv", user, "csv")
+        _write_people(archive, "people.vcf", user, "vcard")
+        archive.writestr(_entry("README.txt"), readme(user, counts))
+    return counts
+
+
+def export_to_temporary_file(user: User) -> IO[bytes]:
+    """The export in an anonymous temporary file, rewound: for a download response."""
+    handle = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 (the response closes it)
+    try:
+        write_export(user, handle)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def export_filename(now: datetime.datetime | None = None) -> str:
+    day = timezone.localdate(now or timezone.now())
+    return f"coffeechat-my-data-{day:%Y-%m-%d}.zip"
+
+
+def readme(user: User, counts: dict[str, int]) -> str:
+    lines = [
+        "Your Coffeechat data",
+        "====================",
+        "",
+        f"Account: {user.email}",
+        f"Exported: {timezone.now():%Y-%m-%d %H:%M} UTC",
+        "",
+        "This archive holds everything Coffeechat keeps for your account, in open",
+        "formats you can read without Coffeechat. Nothing from other accounts is in it.",
+        "",
+        "What is not in it, on purpose: your password (only a hash of it is stored),",
+        "the password of your own mail server, your API tokens and calendar-feed link",
+        "(only their hashes are stored; create new ones if you move), two-factor",
+        "secrets, and the files you uploaded to import (they are deleted after an",
+        "import; what they brought in is in the files below).",
+        "",
+        "The JSON files",
+        "--------------",
+        "Each one but account.json is a list of objects, one object a line. Every",
+        'object has an "id"; a field ending in "_id" refers to the object with that',
+        'id in another file (for example "person_id" to people.json and',
+        '"organization_id" to organizations.json).',
+        "Dates and times are ISO 8601; times are in UTC. Choices are stored as their",
+        'short code (for example "thank_you", "informational").',
+        "",
+        "account.json",
+        "    Your e-mail address, profile, your own affiliations, follow-up and mail",
+        "    settings, the names and dates of your API tokens.",
+    ]
+    for part in PARTS:
+        lines.append(f"{part.filename} ({counts.get(part.filename, 0)})")
+        lines.extend(_wrap(part.description))
+    lines += [
+        "",
+        "Other files",
+        "-----------",
+        "people.csv",
+        "    Your people in the CSV format Coffeechat imports again (Import > Coffeechat",
+        "    export), safe to open in a spreadsheet.",
+        "people.vcf",
+        "    Your people as vCard 4.0, for an address book.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int = 76) -> list[str]:
+    words, lines, line = text.split(), [], "   "
+    for word in words:
+        if len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = "   "
+        line += " " + word
+    lines.append(line)
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Deleting the account
+
+
+@dataclass
+class Deletion:
+    email: str
+    rows: int
+    files: int
+    per_model: dict[str, int] = field(default_factory=dict)
+
+
+def delete_account(user: User) -> Deletion:
+    """Delete ``user`` with every row they own, in one transaction, then their uploads.
+
+    Every model with an owner cascades from the user (a test checks it). The uploaded
+    files of their imports are removed once the rows are gone, so that a failed
+    deletion leaves both in place.
+    """
+    from coffeechat.imports.services import upload_dir
+
+    email = user.email
+    with transaction.atomic():
+        stored = list(
+            owned(ImportBatch, user).exclude(stored_name="").values_list("stored_name", flat=True)
+        )
+        rows, per_model = user.delete()
+    files = 0
+    folder = upload_dir()
+    for name in stored:
+        path = folder / Path(name).name  # never outside the upload folder
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            files += 1
+    return Deletion(email=email, rows=rows, files=files, per_model=dict(per_model))
+
+
+def confirmation_matches(user: User, typed: str) -> bool:
+    """The user typed their own e-mail address (case and spaces do not matter)."""
+    return bool(typed.strip()) and typed.strip().casefold() == user.email.casefold()
+
+
+def user_model_relations() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) that points at a user: what deleting an account must clear."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return [
+        (model, f.name)
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is user_model
+    ]
+
+
+def data_summary(user: User) -> list[tuple[str, int]]:
+    """How many of the main kinds of rows the account holds, for the deletion page."""
+    kinds: list[tuple[str, type[models.Model]]] = [
+        ("people", Person),
+        ("organizations", Organization),
+        ("conversations", Conversation),
+        ("messages", Message),
+        ("follow-ups", FollowUp),
+        ("imports", ImportBatch),
+    ]
+    return [(label, owned(model, user).count()) for label, model in kinds]
