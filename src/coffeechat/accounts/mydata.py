@@ -15,6 +15,7 @@ import datetime
 import io
 import json
 import tempfile
+import textwrap
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -422,7 +423,9 @@ def readme(user: User, counts: dict[str, int]) -> str:
     ]
     for part in PARTS:
         lines.append(f"{part.filename} ({counts.get(part.filename, 0)})")
-        lines.extend(_wrap(part.description))
+        lines.extend(
+            textwrap.wrap(part.description, 76, initial_indent="    ", subsequent_indent="    ")
+        )
     lines += [
         "",
         "Other files",
@@ -435,17 +438,6 @@ def readme(user: User, counts: dict[str, int]) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def _wrap(text: str, width: int = 76) -> list[str]:
-    words, lines, line = text.split(), [], "   "
-    for word in words:
-        if len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = "   "
-        line += " " + word
-    lines.append(line)
-    return lines
 
 
 # ---------------------------------------------------------------------------
