@@ -6,6 +6,8 @@ these files, a test here fails, and the decision is worth taking again.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import vobject
 from dateutil import parser as dateutil_parser
@@ -53,3 +55,19 @@ def test_it_does_not_invent_a_day_where_dateutil_takes_it_from_today() -> None:
     # dateutil fills the missing day from the current date; an import must not.
     assert dateutil_parser.parse("Sept 2021").year == 2021
     assert parse_date("Sept 2021") is None
+
+
+def test_it_reads_western_european_text_that_charset_normalizer_takes_for_central_european() -> (
+    None
+):
+    from charset_normalizer import from_bytes
+
+    from coffeechat.imports.parsers.encoding import sniff
+
+    raw = "first,last,title\r\nRenée,Lefèvre,Chargée de projet\r\nZoë,Núñez,Señora\r\n"
+    data = raw.encode("cp1252")
+    guessed = from_bytes(data).best()
+    assert guessed is not None
+    assert "Lefèvre" not in str(guessed), "charset-normalizer now reads it right"
+    stream = io.BytesIO(data)
+    assert "Lefèvre" in sniff(stream.read, "people.csv").text
