@@ -14,6 +14,7 @@ from coffeechat.network.models import (
     Person,
     Tie,
 )
+from coffeechat.network.pickers import PersonPickerField
 
 
 class OwnedModelForm(forms.ModelForm):
@@ -164,6 +165,11 @@ class TieForm(OwnedModelForm):
             "strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         labels = {"from_person": "From", "to_person": "To"}
+        field_classes = {
+            "from_person": PersonPickerField,
+            "to_person": PersonPickerField,
+            "introduced_by": PersonPickerField,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +36,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.network.pickers import PICKER_SIZE, QUERY_SUFFIX
 from coffeechat.outreach.panels import person_messages
 from coffeechat.targets.panels import organization_panel, person_panel
 
@@ -145,6 +148,30 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             .select_related("from_person", "to_person"),
             **person_panel(user, person),
             **person_messages(user, person),
+        },
+    )
+
+
+FIELD_NAME = re.compile(r"[\w-]{1,100}")
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """The best matches for a person picker, as radio buttons named after its field."""
+    field = request.GET.get("field", "")
+    if not FIELD_NAME.fullmatch(field):
+        field = "person"
+    query = " ".join(request.GET.get(field + QUERY_SUFFIX, request.GET.get("q", "")).split())
+    people = services.find_people(owned(Person, request.user), query, PICKER_SIZE + 1)
+    return render(
+        request,
+        "network/_person_picker.html#results",
+        {
+            "name": field,
+            "query": query,
+            "people": people[:PICKER_SIZE],
+            "more": len(people) > PICKER_SIZE,
+            "searched": True,
         },
     )
 
