@@ -144,7 +144,7 @@ def test_it_lists_the_people_a_typed_name_matches_to_choose_from(
     response = alice_client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Introduced by: several people match “sam”; choose one below." in page
+    assert "Introduced by: several people match “sam”; choose one in the list." in page
     assert radios(page, "introduced_by") == ["", str(one.pk), str(two.pk)]
     assert 'value="sam"' in page  # the text typed is kept
     assert not Tie.objects.exists()

@@ -165,6 +165,7 @@ class TieForm(OwnedModelForm):
             "strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         labels = {"from_person": "From", "to_person": "To"}
+        help_texts = {"from_person": "Leave “Me” ticked for a tie between you and the person."}
         field_classes = {
             "from_person": PersonPickerField,
             "to_person": PersonPickerField,

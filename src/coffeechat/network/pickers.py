@@ -133,7 +133,7 @@ class PersonPickerField(forms.ModelChoiceField):
         widget.matches = matches[:PICKER_SIZE]
         widget.more = len(matches) > PICKER_SIZE
         raise forms.ValidationError(
-            "%(label)s: several people match “%(query)s”; choose one below.",
+            "%(label)s: several people match “%(query)s”; choose one in the list.",
             code="several_matches",
             params={"label": label, "query": picked.query},
         )
