@@ -253,3 +253,16 @@ def test_a_postings_contact_and_an_applications_referrer_are_typed(
     )
     assert response.status_code == 302, response.content.decode()
     assert Application.objects.get(owner=alice).referred_by == contact
+
+
+def test_it_keeps_a_resolved_name_ticked_when_another_field_is_wrong(
+    alice_client: Any, alice: Any
+) -> None:
+    to = PersonFactory(owner=alice, first_name="Kim", last_name="Quist")
+    friend = PersonFactory(owner=alice, first_name="Rosa", last_name="Marsh")
+    url = reverse("network:tie-create", kwargs={"person_id": to.pk})
+    response = alice_client.post(url, tie_data(to_person=to.pk, from_person_q="rosa", kind=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "This field is required" in page
+    assert f'name="from_person" value="{friend.pk}" checked' in page
+    assert 'name="from_person_q" id="id_from_person" value=""' in page

@@ -44,6 +44,7 @@ class PersonPicker(forms.Widget):
         self.choices: Any = ()  # set by ModelChoiceField; never iterated (it is every person)
         self.matches: list[Person] = []
         self.more = False
+        self.resolved: Person | None = None  # the person a typed name was resolved to
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Picked:
         return Picked(
@@ -66,8 +67,10 @@ class PersonPicker(forms.Widget):
     ) -> SafeString:
         field = getattr(self.choices, "field", None)
         picked = value if isinstance(value, Picked) else Picked(str(value or ""), "")
-        chosen = None
-        if field is not None and picked.id.isdigit():
+        chosen = self.resolved
+        if chosen is not None:  # shown again for another field's error: keep the choice
+            picked = Picked(str(chosen.pk), "")
+        elif field is not None and picked.id.isdigit():
             chosen = field.queryset.filter(pk=int(picked.id)).first()
         final_attrs = self.build_attrs(self.attrs, attrs)
         element_id = final_attrs.pop("id", f"id_{name}")
@@ -111,6 +114,12 @@ class PersonPickerField(forms.ModelChoiceField):
 
     def _resolve(self, picked: Picked) -> Person:
         """The person the typed text names, or an error that lists the candidates."""
+        widget = self.widget
+        assert isinstance(widget, PersonPicker)
+        widget.resolved = self._match(picked)
+        return widget.resolved
+
+    def _match(self, picked: Picked) -> Person:
         assert self.queryset is not None
         matches = find_people(self.queryset, picked.query, PICKER_SIZE + 1)
         for person in matches:  # ticked in the list the same text brought up
