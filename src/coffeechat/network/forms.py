@@ -15,6 +15,7 @@ from coffeechat.network.models import (
     Person,
     Tie,
 )
+from coffeechat.network.pickers import PersonPickerField
 
 
 class OwnedModelForm(forms.ModelForm):
@@ -165,6 +166,12 @@ class TieForm(OwnedModelForm):
             "strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         labels = {"from_person": "From", "to_person": "To"}
+        help_texts = {"from_person": "Leave “Me” ticked for a tie between you and the person."}
+        field_classes = {
+            "from_person": PersonPickerField,
+            "to_person": PersonPickerField,
+            "introduced_by": PersonPickerField,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

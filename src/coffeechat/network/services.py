@@ -12,7 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Trim
 
 from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.scoping import owned, save_owned
@@ -100,16 +101,18 @@ def get_or_create_tags(owner: Any, names: Iterable[str]) -> list[Tag]:
     return [existing[name] for name in wanted]
 
 
+def current_jobs() -> Prefetch:
+    """Prefetch a person's current jobs with their organizations into ``current_jobs``."""
+    return Prefetch(
+        "employments",
+        queryset=Employment.objects.filter(is_current=True).select_related("organization"),
+        to_attr="current_jobs",
+    )
+
+
 def people_for_list(owner: Any) -> QuerySet[Person]:
     """People with what the list shows, in a constant number of queries."""
-    return owned(Person, owner).prefetch_related(
-        "tags",
-        Prefetch(
-            "employments",
-            queryset=Employment.objects.filter(is_current=True).select_related("organization"),
-            to_attr="current_jobs",
-        ),
-    )
+    return owned(Person, owner).prefetch_related("tags", current_jobs())
 
 
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -124,6 +127,39 @@ def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
             | Q(tags__name__icontains=word)
         )
     return queryset.distinct() if query.split() else queryset
+
+
+def rank_by_name(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Order people for a picker: the exact name first, then names that start with the
+    query, then the other matches; each group by name."""
+    typed = " ".join(query.split())
+    full_name = Trim(Concat("first_name", Value(" "), "last_name"))
+    return (
+        queryset.annotate(picker_name=full_name)
+        .annotate(
+            name_rank=Case(
+                When(picker_name__iexact=typed, then=Value(0)),
+                When(
+                    Q(picker_name__istartswith=typed)
+                    | Q(first_name__istartswith=typed)
+                    | Q(last_name__istartswith=typed),
+                    then=Value(1),
+                ),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("name_rank", "last_name", "first_name", "pk")
+    )
+
+
+def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Person]:
+    """At most ``limit`` people matching ``query`` (see :func:`search_people`), best first,
+    with their current jobs; none for an empty query."""
+    if not query.split():
+        return []
+    ranked = rank_by_name(search_people(queryset, query), query)
+    return list(ranked.prefetch_related(current_jobs())[:limit])
 
 
 def ties_of(owner: Any, person: Person) -> QuerySet[Tie]:
