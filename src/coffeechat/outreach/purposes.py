@@ -1,0 +1,103 @@
+"""What each purpose of a message means: the one table every app asks.
+
+Outreach (the composer, the etiquette checks, the built-in templates, reply rates),
+follow-ups (what waits for a reply, what counts toward the weekly target),
+conversations (which answered messages are conversations to schedule) and the API
+read this table; none keeps its own list. Adding a purpose is a choice in
+:class:`~coffeechat.outreach.models.Purpose`, a row here and its built-in templates
+(:mod:`coffeechat.outreach.builtin`); a test fails when a row is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coffeechat.outreach.models import Ask, Purpose
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeRule:
+    purpose: str
+    # A first note to someone: the connection, length and ask checks apply, and it
+    # counts toward the weekly outreach target.
+    first_note: bool
+    # It waits for an answer, so the no-reply policy (outreach.policy) applies: the
+    # "try another person" and nudge dates, up to the last nudge.
+    awaits_reply: bool
+    # A reply means a conversation to schedule (a call, a coffee, five minutes).
+    asks_for_conversation: bool
+    # It asks for information, never for a job (the "job request" check).
+    information_only: bool
+    # The length to stay under, in words; None: no length check.
+    words: int | None
+    # What ``{ask}`` says: a fixed phrase, or "" for the ask the user chose (a call,
+    # a coffee, a lunch). A nudge asks again for what the nudged message asked.
+    ask: str
+    # The kind of follow-up that sending this message closes ("" for none).
+    closes_follow_up: str
+
+    @property
+    def label(self) -> str:
+        return str(Purpose(self.purpose).label)
+
+
+FIRST_NOTE_WORDS = 120
+
+TABLE: dict[str, PurposeRule] = {
+    rule.purpose: rule
+    for rule in (
+        PurposeRule(Purpose.INFORMATIONAL, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
+        PurposeRule(Purpose.AFTER_APPLYING, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
+        PurposeRule(Purpose.REJECTION_FEEDBACK, False, True, True, False, None, "five minutes", ""),
+        PurposeRule(Purpose.COLD_MANAGER, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
+        PurposeRule(Purpose.REFERRAL, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
+        PurposeRule(Purpose.THANK_YOU, False, False, False, False, None, "", "thank_you"),
+        PurposeRule(Purpose.NUDGE, False, True, False, False, None, "", ""),
+        PurposeRule(Purpose.KEEP_IN_TOUCH, False, False, False, True, None, "", "keep_in_touch"),
+        PurposeRule(
+            Purpose.SUPERVISOR_STAY_IN_TOUCH,
+            False,
+            True,
+            False,
+            False,
+            None,
+            "",
+            "supervisor_check_in",
+        ),
+    )
+}
+
+# The user's choice of ask, in words, for purposes without a fixed ask.
+ASK_PHRASES: dict[str, str] = {
+    Ask.CALL: "a 20-30 minute call",
+    Ask.COFFEE: "a coffee",
+    Ask.LUNCH: "a lunch",
+}
+
+
+def rule_of(purpose: str) -> PurposeRule:
+    """The row of ``purpose``; KeyError for an unknown one."""
+    return TABLE[purpose]
+
+
+def _where(flag: str) -> frozenset[str]:
+    return frozenset(key for key, rule in TABLE.items() if getattr(rule, flag))
+
+
+FIRST_NOTES = _where("first_note")
+AWAITS_REPLY = _where("awaits_reply")
+ASKS_FOR_CONVERSATION = _where("asks_for_conversation")
+INFORMATION_ONLY = _where("information_only")
+
+
+def ask_phrase(purpose: str, ask: str = "", *, nudged_purpose: str = "") -> str:
+    """What ``{ask}`` says in a message of ``purpose``.
+
+    A fixed ask of the purpose wins ("five minutes" for feedback after a rejection);
+    otherwise the user's choice (a call by default). A nudge asks for what the
+    nudged message asked for: pass its purpose and ask.
+    """
+    if purpose == Purpose.NUDGE and nudged_purpose and nudged_purpose != Purpose.NUDGE:
+        purpose = nudged_purpose
+    fixed = TABLE[purpose].ask if purpose in TABLE else ""
+    return fixed or ASK_PHRASES.get(ask, ASK_PHRASES[Ask.CALL])
