@@ -28,7 +28,12 @@ from coffeechat.core.scoping import owned
 from coffeechat.network.models import Employment, Membership, Person, Tie, TieKind
 from coffeechat.outreach.models import LINKEDIN_NOTE_LIMIT, Channel, Message, Purpose, Status
 from coffeechat.outreach.policy import DEFAULT, NoReplyPolicy, policy_of
-from coffeechat.outreach.purposes import FIRST_NOTES, INFORMATION_ONLY, rule_of
+from coffeechat.outreach.purposes import (
+    FIRST_NOTES,
+    INFORMATION_ONLY,
+    SAY_YOU_APPLIED,
+    rule_of,
+)
 from coffeechat.targets.models import SENT_STATUSES, Application
 
 RECENT_AT_ORGANIZATION_DAYS = 7
@@ -322,11 +327,7 @@ def run_checks(
                 "transparent: say you applied, and keep the conversation informational.",
             )
         )
-    if (
-        ctx.applications
-        and not mentions_application
-        and purpose not in {Purpose.THANK_YOU, Purpose.NUDGE, Purpose.REJECTION_FEEDBACK}
-    ):
+    if ctx.applications and not mentions_application and purpose in SAY_YOU_APPLIED:
         pending = [a for a in ctx.applications if a.organization_id not in listed_orgs]
         if pending:
             application = pending[0]

@@ -20,21 +20,23 @@ class PurposeRule:
     purpose: str
     # A first note to someone: the connection, length and ask checks apply, and it
     # counts toward the weekly outreach target.
-    first_note: bool
+    first_note: bool = False
     # It waits for an answer, so the no-reply policy (outreach.policy) applies: the
     # "try another person" and nudge dates, up to the last nudge.
-    awaits_reply: bool
+    awaits_reply: bool = False
     # A reply means a conversation to schedule (a call, a coffee, five minutes).
-    asks_for_conversation: bool
+    asks_for_conversation: bool = False
     # It asks for information, never for a job (the "job request" check).
-    information_only: bool
+    information_only: bool = False
+    # Written to someone at an organization you applied to, it should say so.
+    say_you_applied: bool = False
     # The length to stay under, in words; None: no length check.
-    words: int | None
+    words: int | None = None
     # What ``{ask}`` says: a fixed phrase, or "" for the ask the user chose (a call,
     # a coffee, a lunch). A nudge asks again for what the nudged message asked.
-    ask: str
+    ask: str = ""
     # The kind of follow-up that sending this message closes ("" for none).
-    closes_follow_up: str
+    closes_follow_up: str = ""
 
     @property
     def label(self) -> str:
@@ -43,29 +45,53 @@ class PurposeRule:
 
 FIRST_NOTE_WORDS = 120
 
+
+def _request(purpose: str) -> PurposeRule:
+    """A first note asking for a conversation, for information only."""
+    return PurposeRule(
+        purpose,
+        first_note=True,
+        awaits_reply=True,
+        asks_for_conversation=True,
+        information_only=True,
+        say_you_applied=True,
+        words=FIRST_NOTE_WORDS,
+    )
+
+
 TABLE: dict[str, PurposeRule] = {
     rule.purpose: rule
     for rule in (
-        PurposeRule(Purpose.INFORMATIONAL, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
-        PurposeRule(Purpose.AFTER_APPLYING, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
-        PurposeRule(Purpose.REJECTION_FEEDBACK, False, True, True, False, None, "five minutes", ""),
-        PurposeRule(Purpose.COLD_MANAGER, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
-        PurposeRule(Purpose.REFERRAL, True, True, True, True, FIRST_NOTE_WORDS, "", ""),
-        PurposeRule(Purpose.THANK_YOU, False, False, False, False, None, "", "thank_you"),
-        PurposeRule(Purpose.NUDGE, False, True, False, False, None, "", ""),
-        PurposeRule(Purpose.KEEP_IN_TOUCH, False, False, False, True, None, "", "keep_in_touch"),
+        _request(Purpose.INFORMATIONAL),
+        _request(Purpose.AFTER_APPLYING),
+        PurposeRule(
+            Purpose.REJECTION_FEEDBACK,
+            awaits_reply=True,
+            asks_for_conversation=True,
+            ask="five minutes",
+        ),
+        _request(Purpose.COLD_MANAGER),
+        _request(Purpose.REFERRAL),
+        PurposeRule(Purpose.THANK_YOU, closes_follow_up="thank_you"),
+        PurposeRule(Purpose.NUDGE, awaits_reply=True),
+        PurposeRule(
+            Purpose.KEEP_IN_TOUCH,
+            information_only=True,
+            say_you_applied=True,
+            closes_follow_up="keep_in_touch",
+        ),
         PurposeRule(
             Purpose.SUPERVISOR_STAY_IN_TOUCH,
-            False,
-            True,
-            False,
-            False,
-            None,
-            "",
-            "supervisor_check_in",
+            awaits_reply=True,
+            say_you_applied=True,
+            closes_follow_up="supervisor_check_in",
         ),
     )
 }
+
+_missing = set(Purpose.values) - set(TABLE)
+if _missing:  # a new purpose needs its row: fail at start-up, never silently
+    raise RuntimeError(f"Purposes without a row in outreach/purposes.py: {sorted(_missing)}")
 
 # The user's choice of ask, in words, for purposes without a fixed ask.
 ASK_PHRASES: dict[str, str] = {
@@ -88,6 +114,7 @@ FIRST_NOTES = _where("first_note")
 AWAITS_REPLY = _where("awaits_reply")
 ASKS_FOR_CONVERSATION = _where("asks_for_conversation")
 INFORMATION_ONLY = _where("information_only")
+SAY_YOU_APPLIED = _where("say_you_applied")
 
 
 def ask_phrase(purpose: str, ask: str = "", *, nudged_purpose: str = "") -> str:

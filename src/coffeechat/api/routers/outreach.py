@@ -124,6 +124,7 @@ class PurposeOut(Schema):
     awaits_reply: bool
     asks_for_conversation: bool
     information_only: bool
+    say_you_applied: bool
     words: int | None
     ask: str
     closes_follow_up: str
