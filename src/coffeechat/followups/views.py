@@ -141,7 +141,7 @@ def follow_up_settings(request: HttpRequest) -> HttpResponse:
     current = services.settings_for(request.user)
     form = FollowUpSettingsForm(form_data(request), instance=current)
     # The no-reply policy is outreach's (kept on the profile); it is set here with the rest.
-    policy_form = NoReplyPolicyForm(form_data(request), instance=get_profile(request.user))
+    policy_form = NoReplyPolicyForm(form_data(request), instance=get_profile(request.user))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid() and policy_form.is_valid():
         try:
             form.instance.full_clean()

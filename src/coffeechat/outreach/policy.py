@@ -29,8 +29,9 @@ class NoReplyPolicy:
 
 
 def _default(name: str) -> int:
-    value = Profile._meta.get_field(name).default
-    assert isinstance(value, int)
+    field = Profile._meta.get_field(name)
+    value = getattr(field, "default", None)
+    assert isinstance(value, int), name
     return value
 
 
