@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from coffeechat.conversations.requests import to_schedule
 from coffeechat.followups import wiring
@@ -117,3 +118,15 @@ def test_reply_rates_label_purposes_from_the_table(alice: Any, dana: Any) -> Non
     MessageFactory(person=dana, purpose=Purpose.REJECTION_FEEDBACK, status=Status.SENT)
     labels = [rate.label for rate in reply_rates(alice).by_purpose]
     assert labels == [purposes.rule_of(Purpose.REJECTION_FEEDBACK).label]
+
+
+def test_the_composer_drafts_the_nudge_of_a_feedback_request_with_five_minutes(
+    alice: Any, alice_client: Client, dana: Any
+) -> None:
+    feedback = MessageFactory(person=dana, purpose=Purpose.REJECTION_FEEDBACK, subject="Feedback")
+    mark_sent(feedback, utc(2026, 3, 2, 9, 0))
+    url = reverse("outreach:compose")
+    page = alice_client.get(
+        url, {"person": dana.pk, "purpose": "nudge", "nudge_of": feedback.pk}
+    ).content.decode()
+    assert "five minutes" in page and "20-30 minute call whenever" not in page
