@@ -134,14 +134,13 @@ def test_mostly_about_me(alice, dana):
 
 
 def test_a_nudge_too_soon_counts_business_days_in_my_country(alice, dana):
-    # Alice is in Germany: Friday 2 Oct 2026, then Saturday 3, Sunday 4 and the holiday
-    # of Monday 5? No: German Unity Day is Saturday 3 Oct 2026. Monday 5 and Tuesday 6
-    # are two business days after the Friday.
+    # Alice is in Germany; by the default no-reply policy a nudge comes 7 business days
+    # after Friday 2 Oct 2026 (German Unity Day is Saturday 3 Oct): Tuesday 13 Oct.
     sent = datetime.datetime(2026, 10, 2, 10, 0, tzinfo=datetime.UTC)
     MessageFactory(person=dana, status=Status.SENT, sent_at=sent)
-    with time_machine.travel(datetime.datetime(2026, 10, 6, 12, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 12, 0, tzinfo=datetime.UTC)):
         assert "nudge_too_soon" in keys(alice, dana, "Hello, any news?", purpose=Purpose.NUDGE)
-    with time_machine.travel(datetime.datetime(2026, 10, 7, 12, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 10, 13, 12, 0, tzinfo=datetime.UTC)):
         assert "nudge_too_soon" not in keys(alice, dana, "Hello, any news?", purpose=Purpose.NUDGE)
 
 

@@ -346,5 +346,5 @@ def test_the_message_list_shows_nudge_dates(alice, alice_client, dana):
     message = MessageFactory(person=dana)
     services.mark_sent(message, datetime.datetime(2026, 10, 2, 9, 0, tzinfo=datetime.UTC))
     page = alice_client.get(reverse("outreach:message-list")).content.decode()
-    assert "7 Oct, then 13 Oct" in page
+    assert ">13 Oct<" in page
     assert timezone.now()  # the page renders whatever today is

@@ -175,21 +175,6 @@ class FollowUpSettings(models.Model):
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
-    try_another_after_days = models.PositiveSmallIntegerField(
-        "no reply: suggest another person after (business days)",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
-    nudge_after_days = models.PositiveSmallIntegerField(
-        "no reply: nudge after (business days)",
-        default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
-    max_nudges = models.PositiveSmallIntegerField(
-        "stop after this many unanswered nudges",
-        default=2,
-        validators=[MinValueValidator(0), MaxValueValidator(5)],
-    )
     supervisor_check_in_days = models.PositiveSmallIntegerField(
         "check in with a prospective supervisor every (days)",
         default=90,
@@ -217,12 +202,6 @@ class FollowUpSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up settings of {self.owner}"
-
-    def clean(self) -> None:
-        if self.nudge_after_days <= self.try_another_after_days:
-            raise ValidationError(
-                {"nudge_after_days": "Nudge later than you suggest another person."}
-            )
 
 
 class Notification(models.Model):

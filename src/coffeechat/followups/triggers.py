@@ -21,11 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from coffeechat.core.calendar import user_country, user_zone
+from coffeechat.core.calendar import user_zone
 from coffeechat.followups import schedule
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.followups.services import complete, draft_url, ensure, settings_for
 from coffeechat.network.models import Organization, Person
+from coffeechat.outreach import policy
 
 
 def _thread_prefix(thread_id: int | str) -> str:
@@ -49,18 +50,11 @@ def message_sent(
     after the last unanswered nudge stop (the person is then marked as not
     responding by the ``not_responding`` rule).
     """
-    prefs = settings_for(owner)
-    zone = user_zone(owner)
     prefix = _thread_prefix(thread_id)
     complete(owner, prefix=prefix, when=sent_at)
-    steps = schedule.no_reply_steps(
-        sent_at.astimezone(zone).date(),
-        nudges_sent=nudges_sent,
-        country=user_country(owner),
-        try_another_after=prefs.try_another_after_days,
-        nudge_after=prefs.nudge_after_days,
-        max_nudges=prefs.max_nudges,
-    )
+    # The same dates the message page shows: the no-reply policy owns them.
+    max_nudges = policy.policy_of(owner).max_nudges
+    steps = policy.steps_for(owner, sent_at, nudges_sent=nudges_sent)
     at = f" at {organization.name}" if organization else ""
     created = []
     for step in steps:
@@ -70,7 +64,7 @@ def message_sent(
             url = organization.get_absolute_url() if organization else ""
         elif step.kind == "nudge":
             key, kind, rule = f"{prefix}nudge:{step.number}", Kind.NUDGE, "no_reply"
-            title = f"Nudge {person.full_name} (nudge {step.number} of {prefs.max_nudges})"
+            title = f"Nudge {person.full_name} (nudge {step.number} of {max_nudges})"
             url = action_url or draft_url(person, "nudge")
         else:
             key, kind, rule = f"{prefix}stop", Kind.TRY_ANOTHER, "no_reply_stop"

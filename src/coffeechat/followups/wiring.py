@@ -24,24 +24,15 @@ from coffeechat.followups.models import ACTIVE, FollowUp, Kind
 from coffeechat.followups.rules import rule
 from coffeechat.followups.services import complete, register_draft_url
 from coffeechat.network.models import Person
+from coffeechat.outreach import purposes
 from coffeechat.outreach import signals as outreach_signals
 from coffeechat.outreach.models import Message, Purpose
 from coffeechat.outreach.models import Status as MessageStatus
 
-# Messages that wait for an answer; a thank-you or an update does not.
-AWAITS_REPLY = frozenset(
-    {
-        Purpose.INFORMATIONAL,
-        Purpose.AFTER_APPLYING,
-        Purpose.REJECTION_FEEDBACK,
-        Purpose.COLD_MANAGER,
-        Purpose.REFERRAL,
-        Purpose.SUPERVISOR_STAY_IN_TOUCH,
-        Purpose.NUDGE,
-    }
-)
-# First notes count toward the weekly outreach target; nudges and thanks do not.
-FIRST_NOTES = AWAITS_REPLY - {Purpose.NUDGE}
+# What waits for an answer, and what counts toward the weekly outreach target:
+# the purposes table says (coffeechat.outreach.purposes).
+AWAITS_REPLY = purposes.AWAITS_REPLY
+FIRST_NOTES = purposes.FIRST_NOTES
 
 
 def composer_url(person: Person, purpose: str, **params: Any) -> str:

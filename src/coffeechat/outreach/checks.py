@@ -17,23 +17,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from coffeechat.core.calendar import business_days_between, local_today, user_country, user_zone
+from coffeechat.core.calendar import (
+    add_business_days,
+    business_days_between,
+    local_today,
+    user_country,
+    user_zone,
+)
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Employment, Membership, Person, Tie, TieKind
-from coffeechat.outreach.models import (
-    FIRST_NOTE_PURPOSES,
-    INFORMATION_PURPOSES,
-    LINKEDIN_NOTE_LIMIT,
-    Channel,
-    Message,
-    Purpose,
-    Status,
+from coffeechat.outreach.models import LINKEDIN_NOTE_LIMIT, Channel, Message, Purpose, Status
+from coffeechat.outreach.policy import DEFAULT, NoReplyPolicy, policy_of
+from coffeechat.outreach.purposes import (
+    FIRST_NOTES,
+    INFORMATION_ONLY,
+    SAY_YOU_APPLIED,
+    rule_of,
 )
 from coffeechat.targets.models import SENT_STATUSES, Application
 
-FIRST_NOTE_WORDS = 120
-NUDGE_AFTER_BUSINESS_DAYS = 3
-MAX_NUDGES = 2
 RECENT_AT_ORGANIZATION_DAYS = 7
 
 CONNECTION_WORDS = re.compile(
@@ -82,6 +84,7 @@ class SentBefore:
     status: str
     sent_at: datetime.datetime | None
     replied_at: datetime.datetime | None
+    nudge_due_on: datetime.date | None = None
 
 
 @dataclass
@@ -101,6 +104,7 @@ class CheckContext:
     close_tie: bool = False
     alternatives: list[str] = field(default_factory=list)
     signature: str = ""
+    policy: NoReplyPolicy = DEFAULT
 
 
 def load_context(
@@ -120,6 +124,7 @@ def load_context(
         country=user_country(owner),
         zone=user_zone(owner),
         signature=(getattr(profile, "signature", "") or "").strip(),
+        policy=policy_of(owner),
     )
     for org_id, name in (
         owned(Employment, owner)
@@ -154,7 +159,7 @@ def load_context(
     ctx.previous = [
         SentBefore(*row)
         for row in previous.order_by("sent_at", "pk").values_list(
-            "pk", "purpose", "status", "sent_at", "replied_at"
+            "pk", "purpose", "status", "sent_at", "replied_at", "nudge_due_on"
         )
     ]
     if org_ids:
@@ -260,7 +265,7 @@ def run_checks(
             )
         )
 
-    if purpose in FIRST_NOTE_PURPOSES and first_contact and not ctx.close_tie:
+    if purpose in FIRST_NOTES and first_contact and not ctx.close_tie:
         lowered = text.lower()
         named = any(name.lower() in lowered for name in ctx.connection_names if name)
         if not CONNECTION_WORDS.search(text) and not named:
@@ -274,29 +279,28 @@ def run_checks(
                 )
             )
 
-    if purpose in FIRST_NOTE_PURPOSES:
-        words = word_count(text)
-        if words > FIRST_NOTE_WORDS:
-            found.append(
-                Check(
-                    "too_long",
-                    "Long for a first note",
-                    f"This first note is {words} words. Busy people answer short notes: aim for "
-                    f"under about {FIRST_NOTE_WORDS} — the connection, who you are in a "
-                    "sentence or two, and the ask.",
-                )
+    limit = rule_of(purpose).words if purpose in Purpose.values else None
+    if limit is not None and word_count(text) > limit:
+        found.append(
+            Check(
+                "too_long",
+                "Long for a first note",
+                f"This first note is {word_count(text)} words. Busy people answer short notes: "
+                f"aim for under about {limit} — the connection, who you are in a "
+                "sentence or two, and the ask.",
             )
-        if not (ASK_WORDS.search(text) and "?" in text):
-            found.append(
-                Check(
-                    "unclear_ask",
-                    "The ask is unclear",
-                    "It is not clear what you are asking for. Ask one specific question, "
-                    "e.g. “Would you have time for a 20-minute call next week?”",
-                )
+        )
+    if purpose in FIRST_NOTES and not (ASK_WORDS.search(text) and "?" in text):
+        found.append(
+            Check(
+                "unclear_ask",
+                "The ask is unclear",
+                "It is not clear what you are asking for. Ask one specific question, "
+                "e.g. “Would you have time for a 20-minute call next week?”",
             )
+        )
 
-    if purpose in INFORMATION_PURPOSES:
+    if purpose in INFORMATION_ONLY:
         match = JOB_ASK.search(NOT_A_JOB.sub(" ", text))
         if match:
             found.append(
@@ -323,11 +327,7 @@ def run_checks(
                 "transparent: say you applied, and keep the conversation informational.",
             )
         )
-    if (
-        ctx.applications
-        and not mentions_application
-        and purpose not in {Purpose.THANK_YOU, Purpose.NUDGE, Purpose.REJECTION_FEEDBACK}
-    ):
+    if ctx.applications and not mentions_application and purpose in SAY_YOU_APPLIED:
         pending = [a for a in ctx.applications if a.organization_id not in listed_orgs]
         if pending:
             application = pending[0]
@@ -363,14 +363,18 @@ def run_checks(
         if last is not None and last.sent_at is not None:
             sent_on = last.sent_at.astimezone(ctx.zone).date()
             gone = business_days_between(sent_on, ctx.today, ctx.country)
-            if gone < NUDGE_AFTER_BUSINESS_DAYS:
+            # The date the message page and the today list show (the no-reply policy).
+            due = last.nudge_due_on or add_business_days(
+                sent_on, ctx.policy.nudge_after_days, ctx.country
+            )
+            if ctx.today < due:
                 found.append(
                     Check(
                         "nudge_too_soon",
                         "Too soon for a nudge",
-                        f"Your last message to {first} went out {_days(gone)} ago. Give "
-                        f"people at least {NUDGE_AFTER_BUSINESS_DAYS} business days before "
-                        "a nudge.",
+                        f"Your last message to {first} went out {_days(gone)} ago; by your "
+                        f"no-reply policy a nudge is due on {date_format(due, 'j F Y')} "
+                        f"({_days(ctx.policy.nudge_after_days)} after it).",
                     )
                 )
         last_reply = max(
@@ -382,7 +386,7 @@ def run_checks(
             if m.purpose == Purpose.NUDGE
             and (last_reply is None or (m.sent_at is not None and m.sent_at > last_reply))
         ]
-        if len(nudges) >= MAX_NUDGES:
+        if len(nudges) >= ctx.policy.max_nudges:
             others = ", ".join(ctx.alternatives)
             place = next(iter(ctx.organizations.values()), "")
             instead = (
@@ -393,9 +397,9 @@ def run_checks(
             found.append(
                 Check(
                     "third_nudge",
-                    "A third nudge with no reply",
-                    f"You have nudged {first} {len(nudges)} times without an answer; two is the "
-                    f"polite limit.{instead}",
+                    "One nudge too many",
+                    f"You have nudged {first} {len(nudges)} times without an answer; your "
+                    f"no-reply policy stops at {ctx.policy.max_nudges}.{instead}",
                 )
             )
 

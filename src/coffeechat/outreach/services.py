@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from coffeechat.conversations.models import Conversation
-from coffeechat.core.calendar import add_business_days, local_today, user_country, user_zone
+from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned, save_owned
 from coffeechat.network.models import (
     AffiliationKind,
@@ -40,10 +40,9 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
-from coffeechat.outreach import mail
+from coffeechat.outreach import mail, policy
 from coffeechat.outreach.builtin import builtin
 from coffeechat.outreach.models import (
-    NO_NUDGE_PURPOSES,
     Ask,
     Channel,
     ConnectionKind,
@@ -54,6 +53,8 @@ from coffeechat.outreach.models import (
     SmtpSettings,
     Status,
 )
+from coffeechat.outreach.purposes import AWAITS_REPLY, FIRST_NOTES, ask_phrase
+from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.rendering import VARIABLES, fill
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
@@ -71,14 +72,6 @@ from coffeechat.outreach.smtp import server_of as smtp_server_of
 from coffeechat.targets.models import ApplicationStatus
 from coffeechat.targets.paths import Link, Path, paths_to_person
 
-FIRST_NUDGE_BUSINESS_DAYS = 3
-SECOND_NUDGE_BUSINESS_DAYS = 7
-
-ASK_PHRASES: dict[str, str] = {
-    Ask.CALL: "a 20-30 minute call",
-    Ask.COFFEE: "a coffee",
-    Ask.LUNCH: "a lunch",
-}
 INTERACTION_KINDS: dict[str, str] = {
     Channel.EMAIL: InteractionKind.EMAIL,
     Channel.LINKEDIN: InteractionKind.LINKEDIN_MESSAGE,
@@ -301,6 +294,7 @@ def variables(
     job: Employment | None = None,
     connection: Connection = NO_CONNECTION,
     nudge_of: Message | None = None,
+    nudged_purpose: str = "",
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The values of every template variable for this message (see rendering.VARIABLES)."""
@@ -317,7 +311,7 @@ def variables(
         "my_name": name,
         "my_first_name": _first_name(name),
         "my_intro": (getattr(profile, "intro", "") or "").strip(),
-        "ask": ASK_PHRASES.get(ask, ASK_PHRASES[Ask.CALL]),
+        "ask": ask_phrase(purpose, ask, nudged_purpose=nudged_purpose),
         "application": "",
         "role": "the role",
         "referred_by": connection.introducer or "a mutual contact",
@@ -425,12 +419,12 @@ def compose(
         organization = job.organization
     if purpose == Purpose.NUDGE and nudge_of is None:
         nudge_of = last_unanswered(user, person)
-    first_note = purpose in {
-        Purpose.INFORMATIONAL,
-        Purpose.AFTER_APPLYING,
-        Purpose.COLD_MANAGER,
-        Purpose.REFERRAL,
-    }
+    nudged_purpose = ""
+    if purpose == Purpose.NUDGE and nudge_of is not None:
+        # A nudge asks again for what the first message of the thread asked.
+        root = thread_of(nudge_of)[0]
+        nudged_purpose, ask = root.purpose, root.ask or ask
+    first_note = purpose in FIRST_NOTES
     connection = connection_for(user, person, path_key=path_key) if first_note else NO_CONNECTION
     values = variables(
         user,
@@ -441,6 +435,7 @@ def compose(
         job=job,
         connection=connection,
         nudge_of=nudge_of,
+        nudged_purpose=nudged_purpose,
         extra=extra,
     )
     template = template or default_template(user, purpose, channel)
@@ -534,13 +529,17 @@ def _timeline(message: Message, direction: str, when: datetime.datetime, key: st
     )
 
 
-def nudge_dates(user: Any, sent_at: datetime.datetime) -> tuple[datetime.date, datetime.date]:
-    day = local_today(user, sent_at)
-    country = user_country(user)
-    return (
-        add_business_days(day, FIRST_NUDGE_BUSINESS_DAYS, country),
-        add_business_days(day, SECOND_NUDGE_BUSINESS_DAYS, country),
-    )
+def thread_of(message: Message) -> tuple[Message, int]:
+    """The first message of ``message``'s nudge chain, and how many nudges lead from it
+    to ``message`` (0 for a first message)."""
+    root, nudges, seen = message, 0, {message.pk}
+    while root.nudge_of_id is not None and root.nudge_of_id not in seen:
+        seen.add(root.nudge_of_id)
+        parent = Message.objects.filter(pk=root.nudge_of_id).first()
+        if parent is None:
+            break
+        root, nudges = parent, nudges + 1
+    return root, nudges
 
 
 def mark_sent(message: Message, when: datetime.datetime | None = None) -> Message:
@@ -550,17 +549,18 @@ def mark_sent(message: Message, when: datetime.datetime | None = None) -> Messag
     if message.status != Status.DRAFT:
         raise ValidationError(f"This message is already {message.get_status_display().lower()}.")
     when = when or timezone.now()
-    first = second = None
-    if message.purpose not in NO_NUDGE_PURPOSES:
-        first, second = nudge_dates(message.owner, when)
+    dates = policy.NoReplyDates(None, None)
+    if message.purpose in AWAITS_REPLY:
+        _root, nudges = thread_of(message)
+        dates = policy.dates_for(message.owner, when, nudges_sent=nudges)
     with transaction.atomic():
         _change_status(
             message,
             Status.SENT,
             sent_at=when,
             queued_at=None,
-            first_nudge_on=first,
-            second_nudge_on=second,
+            try_another_on=dates.try_another_on,
+            nudge_due_on=dates.nudge_on,
             send_error="",
         )
         _timeline(message, Direction.SENT, when, f"outreach:message:{message.pk}")
@@ -872,7 +872,7 @@ def reply_rates(user: Any) -> ReplyRates:
 
     return ReplyRates(
         Rate("All messages", *total),
-        rates("purpose", dict(Purpose.choices)),
+        rates("purpose", {key: rule.label for key, rule in PURPOSES.items()}),
         rates("template"),
         rates("channel", dict(Channel.choices)),
         rates("connection", dict(ConnectionKind.choices)),
