@@ -163,6 +163,7 @@ class MyGroup:
 @dataclass(frozen=True, slots=True)
 class Me:
     family_name: str
+    city: str
     profile: dict[str, str]
     school: MyGroup
     former_employer: MyGroup
@@ -328,6 +329,7 @@ def _people(data: dict[str, Any]) -> People:
 def _me(data: dict[str, Any]) -> Me:
     return Me(
         family_name=data["family_name"],
+        city=data["city"],
         profile=dict(data["profile"]),
         school=MyGroup(**data["school"]),
         former_employer=MyGroup(**data["former_employer"]),
@@ -338,7 +340,13 @@ def _me(data: dict[str, Any]) -> Me:
 
 def _links(rows: list[dict[str, Any]]) -> tuple[ChainLink, ...]:
     return tuple(
-        ChainLink(row["label"], row["kind"], *row["strength"], row.get("gender", ""))
+        ChainLink(
+            label=row["label"],
+            kind=row["kind"],
+            low=row["strength"][0],
+            high=row["strength"][1],
+            gender=row.get("gender", ""),
+        )
         for row in rows
     )
 
