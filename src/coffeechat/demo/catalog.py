@@ -1,6 +1,6 @@
 """The demo's invented data, read from the TOML files in ``data/`` beside this module.
 
-Organizations, groups, names, titles and texts are data, not code: the builder
+Organizations, groups, names, titles, texts, targets and stories are data, not code: the builder
 (:mod:`coffeechat.demo.network` and the planning modules) reads them here, as typed
 records, once per process. The order of every list is part of the demo: the builder
 picks from them with a seeded random generator, so the same seed gives the same
@@ -247,6 +247,35 @@ class Notes:
 
 
 # --------------------------------------------------------------------------------------
+# Targets and stories (targets.toml, stories.toml)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPlan:
+    motivation: int
+    hiring_signal: str
+    status: str = "exploring"
+    reason: str = ""
+    research: int = 0  # how many checklist items are done
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    plans: tuple[TargetPlan, ...]  # in the order of the target organizations
+    research: tuple[tuple[str, str], ...]  # (checklist item, note), in the order done
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    title: str
+    situation: str
+    action: str
+    result: str
+    skills: str
+
+
+# --------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------
 
@@ -260,6 +289,8 @@ class Catalog:
     members: Members
     people: People
     notes: Notes
+    targets: Targets
+    stories: tuple[Story, ...]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -378,7 +409,7 @@ def _notes(data: dict[str, Any]) -> Notes:
 @cache
 def catalog() -> Catalog:
     """The demo's data, read from ``data/*.toml`` on first use."""
-    groups = _read("groups.toml")
+    groups, targets = _read("groups.toml"), _read("targets.toml")
     return Catalog(
         me=_me(_read("me.toml")),
         organizations=_organizations(_read("organizations.toml")),
@@ -387,4 +418,9 @@ def catalog() -> Catalog:
         members=Members(**{key: _strings(value) for key, value in groups["members"].items()}),
         people=_people(_read("people.toml")),
         notes=_notes(_read("notes.toml")),
+        targets=Targets(
+            plans=tuple(TargetPlan(**row) for row in targets["plan"]),
+            research=tuple(targets["research"].items()),
+        ),
+        stories=tuple(Story(**row) for row in _read("stories.toml")["story"]),
     )
