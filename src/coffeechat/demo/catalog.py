@@ -114,7 +114,7 @@ class Tags:
     target: str
     hiring: str
     alumni: str
-    wexley: str
+    former_employer: str
     recruiting: str
     healthcare: str
     public: str

@@ -125,8 +125,8 @@ def choose_tags(plan: Plan, index: int, person: PlannedPerson, alumni: set[int])
         tags.append(names.recruiting)
     if index in alumni:
         tags.append(names.alumni)
-    if any(job.org == plan.places.former_employer for job in person.jobs):
-        tags.append(names.wexley)
+    if any(job.org == plan.landmarks.former_employer for job in person.jobs):
+        tags.append(names.former_employer)
     if index in plan.family:
         tags.append(names.family)
     for tag, chance in ((names.mentor, 0.03), (names.follow_up, 0.07), (names.met, 0.1)):

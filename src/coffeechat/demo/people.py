@@ -62,7 +62,7 @@ def choose_cohorts(plan: Plan) -> None:
         people[index].role = relative.relation
 
     rest = order[4:]
-    plan.wexley = sorted(rng.sample(rest, min(len(rest), plan.scaled(34))))
+    plan.ex_colleagues = sorted(rng.sample(rest, min(len(rest), plan.scaled(34))))
     plan.alumni = sorted(rng.sample(rest, min(len(rest), plan.scaled(44))))
     plan.association = sorted(rng.sample(rest, min(len(rest), plan.scaled(36))))
     plan.classmates = plan.alumni[: max(2, len(plan.alumni) // 3)]
@@ -71,7 +71,7 @@ def choose_cohorts(plan: Plan) -> None:
         people[index].grad_year = rng.randint(class_year - 1, class_year + 1)
         if people[index].level == Level.EXECUTIVE:
             people[index].level = Level.MANAGER
-    for index in plan.wexley:
+    for index in plan.ex_colleagues:
         person = people[index]
         person.grad_year = min(person.grad_year, 2018)
 
@@ -111,14 +111,14 @@ def earlier_level(plan: Plan, level: str) -> str:
 def make_careers(plan: Plan) -> None:
     """A current job for most, and up to three former ones, going back in time."""
     rng = plan.rng
-    wexley = set(plan.wexley)
-    former_employer = plan.places.former_employer
+    ex_colleagues = set(plan.ex_colleagues)
+    former_employer = plan.landmarks.former_employer
     retired = {plan.family[0], plan.family[2]}
     for index, person in enumerate(plan.people):
         earliest = date(person.grad_year, 6, 1) + timedelta(days=rng.randint(0, 120))
         employed = index not in retired and rng.random() < 0.9
-        at_wexley = index in wexley
-        wexley_now = at_wexley and rng.random() < 0.25
+        was_there = index in ex_colleagues
+        still_there = was_there and rng.random() < 0.25
         if not employed and person.level and rng.random() < 0.5:
             person.level = ""
         if index in retired:
@@ -126,36 +126,36 @@ def make_careers(plan: Plan) -> None:
         else:
             cursor = DEMO_TODAY - timedelta(days=rng.randint(30, 500))
         if employed:
-            org = former_employer if wexley_now else plan.pick_org()
+            org = former_employer if still_there else plan.pick_org()
             job_title, department, hiring = title(plan, org, person.level or Level.STAFF)
             tenure = rng.randint(60, 9 * 365)
             start = max(DEMO_TODAY - timedelta(days=tenure), earliest)
-            if at_wexley and not wexley_now:
+            if was_there and not still_there:
                 # leave room for a job at my former employer that overlaps mine (2016-2022)
                 start = plan.day_between(date(2021, 1, 1), date(2025, 9, 1))
                 start = max(start, earliest)
             person.jobs.append(Job(org, job_title, department, start, None, hiring))
             cursor = start - timedelta(days=rng.randint(10, 120))
         formers = rng.choice((0, 1, 1, 2, 2, 3))
-        if at_wexley and not wexley_now:
+        if was_there and not still_there:
             formers = max(formers, 1)
         level = person.level or Level.STAFF
         for number in range(formers):
-            force_wexley = at_wexley and not wexley_now and number == 0
+            overlapping = was_there and not still_there and number == 0
             length = rng.randint(330, 6 * 365)
             end = cursor
             start = end - timedelta(days=length)
-            if force_wexley:
+            if overlapping:
                 end = min(end, date(2024, 6, 30))
                 start = min(end - timedelta(days=rng.randint(400, 5 * 365)), date(2021, 6, 1))
             if start < earliest:
-                if not force_wexley:
+                if not overlapping:
                     break
                 start = earliest
                 if end <= start:
                     end = start + timedelta(days=rng.randint(365, 3 * 365))
             taken = [job.org for job in person.jobs]
-            org = former_employer if force_wexley else plan.pick_org(exclude=taken)
+            org = former_employer if overlapping else plan.pick_org(exclude=taken)
             level = earlier_level(plan, level)
             job_title, department, hiring = title(plan, org, level)
             person.jobs.append(Job(org, job_title, department, start, end, hiring))

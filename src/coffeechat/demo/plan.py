@@ -87,8 +87,12 @@ class PlannedTie:
     note: str = ""
 
 
-class Places:
-    """Indexes into the catalog that the planning steps look up by meaning."""
+class Landmarks:
+    """Catalog entries the planning steps look up by meaning, as indexes.
+
+    The user's former employer, school and association, the groups of each kind, and
+    the alumni group of each organization that has one.
+    """
 
     def __init__(self, data: Catalog) -> None:
         me = data.me
@@ -120,7 +124,7 @@ class Plan:
 
     def __init__(self, seed: int, count: int) -> None:
         self.data = catalog()
-        self.places = Places(self.data)
+        self.landmarks = Landmarks(self.data)
         self.rng = random.Random(seed)
         self.count = count
         self.people: list[PlannedPerson] = []
@@ -129,7 +133,7 @@ class Plan:
         self.my_ties: dict[int, str] = {}  # person -> how I know them
         self.reserved: set[int] = set()  # in a chain: kept out of background ties
         self.family: list[int] = []
-        self.wexley: list[int] = []  # worked at my former employer
+        self.ex_colleagues: list[int] = []  # worked at my former employer
         self.alumni: list[int] = []
         self.classmates: list[int] = []
         self.association: list[int] = []
@@ -137,7 +141,7 @@ class Plan:
         org_weights = []
         for index, org in enumerate(self.data.organizations):
             weight = self.data.jobs.kinds[org.kind].weight * (1.4 if org.target else 1.0)
-            org_weights.append(weight * (1.5 if index == self.places.former_employer else 1.0))
+            org_weights.append(weight * (1.5 if index == self.landmarks.former_employer else 1.0))
         self.org_weights = org_weights
 
     def scaled(self, value: int) -> int:

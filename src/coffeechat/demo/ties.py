@@ -18,7 +18,7 @@ def overlaps_me_at_my_former_employer(plan: Plan, index: int) -> bool:
     mine = plan.data.me.former_employer
     first, last = mine.start_year or 0, mine.end_year or DEMO_TODAY.year
     for job in plan.people[index].jobs:
-        if job.org == plan.places.former_employer:
+        if job.org == plan.landmarks.former_employer:
             end_year = job.end.year if job.end else DEMO_TODAY.year
             if job.start.year <= last and end_year >= first:
                 return True
@@ -42,7 +42,7 @@ def make_my_ties(plan: Plan) -> None:
     plan.add_tie(aunt, cousin, TieKind.FAMILY, 5, note=notes.aunt_and_cousin)
     plan.add_tie(mother, aunt, TieKind.FAMILY, 5, note=notes.mother_and_aunt)
 
-    colleagues = [i for i in plan.wexley if overlaps_me_at_my_former_employer(plan, i)]
+    colleagues = [i for i in plan.ex_colleagues if overlaps_me_at_my_former_employer(plan, i)]
     for index in plan.pick_free(colleagues, plan.scaled(10)):
         plan.add_tie(
             None,
