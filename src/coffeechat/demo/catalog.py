@@ -10,7 +10,7 @@ network only with the same files.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -128,7 +128,7 @@ class Tags:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, field.name) for field in fields(self))
 
 
 @dataclass(frozen=True, slots=True)
