@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     DONE = "done", "Done"
     SNOOZED = "snoozed", "Snoozed"
     SKIPPED = "skipped", "Skipped"
+    RETIRED = "retired", "No longer needed"
 
 
 ACTIVE = (Status.OPEN, Status.SNOOZED)
@@ -90,6 +91,12 @@ class FollowUp(Owned):
     snoozed_until = models.DateField(null=True, blank=True)
     skip_reason = models.CharField("reason for skipping", max_length=300, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(
+        "what closed it",
+        max_length=300,
+        blank=True,
+        help_text="What happened (done), or why it is no longer needed (retired).",
+    )
     action_url = models.CharField(
         "action link",
         max_length=500,
