@@ -153,6 +153,13 @@ class FollowUp(Owned):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
+    @property
+    def closing_note(self) -> str:
+        """Why it is closed: the user's reason to skip, or what closed it (done, retired)."""
+        if self.status == Status.SKIPPED:
+            return self.skip_reason
+        return self.closed_reason if self.status in (Status.DONE, Status.RETIRED) else ""
+
 
 class ThankYouTiming(models.TextChoices):
     SAME_DAY = "same_day", "The same day"

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from coffeechat.conversations.chains import introducers
 from coffeechat.conversations.models import Conversation, PromiseDirection
@@ -45,7 +46,7 @@ def _link(items: list[FollowUp], **fields: Any) -> None:
 def _close_kind(owner: Any, person_id: int, kind: str, when: datetime.datetime, reason: str) -> int:
     return FollowUp.objects.filter(
         owner=owner, person_id=person_id, kind=kind, status__in=ACTIVE
-    ).update(status=Status.DONE, done_at=when, closed_reason=reason)
+    ).update(status=Status.DONE, done_at=when, closed_reason=reason, updated_at=timezone.now())
 
 
 # Outreach -----------------------------------------------------------------------------
@@ -223,6 +224,7 @@ def _after_conversation(
             status=Status.DONE,
             done_at=ended,
             closed_reason=f"You talked with them on {triggers.on_day(owner, ended)}.",
+            updated_at=timezone.now(),
         )
     return made
 
