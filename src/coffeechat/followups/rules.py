@@ -279,7 +279,8 @@ def retire_answered(now: datetime.datetime) -> int:
     for person_id, replied_at in Message.objects.filter(
         person_id__in={person for _pk, _key, person in items}, replied_at__isnull=False
     ).values_list("person_id", "replied_at"):
-        replies.setdefault(person_id, []).append(replied_at)
+        if replied_at is not None:
+            replies.setdefault(person_id, []).append(replied_at)
     reasons: dict[str, list[int]] = {}
     for pk, _key, person_id in items:
         since = sent.get(roots.get(pk, -1))
