@@ -13,12 +13,17 @@ from django.urls import reverse
 from coffeechat.conversations import services as conversations
 from coffeechat.followups import services
 from coffeechat.followups.models import FollowUp, Kind, Status
-from coffeechat.followups.reactions import passed_conversations
 from coffeechat.followups.tick import run_tick
 from coffeechat.outreach import services as outreach
 from coffeechat.outreach.models import Message
 from tests.conversations.conftest import schedule
-from tests.factories import EmailAddressFactory, PersonFactory
+from tests.factories import (
+    EmailAddressFactory,
+    EmploymentFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TargetFactory,
+)
 from tests.followups.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +59,17 @@ def sent(owner: Any, person: Any, when: datetime.datetime) -> Message:
 def test_it_does_not_mark_a_check_in_done_because_a_conversation_was_only_scheduled(
     alice: Any, dana: Any
 ) -> None:
+    acme = OrganizationFactory(owner=alice, name="Acme")
+    TargetFactory(owner=alice, organization=acme, status="active")
+    EmploymentFactory(person=dana, organization=acme, has_hiring_authority=True)
     with time_machine.travel(MONDAY, tick=False):
-        item = check_in(alice, dana)
+        run_tick()
+        item = FollowUp.objects.get(owner=alice, kind=Kind.SUPERVISOR_CHECK_IN)
         schedule(alice, [dana], starts_at=MONDAY + datetime.timedelta(hours=2))
     # The conversation's time passed; nobody said it took place.
     with time_machine.travel(MONDAY + datetime.timedelta(days=1), tick=False):
-        assert passed_conversations(MONDAY + datetime.timedelta(days=1)) == 2  # thanks, debrief
+        run_tick()
+    assert FollowUp.objects.filter(owner=alice, kind=Kind.THANK_YOU).count() == 1
     item.refresh_from_db()
     assert item.status == Status.OPEN and item.closed_reason == ""
 
