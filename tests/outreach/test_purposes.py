@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from coffeechat.followups import wiring
 from coffeechat.followups.counters import weekly_progress
 from coffeechat.followups.models import FollowUp
 from coffeechat.followups.services import settings_for
@@ -36,9 +35,7 @@ def test_every_purpose_has_one_row_and_a_builtin_template_per_channel() -> None:
             assert builtin(purpose, channel).body
 
 
-def test_the_follow_ups_ask_the_table_what_awaits_a_reply_and_what_is_a_first_note() -> None:
-    assert wiring.AWAITS_REPLY == purposes.AWAITS_REPLY
-    assert wiring.FIRST_NOTES == purposes.FIRST_NOTES
+def test_it_keeps_feedback_requests_and_nudges_out_of_the_first_notes() -> None:
     # One set of first notes: feedback after a rejection and nudges are not first notes.
     assert Purpose.REJECTION_FEEDBACK not in purposes.FIRST_NOTES
     assert Purpose.NUDGE not in purposes.FIRST_NOTES

@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     DONE = "done", "Done"
     SNOOZED = "snoozed", "Snoozed"
     SKIPPED = "skipped", "Skipped"
+    RETIRED = "retired", "No longer needed"
 
 
 ACTIVE = (Status.OPEN, Status.SNOOZED)
@@ -90,6 +91,12 @@ class FollowUp(Owned):
     snoozed_until = models.DateField(null=True, blank=True)
     skip_reason = models.CharField("reason for skipping", max_length=300, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(
+        "what closed it",
+        max_length=300,
+        blank=True,
+        help_text="What happened (done), or why it is no longer needed (retired).",
+    )
     action_url = models.CharField(
         "action link",
         max_length=500,
@@ -145,6 +152,13 @@ class FollowUp(Owned):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def closing_note(self) -> str:
+        """Why it is closed: the user's reason to skip, or what closed it (done, retired)."""
+        if self.status == Status.SKIPPED:
+            return self.skip_reason
+        return self.closed_reason if self.status in (Status.DONE, Status.RETIRED) else ""
 
 
 class ThankYouTiming(models.TextChoices):

@@ -446,6 +446,11 @@ def compose(
         subject_text, body_text, template_name = built.subject, built.body, built.name
     subject = fill(subject_text, values, single_line=True) if channel == Channel.EMAIL else ""
     body = fill(body_text, values)
+    if purpose == Purpose.THANK_YOU and conversation is not None:
+        thanks = introducer_thanks(conversation, person)
+        if thanks is not None:
+            subject = thanks[0] if channel == Channel.EMAIL else ""
+            body = f"{thanks[1]}\n{values['signature']}"
     email = person.email_addresses.all()[0].email if person.email_addresses.all() else ""
     kind = connection.kind
     if extra and extra.get("referred_by"):
@@ -480,6 +485,18 @@ def conversation_variables(conversation: Conversation, person: Person) -> dict[s
         "learned": context["learned"],
         "referrals": context["referred_names"],
     }
+
+
+def introducer_thanks(conversation: Conversation, person: Person) -> tuple[str, str] | None:
+    """(subject, body) of a thank-you to ``person`` for passing you on toward
+    ``conversation`` (they were not in it); None when they did not."""
+    from coffeechat.conversations.services import (
+        introducer_thanks_context,
+        introducer_thanks_text,
+    )
+
+    context = introducer_thanks_context(conversation, person)
+    return None if context is None else introducer_thanks_text(context)
 
 
 def preview(user: Any, template: MessageTemplate, person: Person) -> Message:

@@ -351,15 +351,16 @@ class QuestionFilters(Input):
 class NodeOut(Schema):
     person_id: int
     name: str
-    depth: int
+    depth: int = Field(description="Links from you: your first contact is 1")
     hires: bool
-    talked: bool
+    talked: bool = Field(description="A conversation with them was held")
+    scheduled: bool = Field(description="A conversation with them is only scheduled")
     children: list["NodeOut"]
 
 
 class PersonChainOut(Schema):
     person_id: int
-    depth: int = Field(description="Links from your first contact")
+    depth: int = Field(description="Links from you: your first contact is 1")
     back: list[NodeOut] = Field(description="From your first contact to the referrer")
     forward: list[NodeOut] = Field(description="Whom they passed you to, as a tree")
 
@@ -379,6 +380,7 @@ def node_out(node: ChainNode) -> dict[str, Any]:
         "depth": node.depth,
         "hires": node.hires,
         "talked": node.talked,
+        "scheduled": node.scheduled,
         "children": [node_out(c) for c in node.children],
     }
 
