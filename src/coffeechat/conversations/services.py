@@ -649,7 +649,6 @@ def add_referral(
         )
         if found is not None:
             person, matched, reason = found.person, True, found.reason
-            record_job(owner, person, job)
         else:
             person = create_person(
                 owner,
@@ -666,6 +665,8 @@ def add_referral(
             raise ValidationError({"person": "There is no such person in your network."})
     if person.pk == referred_by.pk:
         raise ValidationError({"name": "That is the person who referred you."})
+    if matched:
+        record_job(owner, person, job)
     if follow_up_on is None:
         days = CHECK_INTRODUCTION_DAYS if will_introduce else WRITE_YOURSELF_DAYS
         follow_up_on = add_business_days(local_today(owner), days, user_country(owner))

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from coffeechat.core.scoping import owned, save_owned
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
@@ -194,6 +195,13 @@ def record_contact(owner: Any, people: Iterable[Person], day: Any) -> None:
         if person.last_contacted_on is None or person.last_contacted_on < day:
             owned(Person, owner).filter(pk=person.pk).update(last_contacted_on=day)
             person.last_contacted_on = day
+
+
+def mark_not_responding(person_id: int, day: Any, now: Any = None) -> int:
+    """The person stopped answering on ``day``: recorded once, never moved. 1 if marked."""
+    return Person.objects.filter(pk=person_id, not_responding_since__isnull=True).update(
+        not_responding_since=day, updated_at=now if now is not None else timezone.now()
+    )
 
 
 def save_fields[M: models.Model](owner: Any, instance: M, data: dict[str, Any]) -> M:
