@@ -153,9 +153,7 @@ def test_it_greets_a_referred_doctor_by_the_first_name(alice: Any, dana: Any) ->
     felix = services.add_referral(
         alice, conversation, referred_by=dana, name="Dr. Felix Ong"
     ).person
-    MessageTemplateFactory(
-        owner=alice, purpose=Purpose.REFERRAL, channel="email", is_default=True
-    )
+    MessageTemplateFactory(owner=alice, purpose=Purpose.REFERRAL, channel="email", is_default=True)
     draft = outreach.compose(alice, felix, Purpose.REFERRAL)
     assert draft.body.startswith("Hello Felix,")
 

@@ -49,6 +49,11 @@ def _held_row(node: ast.AST) -> bool:
     return name in ROW_NAMES
 
 
+def _saves_held_row(func: ast.AST, args: list[ast.expr]) -> bool:
+    is_save_owned = isinstance(func, ast.Name) and func.id == "save_owned"
+    return is_save_owned and len(args) == 2 and _held_row(args[1])
+
+
 def direct_writes(tree: ast.AST) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
@@ -67,9 +72,8 @@ def direct_writes(tree: ast.AST) -> list[tuple[int, str]]:
                 found.append((node.lineno, f"{root}.{func.attr}"))
         elif isinstance(func, ast.Attribute) and func.attr == "save" and _held_row(func.value):
             found.append((node.lineno, "save() of a person or job"))
-        elif isinstance(func, ast.Name) and func.id == "save_owned" and len(node.args) == 2:
-            if _held_row(node.args[1]):
-                found.append((node.lineno, "save_owned() of a person or job"))
+        elif _saves_held_row(func, node.args):
+            found.append((node.lineno, "save_owned() of a person or job"))
     return found
 
 
