@@ -48,7 +48,7 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
-from coffeechat.network.names import split_name
+from coffeechat.network.names import greeting_name, split_name
 from coffeechat.network.normalize import email_key, name_key, organization_key
 from coffeechat.network.services import (
     NewJob,
@@ -904,7 +904,7 @@ def thank_you_context(conversation: Conversation, person: Person) -> dict[str, s
         topic = f"{topic} conversation"
     names = [r.person.full_name for r in referrals]
     return {
-        "first_name": person.first_name,
+        "first_name": greeting_name(person.first_name, person.last_name),
         "conversation_date": date_format(local.date(), "j F Y"),
         "conversation_topic": topic,
         "organization": conversation.organization.name if conversation.organization else "",

@@ -429,8 +429,8 @@ class VCardReader:
                 yield Problem(number, "N", "this card is an organization, not a person; skipped")
                 return
             if formatted:
-                parts = split_name(formatted)
-                record.first_name, record.last_name = parts.first, parts.last
+                whole = split_name(formatted)
+                record.first_name, record.last_name = whole.first, whole.last
         if not record.first_name and not record.last_name:
             yield Problem(number, "N", "this card has no name; skipped")
             return
