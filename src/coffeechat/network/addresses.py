@@ -18,6 +18,11 @@ MAX_LINKEDIN_URL = 500
 _ANGLE = re.compile(r"<([^<>]*)>")
 # Characters no address we store may hold, checked before Django's fuller check.
 _NOT_IN_EMAIL = re.compile(r"[\s<>(),;:\"\[\]\\]")
+# The usual address, which Django's check always accepts: no need to run it.
+_SIMPLE_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\Z",
+    re.IGNORECASE,
+)
 _NOT_IN_URL = re.compile(r"[\s<>\"\\]")
 _CLEAN_PROFILE = re.compile(
     r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/([^/?#%\s\\@:]+)/?$", re.IGNORECASE
@@ -35,7 +40,11 @@ def clean_email(value: str) -> str | None:
         text = m[1].strip()
     if text[:7].lower() == "mailto:":
         text = text[7:].split("?", 1)[0].strip()
-    if not text or len(text) > MAX_EMAIL or text.count("@") != 1 or _NOT_IN_EMAIL.search(text):
+    if not text or len(text) > MAX_EMAIL:
+        return None
+    if _SIMPLE_EMAIL.match(text):
+        return text
+    if text.count("@") != 1 or _NOT_IN_EMAIL.search(text):
         return None
     try:
         validate_email(text)
