@@ -137,8 +137,9 @@ def create_person(
 ) -> Person:
     """A new person: from a whole ``name`` (split by :func:`split_name`) or its two parts.
 
-    Pages, the API, referrals and merges all create people here; the import writes
-    in bulk through :mod:`coffeechat.network.writers` with the same rules.
+    Pages, the API and referrals create people here (a merge saves the kept person
+    through :func:`save_person`); the import writes in bulk through
+    :mod:`coffeechat.network.writers` with the same rules.
     """
     if name.strip() and not first_name.strip() and not last_name.strip():
         parts = split_name(name)
