@@ -48,8 +48,17 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.network.names import greeting_name, split_name
 from coffeechat.network.normalize import email_key, name_key, organization_key
-from coffeechat.network.services import organization_named
+from coffeechat.network.services import (
+    NewJob,
+    create_person,
+    organization_named,
+    record_contact,
+    record_job,
+    save_person,
+    validate_emails,
+)
 
 # Business days to write to a referral yourself, or to check the introduction happened.
 WRITE_YOURSELF_DAYS = 2
@@ -313,10 +322,7 @@ def mark_held(owner: Any, conversation: Conversation) -> Conversation:
         )
         for person in people
     )
-    day = conversation.starts_at.astimezone(user_zone(owner)).date()
-    for person in people:
-        if person.last_contacted_on is None or person.last_contacted_on < day:
-            Person.objects.filter(pk=person.pk).update(last_contacted_on=day)
+    record_contact(owner, people, conversation.starts_at.astimezone(user_zone(owner)).date())
     signals.conversation_held.send(sender=Conversation, conversation=conversation)
     return conversation
 
@@ -550,7 +556,7 @@ def save_debrief(
                     setattr(person, field, values[field])
             if person.preferred_channel and person.preferred_channel not in Channel.values:
                 raise ValidationError({"preferred_channel": "Unknown channel."})
-            save_owned(owner, person)
+            save_person(owner, person)
     signals.debrief_saved.send(sender=Conversation, conversation=conversation)
     return conversation
 
@@ -602,13 +608,6 @@ def match_person(
     return None
 
 
-def split_name(name: str) -> tuple[str, str]:
-    parts = " ".join(name.split()).split(" ")
-    if len(parts) == 1:
-        return parts[0], ""
-    return " ".join(parts[:-1]), parts[-1]
-
-
 @transaction.atomic
 def add_referral(
     owner: Any,
@@ -619,53 +618,55 @@ def add_referral(
     person: Person | None = None,
     email: str = "",
     organization_name: str = "",
+    title: str = "",
+    has_hiring_authority: bool = False,
     will_introduce: bool = False,
     note: str = "",
     follow_up_on: date | None = None,
 ) -> Referral:
     """A name received in a conversation: matched to a person or created, with a tie.
 
-    The tie is yours to the new person, of kind "referred", introduced by the person
-    who gave the name, so warm paths and referral chains see the new link. The
-    follow-up date defaults to two business days (write yourself) or five (check
-    that the introduction happened).
+    A new person is created by the network's :func:`create_person`, with the same
+    name, e-mail and LinkedIn rules as everywhere, and their job (``title``, and
+    whether they hire) at ``organization_name``; a matched person gets that job
+    recorded or completed. The tie is yours to the new person, of kind "referred",
+    introduced by the person who gave the name, so warm paths and referral chains
+    see the new link. The follow-up date defaults to two business days (write
+    yourself) or five (check that the introduction happened).
     """
     if not conversation.participants.filter(pk=referred_by.pk).exists():
         raise ValidationError({"referred_by": "Only someone in this conversation can refer you."})
+    emails = validate_emails([email], field="email")
+    job = NewJob(organization_name, title=title, has_hiring_authority=has_hiring_authority)
     matched = False
     reason = ""
     if person is None:
-        first, last = split_name(name)
-        if not first:
+        parts = split_name(name)
+        if not parts.first:
             raise ValidationError({"name": "Write the name you were given."})
-        found = match_person(owner, first, last, email, organization_name)
+        found = match_person(
+            owner, parts.first, parts.last, emails[0] if emails else "", organization_name
+        )
         if found is not None:
             person, matched, reason = found.person, True, found.reason
         else:
-            person = save_owned(
+            person = create_person(
                 owner,
-                Person(
-                    first_name=first[:150],
-                    last_name=last[:150],
-                    source=Source.REFERRAL,
-                    notes=f"Referred by {referred_by.full_name}.",
-                ),
+                first_name=parts.first,
+                last_name=parts.last,
+                emails=emails,
+                job=job,
+                source=Source.REFERRAL,
+                notes=f"Referred by {referred_by.full_name}.",
             )
-            if email:
-                EmailAddress.objects.create(owner=owner, person=person, email=email.strip())
-            if organization_name.strip():
-                save_owned(
-                    owner,
-                    Employment(
-                        person=person, organization=organization_named(owner, organization_name)
-                    ),
-                )
     else:
         matched = True
         if person.owner_id != owner.pk:
             raise ValidationError({"person": "There is no such person in your network."})
     if person.pk == referred_by.pk:
         raise ValidationError({"name": "That is the person who referred you."})
+    if matched:
+        record_job(owner, person, job)
     if follow_up_on is None:
         days = CHECK_INTRODUCTION_DAYS if will_introduce else WRITE_YOURSELF_DAYS
         follow_up_on = add_business_days(local_today(owner), days, user_country(owner))
@@ -903,7 +904,7 @@ def thank_you_context(conversation: Conversation, person: Person) -> dict[str, s
         topic = f"{topic} conversation"
     names = [r.person.full_name for r in referrals]
     return {
-        "first_name": person.first_name,
+        "first_name": greeting_name(person.first_name, person.last_name),
         "conversation_date": date_format(local.date(), "j F Y"),
         "conversation_topic": topic,
         "organization": conversation.organization.name if conversation.organization else "",

@@ -24,6 +24,7 @@ from coffeechat.followups import schedule
 from coffeechat.followups.models import ACTIVE, FollowUp, Kind, Status
 from coffeechat.followups.services import Wanted, draft_url, ensure_many, settings_by_owner
 from coffeechat.network.models import Employment, Person
+from coffeechat.network.services import mark_not_responding
 from coffeechat.outreach.models import Message
 from coffeechat.targets.models import Posting, PostingStatus, Target, TargetStatus
 
@@ -217,9 +218,7 @@ def not_responding(now: datetime.datetime) -> int:
     ).filter(person__not_responding_since__isnull=True)
     marked = 0
     for person_id, due_on in due.values_list("person_id", "due_on"):
-        marked += Person.objects.filter(pk=person_id, not_responding_since__isnull=True).update(
-            not_responding_since=due_on, updated_at=now
-        )
+        marked += mark_not_responding(person_id, due_on, now)
     if marked:
         logger.info("Marked %d people as not responding", marked)
     return 0

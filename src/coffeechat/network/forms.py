@@ -87,17 +87,8 @@ class PersonForm(OwnedModelForm):
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
     def clean_emails(self) -> list[str]:
-        emails = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
-        invalid: list[str] = []
-        field = forms.EmailField()
-        for email in emails:
-            try:
-                field.clean(email)
-            except forms.ValidationError:
-                invalid.append(email)
-        if invalid:
-            raise forms.ValidationError(f"Not a valid e-mail address: {', '.join(invalid)}")
-        return emails
+        # Checked by services.save_person, the one e-mail check; its error shows here.
+        return [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
 
     def clean_phones(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["phones"].splitlines() if line.strip()]

@@ -40,6 +40,7 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.network.names import greeting_name, split_name
 from coffeechat.outreach import mail, policy
 from coffeechat.outreach.builtin import builtin
 from coffeechat.outreach.models import (
@@ -214,10 +215,6 @@ def connection_for(owner: Any, person: Person, *, path_key: str = "") -> Connect
 # Compose -------------------------------------------------------------------------------
 
 
-def _first_name(full: str) -> str:
-    return full.split()[0] if full.split() else ""
-
-
 def _day(value: datetime.date | datetime.datetime | None, user: Any) -> str:
     if value is None:
         return ""
@@ -303,13 +300,13 @@ def variables(
     name = mail.my_name(user) or user.email.split("@")[0]
     org_name = organization.name if organization is not None else ""
     values: dict[str, str] = {
-        "first_name": person.first_name or person.full_name,
+        "first_name": greeting_name(person.first_name, person.last_name),
         "full_name": person.full_name,
         "organization": org_name or "your organization",
         "at_organization": f"at {org_name}" if org_name else "",
         "their_title": job.title if job is not None and organization is not None else "",
         "my_name": name,
-        "my_first_name": _first_name(name),
+        "my_first_name": split_name(name).first,
         "my_intro": (getattr(profile, "intro", "") or "").strip(),
         "ask": ask_phrase(purpose, ask, nudged_purpose=nudged_purpose),
         "application": "",
