@@ -12,19 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.chunks import rows_for_ids
-from coffeechat.network.models import (
-    AffiliationKind,
-    Employment,
-    Interaction,
-    Membership,
-    Person,
-    Tie,
-)
+from coffeechat.network.connections import Footing, Introduction, footings
+from coffeechat.network.models import Employment, Interaction, Person, Tie
 from coffeechat.targets.paths.model import Link, PersonRef, Reason
 from coffeechat.targets.paths.weights import (
     CONTACT_WEIGHT,
@@ -155,73 +148,22 @@ class Loader:
             self.sources[pk] = (source, contacted)
 
     def _load_first_links(self, data: Slice, area: set[int]) -> None:
-        reasons: dict[int, list[Reason]] = defaultdict(list)
+        """How you reach each person of the slice: what network.connections finds."""
+        sources = {pk: source for pk, (source, _contacted) in self.sources.items()}
+        found = footings(self.owner, area, sources=sources)
+        reasons: dict[int, list[Reason]] = {}
         last_contact: dict[int, date] = {}
 
         def touch(person_id: int, day: date | None) -> None:
             if day is not None and (person_id not in last_contact or last_contact[person_id] < day):
                 last_contact[person_id] = day
 
-        # Your own ties, and the people who introduced you to someone.
-        def my_ties(chunk: list[int]) -> QuerySet[Any]:
-            return (
-                Tie.objects.filter(owner=self.owner, from_person__isnull=True)
-                .filter(Q(to_person_id__in=chunk) | Q(introduced_by_id__in=chunk))
-                .order_by()
-                .values_list(
-                    "to_person_id",
-                    "kind",
-                    "strength",
-                    "since",
-                    "introduced_by_id",
-                    "to_person__first_name",
-                    "to_person__last_name",
-                )
-            )
-
-        introductions: dict[int, tuple[date | None, str]] = {}
-        pending_introducers: list[tuple[int, int]] = []
-        for to_id, kind, strength, since, introducer, first, last in rows_for_ids(my_ties, area):
-            if to_id in area:
-                pending_introducers.append((to_id, introducer or 0))
-                reasons[to_id].append(
-                    Reason(
-                        "tie",
-                        tie_weight(kind, strength),
-                        tie_kind=kind,
-                        strength=strength,
-                        since=since,
-                    )
-                )
-                touch(to_id, since)
-            if introducer and introducer in area:
-                name = f"{first} {last}".strip()
-                known = introductions.get(introducer)
-                if known is None or (since or date.min) > (known[0] or date.min):
-                    introductions[introducer] = (since, name)
-        for introducer, (since, name) in introductions.items():
-            reasons[introducer].append(
-                Reason("introducer", INTRODUCER_WEIGHT, since=since, introduced=name)
-            )
-            touch(introducer, since)
-        # Name the introducer on the tie it explains.
-        for to_id, introducer in pending_introducers:
-            if introducer and introducer in data.people:
-                reasons[to_id] = [
-                    Reason(
-                        r.kind,
-                        r.weight,
-                        tie_kind=r.tie_kind,
-                        strength=r.strength,
-                        since=r.since,
-                        introduced_by=data.people[introducer],
-                    )
-                    if r.kind == "tie"
-                    else r
-                    for r in reasons[to_id]
-                ]
-
-        self._shared_affiliations(area, reasons)
+        for person_id, footing in found.items():
+            reasons[person_id] = self._reasons(footing, data)
+            for tie in footing.ties:
+                touch(person_id, tie.since)
+            if footing.introductions:
+                touch(person_id, _latest(footing.introductions).since)
 
         # When you last talked: interactions and the person's "last contacted".
         def interactions(chunk: list[int]) -> QuerySet[Any]:
@@ -245,15 +187,15 @@ class Loader:
             person = data.people.get(person_id)
             if person is None:
                 continue
-            found = reasons.get(person_id, [])
-            if not found:
+            options = reasons.get(person_id, [])
+            if not options:
                 source = self.sources[person_id][0]
-                found = [Reason("contact", CONTACT_WEIGHT.get(source, 0.2), source=source)]
+                options = [Reason("contact", CONTACT_WEIGHT.get(source, 0.2), source=source)]
             recency = recency_factor(last_contact.get(person_id), self.today)
             weighted = sorted(
                 (
                     (r.weight * (recency if r.kind in {"tie", "introducer", "contact"} else 1.0), r)
-                    for r in found
+                    for r in options
                 ),
                 key=lambda item: -item[0],
             )
@@ -265,94 +207,50 @@ class Loader:
                 best,
                 tuple(r for _w, r in weighted[1:]),
                 last_contact.get(person_id),
+                found.get(person_id),
             )
 
-    def _shared_affiliations(self, area: set[int], reasons: dict[int, list[Reason]]) -> None:
-        mine = list(
-            MyAffiliation.objects.filter(owner=self.owner).values_list(
-                "affiliation_id",
-                "affiliation__name",
-                "affiliation__kind",
-                "affiliation__organization_id",
-                "affiliation__organization__name",
-                "class_year",
-                "start_year",
-                "end_year",
-                "detail",
+    @staticmethod
+    def _reasons(footing: Footing, data: Slice) -> list[Reason]:
+        """The reasons of a first link: your ties, an introduction, shared groups."""
+        reasons = [
+            Reason(
+                "tie",
+                tie_weight(tie.kind, tie.strength),
+                tie_kind=tie.kind,
+                strength=tie.strength,
+                since=tie.since,
+                introduced_by=data.people.get(tie.introduced_by_id or 0),
             )
-        )
-        if not mine:
-            return
-        by_affiliation = {row[0]: row for row in mine}
-
-        def members(chunk: list[int]) -> QuerySet[Any]:
-            return (
-                Membership.objects.filter(
-                    owner=self.owner, person_id__in=chunk, affiliation_id__in=by_affiliation
-                )
-                .order_by()
-                .values_list(
-                    "person_id", "affiliation_id", "class_year", "start_year", "end_year", "detail"
+            for tie in footing.ties
+        ]
+        if footing.introductions:
+            latest = _latest(footing.introductions)
+            reasons.append(
+                Reason(
+                    "introducer",
+                    INTRODUCER_WEIGHT,
+                    since=latest.since,
+                    introduced=latest.introduced,
                 )
             )
-
-        seen: set[tuple[int, str]] = set()
-        for person_id, affiliation_id, their_class, start, end, detail in rows_for_ids(
-            members, area
-        ):
-            _id, name, kind, _org, org_name, my_class, my_start, my_end, my_detail = by_affiliation[
-                affiliation_id
-            ]
-            weight, same_time = affiliation_weight(
-                kind, (my_class, my_start, my_end, my_detail), (their_class, start, end, detail)
-            )
-            seen.add((person_id, name))
-            reasons[person_id].append(
+        for shared in footing.affiliations:
+            weight, same_time = affiliation_weight(shared.kind, shared.mine, shared.theirs)
+            reasons.append(
                 Reason(
                     "affiliation",
                     weight,
-                    affiliation=name,
-                    affiliation_kind=kind,
-                    my_year=my_class,
-                    their_year=their_class,
+                    affiliation=shared.name,
+                    affiliation_kind=shared.kind,
+                    my_year=shared.mine[0],
+                    their_year=shared.theirs[0],
                     same_time=same_time,
-                    organization=org_name or "",
+                    organization=shared.organization,
                 )
             )
-        # A former employer of yours where they worked too (from their jobs).
-        employers = {
-            row[3]: row for row in mine if row[2] == AffiliationKind.FORMER_EMPLOYER and row[3]
-        }
-        if not employers:
-            return
+        return reasons
 
-        def jobs(chunk: list[int]) -> QuerySet[Any]:
-            return (
-                Employment.objects.filter(
-                    owner=self.owner, person_id__in=chunk, organization_id__in=employers
-                )
-                .order_by()
-                .values_list("person_id", "organization_id", "start_date", "end_date", "is_current")
-            )
 
-        for person_id, org_id, start, end, current in rows_for_ids(jobs, area):
-            _id, name, kind, _org, org_name, _class, my_start, my_end, _detail = employers[org_id]
-            if (person_id, name) in seen:
-                continue
-            seen.add((person_id, name))
-            their_end = None if current else (end.year if end else None)
-            weight, same_time = affiliation_weight(
-                kind,
-                (None, my_start, my_end, ""),
-                (None, start.year if start else None, their_end, ""),
-            )
-            reasons[person_id].append(
-                Reason(
-                    "affiliation",
-                    weight,
-                    affiliation=name,
-                    affiliation_kind=kind,
-                    same_time=same_time and start is not None,
-                    organization=org_name or "",
-                )
-            )
+def _latest(introductions: tuple[Introduction, ...]) -> Introduction:
+    """The most recent introduction (the first one found when they tie)."""
+    return max(introductions, key=lambda i: i.since or date.min)

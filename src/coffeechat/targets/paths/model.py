@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from coffeechat.network.connections import Footing
 from coffeechat.targets.paths.weights import (
     CURRENT_JOB_FACTOR,
     FORMER_JOB_FACTOR,
@@ -83,6 +84,7 @@ class Link:
     reason: Reason
     other_reasons: tuple[Reason, ...] = ()
     last_contact: date | None = None
+    footing: Footing | None = None  # the first link: what the data shows about them
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,12 @@ class Path:
     @property
     def first(self) -> PersonRef:
         return self.links[0].person
+
+    @property
+    def first_is_known(self) -> bool:
+        """You know the first person (network.connections says what counts)."""
+        footing = self.links[0].footing
+        return footing is not None and footing.is_known
 
     @property
     def people(self) -> list[PersonRef]:

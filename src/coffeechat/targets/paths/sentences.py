@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from coffeechat.network.models import AffiliationKind, Source, TieKind
+from coffeechat.network.connections import source_phrase
+from coffeechat.network.models import AffiliationKind, TieKind
 from coffeechat.targets.paths.model import Job, Link, Path, PersonRef, Reason
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -59,14 +60,6 @@ TIE_NOUNS: dict[str, str] = {
     TieKind.CLASSMATE: "your classmate",
     TieKind.ACQUAINTANCE: "someone you know",
 }
-SOURCE_NOUNS: dict[str, str] = {
-    Source.LINKEDIN: "a LinkedIn connection of yours",
-    Source.REFERRAL: "a referral you received",
-    Source.ALUMNI_DIRECTORY: "from your alumni directory",
-    Source.ASSOCIATION_DIRECTORY: "from an association directory",
-    Source.FRIEND: "someone you know",
-    Source.MANUAL: "in your contacts, no tie recorded yet",
-}
 
 
 def _how_you_know(link: Link, today: date, *, clause: bool) -> str:
@@ -80,7 +73,7 @@ def _how_you_know(link: Link, today: date, *, clause: bool) -> str:
         when = _when(reason.since, today)
         return f"{person.short} introduced you to {reason.introduced}{' ' + when if when else ''}"
     if reason.kind == "contact":
-        phrase = SOURCE_NOUNS.get(reason.source, "in your contacts")
+        phrase = source_phrase(reason.source)
         if phrase.startswith(("from", "in ")):
             return f"{person.short} is {phrase}" if clause else phrase
         return subject + phrase
