@@ -10,7 +10,8 @@ connection"):
 - a **shared affiliation**: a group on my own profile (``MyAffiliation``) the person
   belongs to, or a former employer of mine where they worked;
 - the **source** of the row when it records a personal connection (a friend or
-  acquaintance, a referral, a LinkedIn connection, my address book).
+  acquaintance, a referral, a LinkedIn connection, my address book);
+- a **talk**: the person's "last contacted" date (set when a conversation is held).
 
 A row that came from an alumni or association directory (or another list) and has none
 of these is only "someone from your alumni directory": never a connection in common.
@@ -109,14 +110,19 @@ class Footing:
 
     person_id: int
     source: str
+    talked_on: date | None = None  # "last contacted": the last time we talked
     ties: tuple[MyTie, ...] = ()
     introductions: tuple[Introduction, ...] = ()
     affiliations: tuple[SharedAffiliation, ...] = ()
 
     @property
     def is_known(self) -> bool:
-        """I know them: a tie of mine, an introduction either way, or a personal source."""
-        return bool(self.ties or self.introductions) or self.source in KNOWN_SOURCES
+        """I know them: a tie of mine, an introduction either way, a talk, a personal source."""
+        return (
+            bool(self.ties or self.introductions)
+            or self.talked_on is not None
+            or self.source in KNOWN_SOURCES
+        )
 
     @property
     def was_introduced(self) -> bool:
@@ -152,32 +158,43 @@ class _Found:
     affiliations: list[SharedAffiliation] = field(default_factory=list)
 
 
+Row = tuple[str, date | None]  # a person's source and "last contacted"
+
+
 def footings(
-    owner: Any, people: Iterable[int], *, sources: Mapping[int, str] | None = None
+    owner: Any,
+    people: Iterable[int],
+    *,
+    rows: Mapping[int, Row] | None = None,
+    groups: bool = True,
 ) -> dict[int, Footing]:
     """How I know each of ``people`` (ids of ``owner``'s people), in a fixed few queries.
 
-    ``sources`` (person id -> source) saves a query when the caller has read them.
+    ``rows`` (person id -> (source, last contacted)) saves a query when the caller has
+    read them; ``groups=False`` skips the shared affiliations (enough for
+    :attr:`Footing.is_known`).
     """
     ids = set(people)
-    if sources is None:
+    if rows is None:
 
-        def rows(chunk: list[int]) -> QuerySet[Any]:
+        def read(chunk: list[int]) -> QuerySet[Any]:
             return (
                 Person.objects.filter(owner=owner, pk__in=chunk)
                 .order_by()
-                .values_list("pk", "source")
+                .values_list("pk", "source", "last_contacted_on")
             )
 
-        sources = dict(rows_for_ids(rows, ids))  # type: ignore[arg-type]
-    ids &= set(sources)
+        rows = {pk: (source, talked) for pk, source, talked in rows_for_ids(read, ids)}
+    ids &= set(rows)
     found: dict[int, _Found] = {pk: _Found() for pk in ids}
     _read_ties(owner, ids, found)
-    _read_affiliations(owner, ids, found)
+    if groups:
+        _read_affiliations(owner, ids, found)
     return {
         pk: Footing(
             pk,
-            sources[pk],
+            rows[pk][0],
+            rows[pk][1],
             tuple(item.ties),
             tuple(item.introductions),
             tuple(item.affiliations),
@@ -189,8 +206,8 @@ def footings(
 def footing(owner: Any, person: Person | int) -> Footing:
     """How I know one person."""
     pk = person if isinstance(person, int) else person.pk
-    sources = None if isinstance(person, int) else {pk: person.source}
-    return footings(owner, [pk], sources=sources).get(pk, Footing(pk, ""))
+    rows = None if isinstance(person, int) else {pk: (person.source, person.last_contacted_on)}
+    return footings(owner, [pk], rows=rows).get(pk, Footing(pk, ""))
 
 
 def _read_ties(owner: Any, ids: set[int], found: dict[int, _Found]) -> None:
@@ -312,6 +329,12 @@ class Mutual:
     first_name: str
     last_name: str
     how: str  # "introduced", "tie" or "coworker": how they relate to the person
+    known_to_me: bool = False  # Footing.is_known
+
+    @property
+    def may_be_named(self) -> bool:
+        """May be named to the person as a connection in common."""
+        return self.how == "introduced" or self.known_to_me
 
     @property
     def name(self) -> str:
@@ -319,12 +342,18 @@ class Mutual:
 
 
 def mutual_connections(owner: Any, person: Person | int) -> list[Mutual]:
-    """Who may be named to ``person`` as a connection in common, in a fixed few queries.
+    """Who may be named to ``person`` as a connection in common.
 
     Someone who introduced or referred ``person`` to me (named on my tie to them); or
     someone I know (:attr:`Footing.is_known`) who has a tie with ``person`` or works
     where ``person`` works now.
     """
+    return [m for m in people_around(owner, person) if m.may_be_named]
+
+
+def people_around(owner: Any, person: Person | int) -> list[Mutual]:
+    """Everyone with a tie to ``person``, working where they work, or who introduced
+    them to me, and whether I know them; in a fixed few queries."""
     pk = person if isinstance(person, int) else person.pk
     how: dict[int, str] = {}
     for from_id, to_id, by_id in (
@@ -348,15 +377,28 @@ def mutual_connections(owner: Any, person: Person | int) -> list[Mutual]:
         how.setdefault(coworker, "coworker")
     if not how:
         return []
-    rows = {
+    people = {
         row[0]: row
         for row in Person.objects.filter(owner=owner, pk__in=list(how)).values_list(
-            "pk", "first_name", "last_name", "source"
+            "pk", "first_name", "last_name", "source", "last_contacted_on"
         )
     }
-    known = footings(owner, rows, sources={p: row[3] for p, row in rows.items()})
+    rows = {p: (row[3], row[4]) for p, row in people.items()}
+    known = footings(owner, people, rows=rows, groups=False)
     return [
-        Mutual(p, first, last, how[p])
-        for p, (_pk, first, last, _source) in sorted(rows.items())
-        if how[p] == "introduced" or known[p].is_known
+        Mutual(p, first, last, how[p], known[p].is_known)
+        for p, (_pk, first, last, _source, _talked) in sorted(people.items())
+    ]
+
+
+def introducers(owner: Any, person: Person | int) -> list[str]:
+    """Who introduced or referred ``person`` to me (named on my ties), closest tie first."""
+    pk = person if isinstance(person, int) else person.pk
+    return [
+        f"{first} {last}".strip()
+        for first, last in Tie.objects.filter(
+            owner=owner, from_person__isnull=True, to_person_id=pk, introduced_by__isnull=False
+        )
+        .order_by("-strength", "pk")
+        .values_list("introduced_by__first_name", "introduced_by__last_name")
     ]

@@ -149,8 +149,7 @@ class Loader:
 
     def _load_first_links(self, data: Slice, area: set[int]) -> None:
         """How you reach each person of the slice: what network.connections finds."""
-        sources = {pk: source for pk, (source, _contacted) in self.sources.items()}
-        found = footings(self.owner, area, sources=sources)
+        found = footings(self.owner, area, rows=self.sources)
         reasons: dict[int, list[Reason]] = {}
         last_contact: dict[int, date] = {}
 
