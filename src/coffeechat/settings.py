@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "coffeechat.imports",
     "coffeechat.followups",
     "coffeechat.outreach",
+    "coffeechat.mydata",
+    "coffeechat.demo",
+    "coffeechat.pages",
+    "coffeechat.server",
     "coffeechat.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -85,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "coffeechat.core.context_processors.instance",
+                "coffeechat.accounts.context_processors.instance",
                 "coffeechat.followups.context_processors.follow_ups",
             ],
         },
@@ -144,7 +148,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coffeechat] "
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "pages:home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -1,19 +1,32 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.urls import include, path
 
 from coffeechat.api.api import api
+from coffeechat.conversations import urls as conversations_urls
+from coffeechat.network import urls as network_urls
+from coffeechat.pages import urls as pages_urls
+from coffeechat.targets import urls as targets_urls
+
+
+def joined(app_urls: Any, extra: list[Any]) -> tuple[list[Any], str]:
+    """An app's addresses plus the composed pages that keep its namespace."""
+    return app_urls.urlpatterns + extra, app_urls.app_name
+
 
 urlpatterns = [
-    path("", include("coffeechat.core.urls")),
-    path("", include("coffeechat.network.urls")),
+    path("", include("coffeechat.pages.urls")),
+    path("", include(joined(network_urls, pages_urls.network))),
     path("", include("coffeechat.imports.urls")),
-    path("", include("coffeechat.targets.urls")),
+    path("", include(joined(targets_urls, pages_urls.targets_pages))),
     path("", include("coffeechat.followups.urls")),
-    path("", include("coffeechat.conversations.urls")),
+    path("", include(joined(conversations_urls, pages_urls.conversations_pages))),
     path("outreach/", include("coffeechat.outreach.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
+    path("profile/", include("coffeechat.mydata.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,10 +14,10 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from coffeechat.accounts import mydata
 from coffeechat.accounts.models import User
+from coffeechat.demo.network import MIN_PEOPLE, build_demo_network
 from coffeechat.imports.models import ImportBatch, ImportChange
-from coffeechat.network.demo import MIN_PEOPLE, build_demo_network
+from coffeechat.mydata import services as mydata
 from coffeechat.network.models import Person
 from tests.accounts.everything import fill_every_kind
 
@@ -99,12 +99,12 @@ def test_the_page_explains_what_goes_and_offers_the_export_first(
 ) -> None:
     fill_every_kind(alice)
     people = Person.objects.filter(owner=alice).count()
-    response = alice_client.get(reverse("accounts:account-delete"))
+    response = alice_client.get(reverse("mydata:account-delete"))
     body = response.content.decode()
     assert response.status_code == 200
     assert f"{people} people" in body
     assert "alice@example.com" in body
-    assert reverse("accounts:export-all") in body
+    assert reverse("mydata:export-all") in body
     assert 'name="confirm_email"' in body
 
 
@@ -114,7 +114,7 @@ def test_it_deletes_nothing_without_the_right_address(
 ) -> None:
     fill_every_kind(alice)
     before = rows_of(alice.pk)
-    response = alice_client.post(reverse("accounts:account-delete"), {"confirm_email": typed})
+    response = alice_client.post(reverse("mydata:account-delete"), {"confirm_email": typed})
     assert response.status_code == 200
     assert "Nothing was deleted" in response.content.decode() or "required" in (
         response.content.decode()
@@ -124,7 +124,7 @@ def test_it_deletes_nothing_without_the_right_address(
 
 
 def test_a_get_deletes_nothing(alice: Any, alice_client: Client) -> None:
-    alice_client.get(reverse("accounts:account-delete"), {"confirm_email": alice.email})
+    alice_client.get(reverse("mydata:account-delete"), {"confirm_email": alice.email})
     assert User.objects.filter(pk=alice.pk).exists()
 
 
@@ -137,11 +137,11 @@ def test_it_deletes_signs_out_and_confirms(
     alice_pk = alice.pk
 
     response = alice_client.post(
-        reverse("accounts:account-delete"), {"confirm_email": " ALICE@Example.com "}
+        reverse("mydata:account-delete"), {"confirm_email": " ALICE@Example.com "}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:account-deleted")
+    assert response["Location"] == reverse("mydata:account-deleted")
     assert not User.objects.filter(pk=alice_pk).exists()
     assert {key: n for key, n in rows_of(alice_pk).items() if n} == {}
     assert not (_private_uploads / secrets.upload_name).exists()
@@ -150,7 +150,7 @@ def test_it_deletes_signs_out_and_confirms(
     assert goodbye.status_code == 200
     assert "Your account is deleted" in goodbye.content.decode()
     # Shown once; and the session is signed out.
-    assert alice_client.get(reverse("accounts:account-deleted")).status_code == 302
+    assert alice_client.get(reverse("mydata:account-deleted")).status_code == 302
     profile = alice_client.get(reverse("accounts:profile"))
     assert profile.status_code == 302
     assert "/accounts/login/" in profile["Location"]
@@ -159,7 +159,7 @@ def test_it_deletes_signs_out_and_confirms(
 def test_it_cannot_delete_another_account(alice: Any, bob: Any, bob_client: Client) -> None:
     fill_every_kind(alice)
     before = rows_of(alice.pk)
-    response = bob_client.post(reverse("accounts:account-delete"), {"confirm_email": alice.email})
+    response = bob_client.post(reverse("mydata:account-delete"), {"confirm_email": alice.email})
     assert response.status_code == 200
     assert rows_of(alice.pk) == before
     assert User.objects.filter(pk=bob.pk).exists()
@@ -169,7 +169,7 @@ def test_it_asks_an_anonymous_visitor_to_sign_in(alice: Any) -> None:
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(
-            reverse("accounts:account-delete"), {"confirm_email": alice.email}
+            reverse("mydata:account-delete"), {"confirm_email": alice.email}
         )
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
@@ -177,9 +177,9 @@ def test_it_asks_an_anonymous_visitor_to_sign_in(alice: Any) -> None:
 
 
 def test_the_goodbye_page_without_a_deletion_goes_home(alice_client: Client) -> None:
-    response = alice_client.get(reverse("accounts:account-deleted"))
+    response = alice_client.get(reverse("mydata:account-deleted"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("pages:home")
 
 
 # The command ------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coffeechat.accounts import mydata
 from coffeechat.core.scoping import owned
 from coffeechat.imports.export import export_people
+from coffeechat.mydata import services as mydata
 from tests.accounts.everything import fill_every_kind, grow
 from tests.factories import PersonFactory, UserFactory
 
@@ -177,9 +177,9 @@ def test_every_model_with_a_users_rows_is_exported_or_accounted_for() -> None:
 def test_it_downloads_the_zip_from_the_profile_page(alice: Any, alice_client: Client) -> None:
     fill_every_kind(alice)
     profile = alice_client.get(reverse("accounts:profile")).content.decode()
-    url = reverse("accounts:export-all")
+    url = reverse("mydata:export-all")
     assert url in profile
-    assert reverse("accounts:account-delete") in profile
+    assert reverse("mydata:account-delete") in profile
 
     response = alice_client.get(url)
     assert response.status_code == 200
@@ -196,20 +196,20 @@ def test_another_user_downloads_only_their_own_data(
 ) -> None:
     fill_every_kind(alice)
     PersonFactory(owner=bob, first_name="Bobonly")
-    response = bob_client.get(reverse("accounts:export-all"))
+    response = bob_client.get(reverse("mydata:export-all"))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert [p["first_name"] for p in json.loads(archive.read("people.json"))] == ["Bobonly"]
     assert "Secretia" not in all_text(archive)
 
 
 def test_it_asks_an_anonymous_visitor_to_sign_in(db: Any) -> None:
-    response = Client().get(reverse("accounts:export-all"))
+    response = Client().get(reverse("mydata:export-all"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
 def test_it_refuses_a_post(alice_client: Client) -> None:
-    assert alice_client.post(reverse("accounts:export-all")).status_code == 405
+    assert alice_client.post(reverse("mydata:export-all")).status_code == 405
 
 
 # The command ------------------------------------------------------------------------

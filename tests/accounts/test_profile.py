@@ -66,7 +66,7 @@ def test_it_shows_times_in_the_users_time_zone(alice: Any, rf: Any) -> None:
 
 def test_it_adds_my_affiliation_with_a_new_group(alice_client: Any, alice: Any) -> None:
     response = alice_client.post(
-        reverse("accounts:my-affiliation-create"),
+        reverse("network:my-affiliation-create"),
         {"new_name": "Northfield University", "new_kind": "school", "class_year": 2016},
     )
     assert response.status_code == 302
@@ -82,7 +82,7 @@ def test_it_adds_my_affiliation_with_a_new_group(alice_client: Any, alice: Any) 
 def test_it_adds_my_affiliation_to_an_existing_group(alice_client: Any, alice: Any) -> None:
     group = AffiliationFactory(owner=alice, name="Data Guild", kind="association")
     alice_client.post(
-        reverse("accounts:my-affiliation-create"), {"affiliation": group.pk, "detail": "Chapter"}
+        reverse("network:my-affiliation-create"), {"affiliation": group.pk, "detail": "Chapter"}
     )
     assert MyAffiliation.objects.get(owner=alice).affiliation == group
     assert Affiliation.objects.filter(owner=alice).count() == 1
@@ -93,13 +93,13 @@ def test_it_refuses_another_users_group_and_an_empty_choice(
 ) -> None:
     theirs = AffiliationFactory(owner=bob)
     response = alice_client.post(
-        reverse("accounts:my-affiliation-create"), {"affiliation": theirs.pk}
+        reverse("network:my-affiliation-create"), {"affiliation": theirs.pk}
     )
     assert b"Select a valid choice" in response.content
-    response = alice_client.post(reverse("accounts:my-affiliation-create"), {})
+    response = alice_client.post(reverse("network:my-affiliation-create"), {})
     assert b"Pick one of your affiliations or name a new one." in response.content
     response = alice_client.post(
-        reverse("accounts:my-affiliation-create"),
+        reverse("network:my-affiliation-create"),
         {"new_name": "X", "new_kind": "school", "start_year": 2020, "end_year": 2010},
     )
     assert b"The end year is before the start year." in response.content

@@ -35,7 +35,7 @@ def test_it_lets_the_first_person_create_an_account_even_when_sign_up_is_closed(
     assert response.status_code == 302
     user = User.objects.get(email="first@example.com")
     assert Profile.objects.filter(user=user).exists()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("pages:home")).status_code == 200
 
 
 def test_it_closes_sign_up_after_the_first_account(client: Client, settings: Any) -> None:
@@ -67,9 +67,9 @@ def test_it_logs_in_and_out(client: Client) -> None:
         reverse("account_login"), {"login": "dana@example.com", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).context["user"] == user
+    assert client.get(reverse("pages:home")).context["user"] == user
     client.post(reverse("account_logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("pages:home")).status_code == 302
 
 
 def test_it_throttles_repeated_failed_logins(client: Client) -> None:

@@ -170,8 +170,8 @@ def test_large_files_show_live_progress_until_the_worker_is_done(
 ) -> None:
     from django.db import connections
 
-    from coffeechat.core.worker import make_worker
     from coffeechat.imports.models import ImportBatch, Status
+    from coffeechat.server.worker import make_worker
 
     settings.IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     page = logged_in_page

@@ -14,7 +14,7 @@ from coffeechat.conversations.chains import organization_tree, person_chain
 from coffeechat.conversations.models import Learning, Referral, Status, Topic
 from coffeechat.conversations.questions import BANK, TOPICS, propose
 from coffeechat.network.models import Interaction, InteractionKind, Person, Source, Tie, TieKind
-from coffeechat.targets.situations import APPLY_NOW, pending_conversations, situations_for_person
+from coffeechat.outreach.situations import APPLY_NOW, pending_conversations, situations_for_person
 from tests.conversations.conftest import schedule
 from tests.factories import (
     EmailAddressFactory,

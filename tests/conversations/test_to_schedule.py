@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coffeechat.conversations.requests import to_schedule
 from coffeechat.outreach.models import Purpose
+from coffeechat.outreach.requests import to_schedule
 from coffeechat.outreach.services import mark_replied, mark_sent
-from coffeechat.targets.situations import APPLY_NOW, pending_conversations, situations_for_person
+from coffeechat.outreach.situations import APPLY_NOW, pending_conversations, situations_for_person
 from tests.conversations.conftest import schedule
 from tests.factories import MessageFactory, PersonFactory, PostingFactory
 

@@ -48,7 +48,7 @@ def test_it_sends_a_strict_content_security_policy(alice_client: Any) -> None:
 def test_pages_have_no_inline_scripts_or_external_resources(alice_client: Any) -> None:
     import re
 
-    for url in (reverse("core:home"), reverse("network:person-list"), reverse("accounts:profile")):
+    for url in (reverse("pages:home"), reverse("network:person-list"), reverse("accounts:profile")):
         html = alice_client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert not re.search(r"""(src|href)=["']https?://""", html), url

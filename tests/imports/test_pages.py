@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from coffeechat.core.worker import make_worker
 from coffeechat.imports.models import ImportBatch, SavedMapping, Status
 from coffeechat.network.models import Affiliation, Membership, Person, Tie
 from coffeechat.network.services import save_person
+from coffeechat.server.worker import make_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
-from coffeechat.network.demo import DEMO_EMAIL, build_demo_network
+from coffeechat.demo.network import DEMO_EMAIL, build_demo_network
 from coffeechat.network.models import (
     Affiliation,
     AffiliationKind,

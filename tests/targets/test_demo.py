@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from coffeechat.network.demo import build_demo_network
+from coffeechat.demo.network import build_demo_network
 from coffeechat.network.models import Organization
-from coffeechat.targets.models import Application, Posting, Target, TargetStatus
-from coffeechat.targets.services import rank_targets
-from coffeechat.targets.situations import (
+from coffeechat.outreach.situations import (
     APPLIED_THERE,
     APPLY_NOW,
     ASK_FOR_FEEDBACK,
-    application_outcomes,
     situations_for_organization,
 )
+from coffeechat.targets.models import Application, Posting, Target, TargetStatus
+from coffeechat.targets.outcomes import application_outcomes
+from coffeechat.targets.services import rank_targets
 
 pytestmark = pytest.mark.django_db
 

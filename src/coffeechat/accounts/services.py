@@ -1,4 +1,4 @@
-"""Account writes: creating users, profiles, my affiliations and API tokens."""
+"""Account writes: creating users, profiles and API tokens."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User, hash_token
-from coffeechat.core.scoping import owned, save_owned
-from coffeechat.network.models import Affiliation
+from coffeechat.accounts.models import ApiToken, Profile, User, hash_token
+from coffeechat.core.scoping import owned
 
 
 @transaction.atomic
@@ -38,16 +37,6 @@ def save_profile(profile: Profile) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
-
-
-@transaction.atomic
-def save_my_affiliation(
-    owner: Any, item: MyAffiliation, *, new_name: str = "", new_kind: str = ""
-) -> MyAffiliation:
-    """Save one of my affiliations, first creating the group when it is a new one."""
-    if new_name and not item.affiliation_id:
-        item.affiliation = save_owned(owner, Affiliation(name=new_name, kind=new_kind))
-    return save_owned(owner, item)
 
 
 @transaction.atomic

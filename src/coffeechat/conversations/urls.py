@@ -7,7 +7,6 @@ from coffeechat.conversations import views
 app_name = "conversations"
 
 urlpatterns = [
-    path("conversations/", views.conversation_list, name="conversation-list"),
     path("conversations/new/", views.conversation_create, name="conversation-create"),
     path(
         "conversations/<int:conversation_id>/",

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.conversations import services
@@ -41,7 +40,6 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.prep import CLOSING_THREE, brief
 from coffeechat.conversations.questions import BANK, grouped
-from coffeechat.conversations.requests import one_per_person, to_schedule
 from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
@@ -67,31 +65,6 @@ def _organization_names(request: HttpRequest) -> QuerySet[Organization, str]:
 
 
 # List and schedule --------------------------------------------------------------------
-
-
-@login_required
-def conversation_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    now = timezone.now()
-    base = services.conversations_for_list(user)
-    upcoming = base.upcoming(now).order_by("starts_at", "pk")  # type: ignore[attr-defined]
-    due = base.debrief_due(now).order_by("-starts_at", "pk")  # type: ignore[attr-defined]
-    status = request.GET.get("status", "")
-    everything = base.order_by("-starts_at", "-pk")
-    if status in Status.values:
-        everything = everything.filter(status=status)
-    return render(
-        request,
-        "conversations/conversation_list.html",
-        {
-            "upcoming": list(upcoming[:20]),
-            "due": list(due[:20]),
-            "to_schedule": one_per_person(to_schedule(user, now=now), 20),
-            "page": paginate(request, everything),
-            "status": status,
-            "statuses": Status.choices,
-        },
-    )
 
 
 @login_required

@@ -1,13 +1,11 @@
-"""What the terminal commands share: a rich console on the command's stdout, the --user lookup."""
+"""What the terminal commands share: a rich console on the command's stdout."""
 
 from __future__ import annotations
 
 from typing import Any, TextIO, cast
 
-from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.base import OutputWrapper
 from rich.console import Console
-
-from coffeechat.accounts.models import User
 
 
 class _Stream:
@@ -34,10 +32,3 @@ def command_console(out: OutputWrapper, options: dict[str, Any]) -> Console:
         force_terminal=True if options.get("force_color") else None,
         highlight=False,
     )
-
-
-def user_by_email(email: str) -> User:
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"There is no account with the e-mail address {email}.")
-    return user

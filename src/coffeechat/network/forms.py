@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
-from coffeechat.accounts.models import time_zone_choices
+from coffeechat.accounts.models import MyAffiliation, time_zone_choices
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import (
     Affiliation,
+    AffiliationKind,
     Employment,
     Membership,
     Organization,
@@ -171,3 +172,43 @@ class TieForm(OwnedModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.empty_label = label
+
+
+class MyAffiliationForm(forms.ModelForm):
+    new_name = forms.CharField(
+        label="…or a new one",
+        required=False,
+        max_length=200,
+        help_text="The name of a school, employer, association or community not in the list.",
+    )
+    new_kind = forms.ChoiceField(
+        label="Kind of the new one", choices=AffiliationKind.choices, required=False
+    )
+
+    class Meta:
+        model = MyAffiliation
+        fields = [
+            "affiliation",
+            "new_name",
+            "new_kind",
+            "detail",
+            "class_year",
+            "start_year",
+            "end_year",
+        ]
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.instance.owner = owner
+        field = self.fields["affiliation"]
+        field.queryset = owned(Affiliation, owner)  # type: ignore[attr-defined]
+        field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("affiliation") and not data.get("new_name"):
+            self.add_error("affiliation", "Pick one of your affiliations or name a new one.")
+        if data.get("new_name") and not data.get("new_kind"):
+            self.add_error("new_kind", "Say what kind of group the new one is.")
+        return data

@@ -14,8 +14,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
+from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.scoping import owned, save_owned
 from coffeechat.network.models import (
+    Affiliation,
     EmailAddress,
     Employment,
     Membership,
@@ -155,3 +157,13 @@ def organization_named(owner: Any, name: str) -> Organization:
 def save_employment(owner: Any, employment: Employment, organization_name: str) -> Employment:
     employment.organization = organization_named(owner, organization_name)
     return save_owned(owner, employment)
+
+
+@transaction.atomic
+def save_my_affiliation(
+    owner: Any, item: MyAffiliation, *, new_name: str = "", new_kind: str = ""
+) -> MyAffiliation:
+    """Save one of my affiliations, first creating the group when it is a new one."""
+    if new_name and not item.affiliation_id:
+        item.affiliation = save_owned(owner, Affiliation(name=new_name, kind=new_kind))
+    return save_owned(owner, item)

@@ -25,7 +25,6 @@ urlpatterns = [
         duplicates_views.person_not_duplicate,
         name="person-not-duplicate",
     ),
-    path("people/<int:person_id>/", views.person_detail, name="person-detail"),
     path("people/<int:person_id>/edit/", views.person_update, name="person-update"),
     path("people/<int:person_id>/delete/", views.person_delete, name="person-delete"),
     path("people/<int:person_id>/jobs/new/", views.employment_create, name="employment-create"),
@@ -52,11 +51,6 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/new/", views.organization_create, name="organization-create"),
     path(
-        "organizations/<int:organization_id>/",
-        views.organization_detail,
-        name="organization-detail",
-    ),
-    path(
         "organizations/<int:organization_id>/edit/",
         views.organization_update,
         name="organization-update",
@@ -82,5 +76,16 @@ urlpatterns = [
         "affiliations/<int:affiliation_id>/delete/",
         views.affiliation_delete,
         name="affiliation-delete",
+    ),
+    path("profile/affiliations/new/", views.my_affiliation_create, name="my-affiliation-create"),
+    path(
+        "affiliations/<int:my_affiliation_id>/edit/",
+        views.my_affiliation_update,
+        name="my-affiliation-update",
+    ),
+    path(
+        "affiliations/<int:my_affiliation_id>/delete/",
+        views.my_affiliation_delete,
+        name="my-affiliation-delete",
     ),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -17,6 +17,7 @@ from coffeechat.network.forms import (
     AffiliationForm,
     EmploymentForm,
     MembershipForm,
+    MyAffiliationForm,
     OrganizationForm,
     PersonForm,
     TieForm,
@@ -25,7 +26,6 @@ from coffeechat.network.models import (
     Affiliation,
     AffiliationKind,
     Employment,
-    Interaction,
     Level,
     Membership,
     Organization,
@@ -34,8 +34,6 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-from coffeechat.outreach.panels import person_messages
-from coffeechat.targets.panels import organization_panel, person_panel
 
 TIMELINE_LENGTH = 50
 
@@ -114,39 +112,6 @@ def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
     form = PersonForm(form_data(request), instance=person, owner=request.user)
     return _person_form_page(request, form, person)
-
-
-@login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = request.user
-    queryset = owned(Person, user).prefetch_related(
-        "tags",
-        "email_addresses",
-        "phone_numbers",
-        Prefetch(
-            "employments",
-            queryset=Employment.objects.select_related("organization"),
-        ),
-    )
-    person = get_owned_or_404(queryset, user, pk=person_id)
-    ties = list(services.ties_of(user, person))
-    interactions = list(owned(Interaction, user).filter(person=person)[: TIMELINE_LENGTH + 1])
-    return render(
-        request,
-        "network/person_detail.html",
-        {
-            "person": person,
-            "interactions": interactions[:TIMELINE_LENGTH],
-            "more_interactions": len(interactions) > TIMELINE_LENGTH,
-            "memberships": services.memberships_of(user, person),
-            "ties": ties,
-            "introductions": owned(Tie, user)
-            .filter(introduced_by=person)
-            .select_related("from_person", "to_person"),
-            **person_panel(user, person),
-            **person_messages(user, person),
-        },
-    )
 
 
 @login_required
@@ -331,30 +296,6 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
-    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
-    jobs = (
-        owned(Employment, request.user)
-        .filter(organization=organization)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-    current = [job for job in jobs if job.is_current]
-    former = [job for job in jobs if not job.is_current]
-    return render(
-        request,
-        "network/organization_detail.html",
-        {
-            "organization": organization,
-            "current": current,
-            "former": former,
-            "affiliations": owned(Affiliation, request.user).filter(organization=organization),
-            **organization_panel(request.user, organization),
-        },
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(form_data(request), owner=request.user)
@@ -456,3 +397,48 @@ def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpRespons
 def affiliation_delete(request: HttpRequest, affiliation_id: int) -> HttpResponse:
     affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
     return confirm_delete(request, affiliation, affiliation.name, "network:affiliation-list")
+
+
+def _my_affiliation_page(request: HttpRequest, form: MyAffiliationForm) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        "network/myaffiliation_form.html",
+        success="Saved your affiliation.",
+        save=lambda: services.save_my_affiliation(
+            request.user,
+            form.instance,
+            new_name=form.cleaned_data.get("new_name", ""),
+            new_kind=form.cleaned_data.get("new_kind", ""),
+        ),
+        back="accounts:profile",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_create(request: HttpRequest) -> HttpResponse:
+    return _my_affiliation_page(request, MyAffiliationForm(form_data(request), owner=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_update(request: HttpRequest, my_affiliation_id: int) -> HttpResponse:
+    item = get_owned_or_404(MyAffiliation, request.user, pk=my_affiliation_id)
+    form = MyAffiliationForm(form_data(request), instance=item, owner=request.user)
+    return _my_affiliation_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_affiliation_delete(request: HttpRequest, my_affiliation_id: int) -> HttpResponse:
+    item = get_owned_or_404(
+        MyAffiliation.objects.select_related("affiliation"), request.user, pk=my_affiliation_id
+    )
+    return confirm_delete(
+        request,
+        item,
+        f"{item.affiliation} from your affiliations",
+        "accounts:profile",
+        kind="affiliation of yours",
+    )

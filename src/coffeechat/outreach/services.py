@@ -57,6 +57,7 @@ from coffeechat.outreach.models import (
 from coffeechat.outreach.rendering import VARIABLES, fill
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
+from coffeechat.outreach.situations import applications_at
 from coffeechat.outreach.smtp import (
     SEND_ERRORS,
     TEST_TIMEOUT,
@@ -69,7 +70,6 @@ from coffeechat.outreach.smtp import (
 from coffeechat.outreach.smtp import server_of as smtp_server_of
 from coffeechat.targets.models import ApplicationStatus
 from coffeechat.targets.paths import Link, Path, paths_to_person
-from coffeechat.targets.situations import applications_at
 
 FIRST_NUDGE_BUSINESS_DAYS = 3
 SECOND_NUDGE_BUSINESS_DAYS = 7

@@ -1,6 +1,7 @@
 """What the organization and person pages of the network show about targets and paths.
 
-The network's views add these to their context; each runs a fixed number of queries.
+The person and organization pages (coffeechat.pages) add these to their context; each
+runs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from coffeechat.core.scoping import owned
 from coffeechat.network.models import Organization, Person
 from coffeechat.targets.models import Application, Posting, Target
 from coffeechat.targets.paths import hiring_authority, paths_to_organization, paths_to_person
-from coffeechat.targets.situations import situations_for_organization, situations_for_person
 
 PANEL_PATHS = 5
 
@@ -27,7 +27,6 @@ def organization_panel(owner: Any, organization: Organization) -> dict[str, Any]
             owned(Posting, owner).filter(organization=organization).select_related("contact")
         ),
         "applications": list(owned(Application, owner).filter(organization=organization)),
-        "situations": situations_for_organization(owner, organization),
     }
 
 
@@ -35,7 +34,6 @@ def person_panel(owner: Any, person: Person) -> dict[str, Any]:
     warm = paths_to_person(owner, person, per_person=3)
     return {
         "warm_paths": warm.ranked(limit=3, per_person=3),
-        "situations": situations_for_person(owner, person),
         "listed_postings": list(
             owned(Posting, owner).filter(contact=person).select_related("organization")
         ),

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
-from coffeechat.network.models import Organization, Person
+from coffeechat.network.models import Organization
 from coffeechat.targets import services
 from coffeechat.targets.forms import (
     ApplicationForm,
@@ -32,13 +32,7 @@ from coffeechat.targets.models import (
     PostingStatus,
     Target,
 )
-from coffeechat.targets.paths import hiring_authority, paths_to_person
-from coffeechat.targets.situations import (
-    application_outcomes,
-    situations_for_application,
-    situations_for_organization,
-    situations_for_person,
-)
+from coffeechat.targets.outcomes import application_outcomes
 
 # Targets ------------------------------------------------------------------------------
 
@@ -130,33 +124,6 @@ def target_quick(request: HttpRequest, target_id: int) -> HttpResponse:
 
 
 @login_required
-def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
-    user = request.user
-    target = get_owned_or_404(services.targets_for_list(user), user, pk=target_id)
-    ranked = services.rank_targets(user)
-    item = next(r for r in ranked if r.target.pk == target.pk)
-    show_all = request.GET.get("all") == "1"
-    organization = target.organization
-    return render(
-        request,
-        "targets/target_detail.html",
-        {
-            "target": target,
-            "item": item,
-            "total": sum(1 for r in ranked if r.is_ranked),
-            "paths": item.warm.ranked(limit=None if show_all else 10, per_person=2),
-            "more_paths": not show_all and len(item.warm.ranked(limit=None)) > 10,
-            "hiring": hiring_authority(item.warm),
-            "postings": owned(Posting, user)
-            .filter(organization=organization)
-            .select_related("contact"),
-            "applications": owned(Application, user).filter(organization=organization),
-            "situations": situations_for_organization(user, organization),
-        },
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def target_update(request: HttpRequest, target_id: int) -> HttpResponse:
     target = get_owned_or_404(
@@ -189,21 +156,6 @@ def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def person_paths(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_owned_or_404(Person, request.user, pk=person_id)
-    warm = paths_to_person(request.user, person, per_person=10)
-    return render(
-        request,
-        "targets/person_paths.html",
-        {
-            "person": person,
-            "paths": warm.ranked(limit=10, per_person=10),
-            "situations": situations_for_person(request.user, person),
-        },
-    )
-
-
 # Postings -----------------------------------------------------------------------------
 
 
@@ -221,23 +173,6 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         request,
         "targets/posting_list.html",
         {"page": paginate(request, postings), "status": status, "statuses": PostingStatus.choices},
-    )
-
-
-@login_required
-def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
-    posting = get_owned_or_404(
-        Posting.objects.select_related("organization", "contact"), request.user, pk=posting_id
-    )
-    situations = situations_for_person(request.user, posting.contact) if posting.contact else []
-    return render(
-        request,
-        "targets/posting_detail.html",
-        {
-            "posting": posting,
-            "applications": owned(Application, request.user).filter(posting=posting),
-            "situations": [s for s in situations if s.organization_id == posting.organization_id],
-        },
     )
 
 
@@ -317,27 +252,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ApplicationStatus.choices,
             "outcomes": application_outcomes(request.user),
-        },
-    )
-
-
-@login_required
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = get_owned_or_404(
-        Application.objects.select_related(
-            "organization", "posting", "posting__contact", "referred_by"
-        ),
-        request.user,
-        pk=application_id,
-    )
-    return render(
-        request,
-        "targets/application_detail.html",
-        {
-            "application": application,
-            "events": application.events.all(),
-            "situations": situations_for_application(request.user, application),
-            "status_form": ApplicationStatusForm(initial={"status": application.status}),
         },
     )
 

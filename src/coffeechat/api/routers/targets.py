@@ -14,8 +14,15 @@ from pydantic import Field
 from coffeechat.api.routers.network import Input, ObjectId, crud, filter_by_fields
 from coffeechat.core.scoping import get_owned_or_404
 from coffeechat.network.models import Organization, Person
+from coffeechat.outreach.situations import (
+    Situation,
+    situations_for_application,
+    situations_for_organization,
+    situations_for_person,
+)
 from coffeechat.targets import services
 from coffeechat.targets.models import Application, Posting, Target
+from coffeechat.targets.outcomes import application_outcomes
 from coffeechat.targets.paths import (
     HiringContact,
     Path,
@@ -23,13 +30,6 @@ from coffeechat.targets.paths import (
     hiring_authority,
     paths_to_organization,
     paths_to_person,
-)
-from coffeechat.targets.situations import (
-    Situation,
-    application_outcomes,
-    situations_for_application,
-    situations_for_organization,
-    situations_for_person,
 )
 
 # Targets ------------------------------------------------------------------------------

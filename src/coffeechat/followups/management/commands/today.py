@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from rich.table import Table
 
-from coffeechat.core.console import command_console, user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import command_console
 from coffeechat.followups.today import today_list
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coffeechat.core.console import user_by_email
+from coffeechat.accounts.console import user_by_email
 from coffeechat.imports.export import EXPORT_FORMATS, export_people
 
 

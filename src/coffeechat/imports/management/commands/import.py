@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from coffeechat.core.console import command_console, user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import command_console
 from coffeechat.core.scoping import owned
 from coffeechat.imports import services
 from coffeechat.imports.models import ImportBatch, Status

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.table import Table
 
-from coffeechat.core.console import command_console, user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import command_console
 from coffeechat.core.scoping import owned
 from coffeechat.network.duplicates import network_duplicates
 from coffeechat.network.merge import mark_not_duplicate, merge_people

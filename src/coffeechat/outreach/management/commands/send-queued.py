@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coffeechat.core.console import command_console, user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import command_console
 from coffeechat.outreach.services import send_queued
 
 

@@ -1,6 +1,6 @@
 """Conversations for the demo account: one held and debriefed, one coming up.
 
-Called by :func:`coffeechat.network.demo.build_demo_network` after the targets. The
+Called by :func:`coffeechat.demo.network.build_demo_network` after the targets. The
 held conversation (three weeks ago) is with someone at the first opening's
 organization and produced learnings, a referral and promises; the coming one (in five
 days) is with the opening's listed contact, so the "apply now" situation shows. Their

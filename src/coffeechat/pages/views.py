@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from coffeechat.core.scoping import owned
+from coffeechat.followups.health import current
 from coffeechat.network.models import Affiliation, Organization, Person, Tie
 
 
@@ -18,14 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "ties": owned(Tie, user).count(),
     }
     recent = owned(Person, user).order_by("-updated_at", "-pk")[:8]
-    return render(request, "core/home.html", {"counts": counts, "recent": recent})
+    return render(request, "pages/home.html", {"counts": counts, "recent": recent})
 
 
 def health(request: HttpRequest) -> JsonResponse:
     """Whether the background worker runs and e-mail gets through (always HTTP 200;
     read ``ok``). Says when, never what: no user data, no error text."""
-    from coffeechat.followups.health import current
-
     response = JsonResponse(current().as_json())
     response["Cache-Control"] = "no-store"
     return response

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coffeechat.accounts.mydata import confirmation_matches, delete_account
-from coffeechat.core.console import user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.mydata.services import confirmation_matches, delete_account
 
 
 class Command(BaseCommand):

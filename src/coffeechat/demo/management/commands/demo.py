@@ -20,7 +20,7 @@ from rich.table import Table
 from coffeechat.accounts.models import User
 from coffeechat.accounts.services import create_account
 from coffeechat.core.console import command_console
-from coffeechat.network.demo import (
+from coffeechat.demo.network import (
     DEFAULT_PEOPLE,
     DEFAULT_SEED,
     DEMO_EMAIL,

@@ -9,18 +9,18 @@ import pytest
 from django.utils import timezone
 
 from coffeechat.network.models import InteractionKind, Source, TieKind
-from coffeechat.targets import services
-from coffeechat.targets.models import Application, ApplicationChannel, ApplicationStatus
-from coffeechat.targets.situations import (
+from coffeechat.outreach.situations import (
     APPLIED_THERE,
     APPLY_NOW,
     ASK_FOR_FEEDBACK,
-    application_outcomes,
     applications_at,
     situations_for_application,
     situations_for_organization,
     situations_for_person,
 )
+from coffeechat.targets import services
+from coffeechat.targets.models import Application, ApplicationChannel, ApplicationStatus
+from coffeechat.targets.outcomes import application_outcomes
 from tests.factories import (
     AffiliationFactory,
     ApplicationFactory,

@@ -46,7 +46,7 @@ class Command(BaseCommand):
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.EMBEDDED_WORKER and not options["no_worker"]:
-            from coffeechat.core.worker import start_embedded_worker
+            from coffeechat.server.worker import start_embedded_worker
 
             start_embedded_worker()
             self.stdout.write("Background worker (tasks and reminders) running in this process.")

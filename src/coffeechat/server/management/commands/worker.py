@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coffeechat.core.worker import make_worker, start_ticker, tick_once
+from coffeechat.server.worker import make_worker, start_ticker, tick_once
 
 
 class Command(BaseCommand):

@@ -25,15 +25,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from coffeechat.conversations.models import Participant
+from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned
 from coffeechat.network.connections import Footing, footings
 from coffeechat.network.models import Employment, Organization, Person
+from coffeechat.outreach.requests import to_schedule
 from coffeechat.targets.models import (
     OPEN_STATUSES,
     SENT_STATUSES,
     Application,
-    ApplicationChannel,
     ApplicationEvent,
     ApplicationStatus,
     Posting,
@@ -91,11 +93,8 @@ def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, st
     date, e.g. "your conversation on 3 October". A conversation you asked for, that
     they answered, and that is not scheduled yet counts too ("the conversation you
     asked for on 1 October (they replied; to schedule)"); the rule is in
-    :mod:`coffeechat.conversations.requests`.
+    :mod:`coffeechat.outreach.requests`.
     """
-    from coffeechat.conversations.models import Participant, Status
-    from coffeechat.conversations.requests import to_schedule
-
     ids = set(person_ids)
     if not ids:
         return {}
@@ -106,7 +105,7 @@ def pending_conversations(owner: Any, person_ids: Iterable[int]) -> dict[int, st
         Participant.objects.filter(
             owner=owner,
             person_id__in=ids,
-            conversation__status=Status.SCHEDULED,
+            conversation__status=ConversationStatus.SCHEDULED,
             conversation__starts_at__gte=since,
         )
         .order_by("conversation__starts_at")
@@ -385,76 +384,3 @@ def situations_for_application(owner: Any, application: Application) -> list[Sit
 
 
 # Cold versus referral ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelOutcome:
-    label: str
-    sent: int
-    interviews: int
-    offers: int
-
-    @property
-    def interview_rate(self) -> int | None:
-        return round(100 * self.interviews / self.sent) if self.sent else None
-
-    @property
-    def offer_rate(self) -> int | None:
-        return round(100 * self.offers / self.sent) if self.sent else None
-
-
-@dataclass(frozen=True, slots=True)
-class Outcomes:
-    cold: ChannelOutcome
-    referral: ChannelOutcome
-
-    @property
-    def summary(self) -> str:
-        cold, referral = self.cold, self.referral
-        if not cold.sent and not referral.sent:
-            return "No applications sent yet."
-        parts = []
-        for outcome in (cold, referral):
-            if outcome.sent:
-                interviews = "interview" if outcome.interviews == 1 else "interviews"
-                offers = "offer" if outcome.offers == 1 else "offers"
-                parts.append(
-                    f"{outcome.label}: {outcome.sent} sent, {outcome.interviews} {interviews} "
-                    f"({outcome.interview_rate}%), {outcome.offers} {offers}"
-                )
-        text = "; ".join(parts) + "."
-        if (
-            cold.sent
-            and referral.sent
-            and (referral.interview_rate or 0) > (cold.interview_rate or 0)
-        ):
-            text += " Referrals are working better for you: more warm paths, fewer cold sends."
-        return text
-
-
-def application_outcomes(owner: Any) -> Outcomes:
-    """Applications sent cold (job board, direct) and through a referral, with results."""
-    interviewed = ApplicationEvent.objects.filter(
-        application=OuterRef("pk"), status=ApplicationStatus.INTERVIEWING
-    )
-    offered = ApplicationEvent.objects.filter(
-        application=OuterRef("pk"), status=ApplicationStatus.OFFER
-    )
-    rows = (
-        owned(Application, owner)
-        .filter(status__in=SENT_STATUSES)
-        .annotate(interviewed=Exists(interviewed), offered=Exists(offered))
-        .values_list("channel", "status", "interviewed", "offered")
-    )
-    counts = {"cold": [0, 0, 0], "referral": [0, 0, 0]}
-    for channel, status, had_interview, had_offer in rows:
-        bucket = counts["referral" if channel == ApplicationChannel.REFERRAL else "cold"]
-        bucket[0] += 1
-        if had_interview or status in {ApplicationStatus.INTERVIEWING, ApplicationStatus.OFFER}:
-            bucket[1] += 1
-        if had_offer or status == ApplicationStatus.OFFER:
-            bucket[2] += 1
-    return Outcomes(
-        ChannelOutcome("Cold (job board or direct)", *counts["cold"]),
-        ChannelOutcome("Through a referral", *counts["referral"]),
-    )

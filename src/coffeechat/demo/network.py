@@ -2040,19 +2040,19 @@ def build_demo_network(
         )
 
         step(9)
-        from coffeechat.targets.demo import build_demo_targets  # the targets app builds on this
+        from coffeechat.demo.targets import build_demo_targets  # the targets app builds on this
 
         target_counts = build_demo_targets(
             owner, [spec.name for spec in ORGANIZATIONS if spec.target], DEMO_TODAY
         )
 
         step(10)
-        from coffeechat.conversations.demo import build_demo_conversations
+        from coffeechat.demo.conversations import build_demo_conversations
 
         conversation_counts = build_demo_conversations(owner)
 
         step(11)
-        from coffeechat.outreach.demo import build_demo_messages  # outreach builds on targets
+        from coffeechat.demo.outreach import build_demo_messages  # outreach builds on targets
 
         target_counts.update(
             build_demo_messages(

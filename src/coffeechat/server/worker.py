@@ -18,6 +18,8 @@ import time
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from coffeechat.followups.tick import run_tick
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,8 +42,6 @@ def make_worker(*, interval: float = 1.0, batch: bool = False, name: str = "work
 
 def tick_once(name: str = "worker") -> None:
     """One follow-ups tick; a failure is logged, never raised (the next tick retries)."""
-    from coffeechat.followups.tick import run_tick
-
     try:
         run_tick(worker_id=worker_id(name))
     except Exception:

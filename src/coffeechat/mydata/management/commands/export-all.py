@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coffeechat.accounts.mydata import write_export
-from coffeechat.core.console import user_by_email
+from coffeechat.accounts.console import user_by_email
+from coffeechat.mydata.services import write_export
 
 
 class Command(BaseCommand):

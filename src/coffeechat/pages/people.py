@@ -1,0 +1,87 @@
+"""The person and organization pages: the network's rows with every app's panel.
+
+They live here, above every app, so that the network app never imports the apps that
+add panels (targets, conversations, outreach).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coffeechat.core.scoping import get_owned_or_404, owned
+from coffeechat.network import services
+from coffeechat.network.models import (
+    Affiliation,
+    Employment,
+    Interaction,
+    Organization,
+    Person,
+    Tie,
+)
+from coffeechat.outreach.panels import person_messages
+from coffeechat.outreach.situations import situations_for_organization, situations_for_person
+from coffeechat.targets.panels import organization_panel, person_panel
+
+TIMELINE_LENGTH = 50
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
+    queryset = owned(Person, user).prefetch_related(
+        "tags",
+        "email_addresses",
+        "phone_numbers",
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.select_related("organization"),
+        ),
+    )
+    person = get_owned_or_404(queryset, user, pk=person_id)
+    ties = list(services.ties_of(user, person))
+    interactions = list(owned(Interaction, user).filter(person=person)[: TIMELINE_LENGTH + 1])
+    return render(
+        request,
+        "network/person_detail.html",
+        {
+            "person": person,
+            "interactions": interactions[:TIMELINE_LENGTH],
+            "more_interactions": len(interactions) > TIMELINE_LENGTH,
+            "memberships": services.memberships_of(user, person),
+            "ties": ties,
+            "introductions": owned(Tie, user)
+            .filter(introduced_by=person)
+            .select_related("from_person", "to_person"),
+            **person_panel(user, person),
+            "situations": situations_for_person(user, person),
+            **person_messages(user, person),
+        },
+    )
+
+
+@login_required
+def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = get_owned_or_404(Organization, request.user, pk=organization_id)
+    jobs = (
+        owned(Employment, request.user)
+        .filter(organization=organization)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    current = [job for job in jobs if job.is_current]
+    former = [job for job in jobs if not job.is_current]
+    return render(
+        request,
+        "network/organization_detail.html",
+        {
+            "organization": organization,
+            "current": current,
+            "former": former,
+            "affiliations": owned(Affiliation, request.user).filter(organization=organization),
+            **organization_panel(request.user, organization),
+            "situations": situations_for_organization(request.user, organization),
+        },
+    )
