@@ -57,9 +57,7 @@ def test_it_does_not_invent_a_day_where_dateutil_takes_it_from_today() -> None:
     assert parse_date("Sept 2021") is None
 
 
-def test_it_reads_western_text_that_charset_normalizer_takes_for_central_european() -> (
-    None
-):
+def test_it_reads_western_text_that_charset_normalizer_takes_for_central_european() -> None:
     from charset_normalizer import from_bytes
 
     from coffeechat.imports.parsers.encoding import sniff

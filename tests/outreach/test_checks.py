@@ -249,3 +249,14 @@ def test_the_checks_load_in_a_fixed_number_of_queries(
         ApplicationFactory(organization=acme)
     with django_assert_max_num_queries(13):
         load_context(alice, dana)
+
+
+def test_no_third_person_named_means_no_unfounded_connection(alice, dana):
+    for sentence in (
+        "A mutual contact suggested I get in touch with you.",
+        "Your talk at Acme said you speak about data quality.",
+        "I found your name in our alumni directory.",
+        "We both studied at Northfield University.",
+    ):
+        body = GOOD.replace("Sam Ortiz suggested I get in touch with you.", sentence)
+        assert "unfounded_mutual" not in keys(alice, dana, body), sentence

@@ -87,8 +87,9 @@ MUTUAL_CLAIMS = [
         rf"is\s+a\s+friend|is\s+related)(?:\s+(?:with|of|to))?\s+you)\b"
     ),
     re.compile(
-        rf"(?P<name>{_NAME})\s+(?i:(?:suggested|recommended|thought|told\s+me|said)\b"
-        rf"[^.?!\n]{{0,40}}?\b(?:contact|get\s+in\s+touch|write|writing|reach|talk|speak))"
+        rf"(?P<name>{_NAME})\s+(?i:(?:(?:suggested|recommended|thought|said)\s+(?:that\s+)?"
+        rf"(?:I|me)|told\s+me|asked\s+me)\b[^.?!\n]{{0,30}}?\b(?:contact|get\s+in\s+touch|"
+        rf"write|writing|reach|talk|speak))"
     ),
     re.compile(
         rf"(?P<name>{_NAME})\s+(?i:(?:introduced|referred)\s+(?:me|us)\b|(?:gave|passed)\s+"
