@@ -76,8 +76,7 @@ class MyTie:
     kind: str
     strength: int
     since: date | None
-    introduced_by_id: int | None = None
-    introduced_by: str = ""  # the introducer's name
+    introduced_by_id: int | None = None  # who introduced us (see introducers())
 
     @property
     def is_introduction(self) -> bool:
@@ -127,10 +126,6 @@ class Footing:
     @property
     def was_introduced(self) -> bool:
         return any(tie.is_introduction for tie in self.ties)
-
-    @property
-    def introducers(self) -> list[str]:
-        return [tie.introduced_by for tie in self.ties if tie.introduced_by]
 
     @property
     def shares_affiliation(self) -> bool:
@@ -223,8 +218,6 @@ def _read_ties(owner: Any, ids: set[int], found: dict[int, _Found]) -> None:
                 "strength",
                 "since",
                 "introduced_by_id",
-                "introduced_by__first_name",
-                "introduced_by__last_name",
                 "to_person__first_name",
                 "to_person__last_name",
             )
@@ -232,13 +225,12 @@ def _read_ties(owner: Any, ids: set[int], found: dict[int, _Found]) -> None:
 
     seen: set[int] = set()
     for row in rows_for_ids(mine, ids):
-        pk, to_id, kind, strength, since, by_id, by_first, by_last, first, last = row
+        pk, to_id, kind, strength, since, by_id, first, last = row
         if pk in seen:  # a tie can match two chunks
             continue
         seen.add(pk)
         if to_id in found:
-            by = f"{by_first or ''} {by_last or ''}".strip()
-            found[to_id].ties.append(MyTie(kind, strength, since, by_id, by))
+            found[to_id].ties.append(MyTie(kind, strength, since, by_id))
         if by_id in found:
             name = f"{first} {last}".strip()
             found[by_id].introductions.append(Introduction(to_id, name, since))

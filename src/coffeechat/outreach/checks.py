@@ -74,9 +74,7 @@ _GAP = r"[^\S\n]+"  # spaces within a line
 _PARTICLE = r"(?:van|von|de|der|den|da|di|del|la|le|du|dos)"
 _NAME = rf"{_WORD}(?:{_GAP}(?:{_PARTICLE}{_GAP})*{_WORD}){{0,3}}"
 # "connected through A and B, who knows you": B must know them; A is not checked.
-CHAIN_CLAIM = re.compile(
-    rf"(?i:connected\s+through)\s+(?P<first>{_NAME})\s+(?i:and)\s+(?P<name>{_NAME})"
-)
+CHAIN_CLAIM = re.compile(rf"(?i:connected\s+through)\s+{_NAME}\s+(?i:and)\s+(?P<name>{_NAME})")
 MUTUAL_CLAIMS = [
     re.compile(
         rf"(?i:connections?\s+in\s+common|mutual\s+(?:friends?|connections?|contacts?|"
@@ -278,15 +276,12 @@ def _claimed_mutuals(text: str) -> list[tuple[str, bool]]:
     The second person of a chain ("connected through A and B") is not a mutual
     connection: only that they know the recipient is claimed.
     """
-    found: list[tuple[str, bool]] = []
-    chains = [m.span() for m in CHAIN_CLAIM.finditer(text)]
-    for match in CHAIN_CLAIM.finditer(text):
-        found.append((_name(match.group("name")), False))
+    chains = list(CHAIN_CLAIM.finditer(text))
+    found = [(_name(chain.group("name")), False) for chain in chains]
     for pattern in MUTUAL_CLAIMS:
         for match in pattern.finditer(text):
-            if any(start <= match.start() < end for start, end in chains):
-                continue
-            found.append((_name(match.group("name")), True))
+            if not any(chain.start() <= match.start() < chain.end() for chain in chains):
+                found.append((_name(match.group("name")), True))
     return [(name, mutual) for name, mutual in dict.fromkeys(found) if name]
 
 
