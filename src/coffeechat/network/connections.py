@@ -11,7 +11,8 @@ connection"):
   belongs to, or a former employer of mine where they worked;
 - the **source** of the row when it records a personal connection (a friend or
   acquaintance, a referral, a LinkedIn connection, my address book);
-- a **talk**: the person's "last contacted" date (set when a conversation is held).
+- **being in touch**: the person's "last contacted" date (a held conversation or
+  imported messages set it).
 
 A row that came from an alumni or association directory (or another list) and has none
 of these is only "someone from your alumni directory": never a connection in common.
