@@ -25,6 +25,7 @@ from coffeechat.core.calendar import (
     user_zone,
 )
 from coffeechat.core.scoping import owned
+from coffeechat.network.connections import people_around
 from coffeechat.network.models import Employment, Membership, Person, Tie, TieKind
 from coffeechat.outreach.models import LINKEDIN_NOTE_LIMIT, Channel, Message, Purpose, Status
 from coffeechat.outreach.policy import DEFAULT, NoReplyPolicy, policy_of
@@ -68,6 +69,44 @@ MENTIONS_APPLICATION = re.compile(r"\bappl(y|ied|ying|ication)", re.IGNORECASE)
 ME_WORDS = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.IGNORECASE)
 YOU_WORDS = re.compile(r"\b(you|your|yours|yourself|you're|you've|you'd|you'll)\b", re.IGNORECASE)
 
+# A third person named as a mutual connection: the name is capitalised words (with
+# particles such as "van der"); the words around it are matched in any case.
+_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?![\w'’-])"
+_GAP = r"[^\S\n]+"  # spaces within a line
+_PARTICLE = r"(?:van|von|de|der|den|da|di|del|la|le|du|dos)"
+_NAME = rf"{_WORD}(?:{_GAP}(?:{_PARTICLE}{_GAP})*{_WORD}){{0,3}}"
+# "connected through A and B, who knows you": B must know them; A is not checked.
+CHAIN_CLAIM = re.compile(rf"(?i:connected\s+through)\s+{_NAME}\s+(?i:and)\s+(?P<name>{_NAME})")
+MUTUAL_CLAIMS = [
+    re.compile(
+        rf"(?i:connections?\s+in\s+common|mutual\s+(?:friends?|connections?|contacts?|"
+        rf"acquaintances?))\s*[:,—–-]?\s*(?P<name>{_NAME})"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME}),?\s+(?i:who\s+(?:works|worked|has\s+worked|studied|knows|"
+        rf"is\s+a\s+friend|is\s+related)(?:\s+(?:with|of|to))?\s+you)\b"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME})\s+(?i:(?:(?:suggested|recommended|thought|said)\s+(?:that\s+)?"
+        rf"(?:I|me)|told\s+me|asked\s+me)\b[^.?!\n]{{0,30}}?\b(?:contact|get\s+in\s+touch|"
+        rf"write|writing|reach|talk|speak))"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME})\s+(?i:(?:introduced|referred)\s+(?:me|us)\b|(?:gave|passed)\s+"
+        rf"(?:me\s+|on\s+)?your\s+(?:name|details|address|e-?mail))"
+    ),
+    re.compile(
+        rf"(?i:at\s+the\s+suggestion\s+of|on\s+the\s+advice\s+of|(?:recommended|referred|"
+        rf"introduced)\s+(?:to\s+you\s+)?by|connected\s+through)\s+(?P<name>{_NAME})"
+        rf"(?!{_GAP}(?:{_WORD}|and\s))"  # the whole name, and not the first of a chain
+    ),
+]
+# Capitalised words that start a sentence or a title, not a name.
+_NOT_NAME_WORDS = (
+    "also and but so then hi hello dear i we you my our your the a an in as he she they"
+)
+NOT_NAMES = frozenset([*_NOT_NAME_WORDS.split(), "mr", "mrs", "ms", "dr", "prof"])
+
 
 @dataclass(frozen=True, slots=True)
 class Check:
@@ -101,6 +140,8 @@ class CheckContext:
     previous: list[SentBefore] = field(default_factory=list)
     recent_at_organization: list[Message] = field(default_factory=list)
     connection_names: set[str] = field(default_factory=set)
+    mutual: list[str] = field(default_factory=list)  # who may be named as a mutual connection
+    knows_them: list[str] = field(default_factory=list)  # who has a tie with them or works there
     close_tie: bool = False
     alternatives: list[str] = field(default_factory=list)
     signature: str = ""
@@ -198,6 +239,9 @@ def load_context(
             ctx.close_tie = True
         if first:
             ctx.connection_names.update({f"{first} {last or ''}".strip(), first})
+    around = people_around(owner, person)
+    ctx.mutual = [m.name for m in around if m.may_be_named]
+    ctx.knows_them = [m.name for m in around]
     for name, org_name in (
         owned(Membership, owner)
         .filter(person=person, affiliation__my_memberships__owner=owner)
@@ -222,6 +266,51 @@ def word_count(text: str) -> int:
 
 def _days(n: int) -> str:
     return f"{n} business day" + ("" if n == 1 else "s")
+
+
+def _name(raw: str) -> str:
+    words = raw.split()
+    while words and words[0].lower() in NOT_NAMES:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _claimed_mutuals(text: str) -> list[tuple[str, bool]]:
+    """The third people ``text`` names as a connection: (name, named as a mutual one).
+
+    The second person of a chain ("connected through A and B") is not a mutual
+    connection: only that they know the recipient is claimed.
+    """
+    chains = list(CHAIN_CLAIM.finditer(text))
+    found = [(_name(chain.group("name")), False) for chain in chains]
+    for pattern in MUTUAL_CLAIMS:
+        for match in pattern.finditer(text):
+            if not any(chain.start() <= match.start() < chain.end() for chain in chains):
+                found.append((_name(match.group("name")), True))
+    return [(name, mutual) for name, mutual in dict.fromkeys(found) if name]
+
+
+def unfounded_mutual(ctx: CheckContext, subject: str, text: str) -> Check | None:
+    """A third person named as a mutual connection whom the data does not show as one.
+
+    network.connections says who may be named: someone who introduced or referred the
+    person to you, or someone you know who has a tie with them or works where they work.
+    """
+    mutual = [set(name.lower().split()) for name in ctx.mutual]
+    around = [set(name.lower().split()) for name in ctx.knows_them]
+    for claimed, as_mutual in _claimed_mutuals(f"{subject}\n{text}"):
+        words = set(claimed.lower().split())
+        if any(words <= name for name in (mutual if as_mutual else around)):
+            continue
+        first = ctx.person.first_name or ctx.person.full_name
+        return Check(
+            "unfounded_mutual",
+            "A connection the data does not show",
+            f"The message names {claimed} as a connection you share with {first}, but "
+            f"nothing recorded shows it: {claimed} is not someone you know who knows {first}, "
+            "and did not introduce you. Say only what is true, or record the tie first.",
+        )
+    return None
 
 
 def run_checks(
@@ -278,6 +367,10 @@ def run_checks(
                     "Say it in the first lines; it is why a stranger answers.",
                 )
             )
+
+    unfounded = unfounded_mutual(ctx, subject, text)
+    if unfounded is not None:
+        found.append(unfounded)
 
     limit = rule_of(purpose).words if purpose in Purpose.values else None
     if limit is not None and word_count(text) > limit:

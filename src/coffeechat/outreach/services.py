@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network.connections import introducers
 from coffeechat.network.models import (
     AffiliationKind,
     Direction,
@@ -37,7 +38,6 @@ from coffeechat.network.models import (
     Organization,
     Person,
     Source,
-    Tie,
     TieKind,
 )
 from coffeechat.network.names import greeting_name, split_name
@@ -168,10 +168,16 @@ def _direct(link: Link) -> Connection:
 
 
 def connection_from_path(path: Path) -> Connection:
-    """How the recipient and I are connected, said to them, from a warm path."""
+    """How the recipient and I are connected, said to them, from a warm path.
+
+    A path through someone I do not know (network.connections decides: a directory row,
+    a shared group only) names nobody: it gives no connection at all.
+    """
     links = path.links
     if len(links) == 1:
         return _direct(links[0])
+    if not path.first_is_known:
+        return NO_CONNECTION
     middle = links[-2].person.name
     last = links[-1].reason
     verb = (
@@ -189,27 +195,27 @@ def connection_from_path(path: Path) -> Connection:
 
 
 def connection_for(owner: Any, person: Person, *, path_key: str = "") -> Connection:
-    """The connection sentence: a chosen warm path; else who introduced us; else the warmest."""
+    """The connection sentence: a chosen warm path; else who introduced us; else the warmest.
+
+    Only a path that may be named honestly is used: one through someone I do not know
+    gives way to the warmest path that can be.
+    """
     if not path_key:
-        introduced = (
-            owned(Tie, owner)
-            .filter(from_person__isnull=True, to_person=person, introduced_by__isnull=False)
-            .select_related("introduced_by")
-            .order_by("-strength", "pk")
-            .first()
-        )
-        if introduced is not None and introduced.introduced_by is not None:
-            name = introduced.introduced_by.full_name
+        names = introducers(owner, person)
+        if names:
             return Connection(
-                f"{name} suggested I get in touch with you.", ConnectionKind.INTRODUCED, name
+                f"{names[0]} suggested I get in touch with you.",
+                ConnectionKind.INTRODUCED,
+                names[0],
             )
     warm = paths_to_person(owner, person, per_person=10)
     paths = warm.ranked(limit=None, per_person=10)
     chosen = next((p for p in paths if p.key == path_key), None) if path_key else None
-    chosen = chosen or (paths[0] if paths else None)
-    if chosen is None:
-        return NO_CONNECTION
-    return connection_from_path(chosen)
+    for path in ([chosen] if chosen is not None else []) + paths:
+        connection = connection_from_path(path)
+        if connection.sentence:
+            return connection
+    return NO_CONNECTION
 
 
 # Compose -------------------------------------------------------------------------------
@@ -273,10 +279,7 @@ def last_unanswered(owner: Any, person: Person) -> Message | None:
 def suggest_purpose(owner: Any, person: Person, organization: Organization | None) -> str:
     if organization is not None and applications_at(owner, organization):
         return Purpose.AFTER_APPLYING
-    introduced = owned(Tie, owner).filter(
-        from_person__isnull=True, to_person=person, introduced_by__isnull=False
-    )
-    if introduced.exists():
+    if introducers(owner, person):
         return Purpose.REFERRAL
     return Purpose.INFORMATIONAL
 
