@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from coffeechat.conversations import services as conversations
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.feed import build_calendar
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.outreach import services as outreach
@@ -106,7 +107,7 @@ def test_holding_a_conversation_is_keeping_in_touch(alice: Any, dana: Any) -> No
         person=dana,
         kind=Kind.KEEP_IN_TOUCH,
         title="Keep in touch with Dana",
-        due_on=timezone.localdate(),
+        due_on=local_today(alice),
         rule="keep_in_touch",
         rule_key=f"keep_in_touch:person:{dana.pk}",
     )

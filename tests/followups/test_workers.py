@@ -34,7 +34,7 @@ for i in range({users}):
     FollowUpSettings.objects.create(owner=user, digest_hour=0)
     FollowUp.objects.create(
         owner=user, title=f"Thank person {{i}}",
-        due_on=datetime.date.today() - datetime.timedelta(days=1),
+        due_on=datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1),
     )
 """
 
