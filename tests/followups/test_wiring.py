@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import icalendar
 import pytest
 from django.utils import timezone
 
@@ -160,3 +161,14 @@ def test_a_conversation_nobody_marked_held_still_gets_its_thanks_once(
     later = schedule(alice, [dana], starts_at=timezone.now() + datetime.timedelta(hours=3))
     run_tick()
     assert not FollowUp.objects.filter(conversation=later, kind=Kind.THANK_YOU).exists()
+
+
+def test_every_link_in_the_calendar_feed_is_absolute(alice: Any, dana: Any, settings: Any) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    conversation = schedule(alice, [dana])
+    calendar = icalendar.Calendar.from_ical(build_calendar(alice))
+    urls = {str(event["summary"]): str(event["url"]) for event in calendar.walk("VEVENT")}
+    assert urls["Coffee chat: Dana Reyes"] == (
+        f"http://127.0.0.1:8123/conversations/{conversation.pk}/"
+    )
+    assert urls and all(url.startswith("http://127.0.0.1:8123/") for url in urls.values())
