@@ -32,6 +32,7 @@ def test_it_names_the_address_a_server_is_reached_at() -> None:
 def served(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> list[Any]:
     """Run `serve` for an instant: no migrations, static files or real server."""
     settings.DATA_DIR = tmp_path
+    settings.SITE_URL = "http://127.0.0.1:8000"  # so what serve sets is undone afterwards
     calls: list[Any] = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
     monkeypatch.setattr("waitress.serve", lambda app, **options: calls.append(options))
