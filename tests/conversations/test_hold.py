@@ -72,11 +72,20 @@ def test_it_keeps_the_notes_and_explains_a_bad_date(
     alice_client: Client, alice: Any, dana: Any
 ) -> None:
     conversation = schedule(alice, [dana])
+    first = conversation.chosen_questions.first()
+    assert first is not None
     response = alice_client.post(
         hold_url(conversation),
-        {"notes": "Kept.", "ask-about": "the slides", "ask-due_on": "next-ish", "next": "debrief"},
+        {
+            "notes": "Kept.",
+            "asked": [first.pk],
+            "ask-about": "the slides",
+            "ask-due_on": "next-ish",
+            "next": "debrief",
+        },
     )
     assert response.status_code == 422
+    assert f'value="{first.pk}" checked' in response.content.decode()  # the tick just saved
     assert "Enter a valid date." in response.content.decode()
     assert 'value="the slides"' in response.content.decode()
     conversation.refresh_from_db()

@@ -378,13 +378,7 @@ def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpRespons
     """The half hour: countdown, notes that save as you type, questions to tick, and
     "they asked me to follow up on X by Y"."""
     user = request.user
-    conversation = get_owned_or_404(
-        services.with_people(Conversation.objects.all()).prefetch_related(
-            "chosen_questions", Prefetch("promises", Promise.objects.select_related("person"))
-        ),
-        user,
-        pk=conversation_id,
-    )
+    conversation = _hold_conversation(request, conversation_id)
     people = list(conversation.participants.all())
     ask = FollowUpAskForm(
         request.POST if request.method == "POST" and "autosave" not in request.POST else None,
@@ -402,7 +396,8 @@ def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpRespons
         if request.POST.get("autosave") == "1":
             return HttpResponse(status=204)
         recorded = _record_ask(request, conversation, ask)
-        if recorded is None:  # the notes are saved; show what is wrong with the request
+        if recorded is None:  # the notes and ticks are saved: show them, and what is wrong
+            conversation = _hold_conversation(request, conversation_id)
             return _hold_page(request, conversation, people, ask, status=422)
         messages.success(request, recorded or "Notes saved.")
         if request.POST.get("next") == "debrief":
@@ -411,6 +406,16 @@ def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpRespons
             return redirect("conversations:conversation-debrief", conversation_id=conversation.pk)
         return redirect("conversations:conversation-hold", conversation_id=conversation.pk)
     return _hold_page(request, conversation, people, ask)
+
+
+def _hold_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    return get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related(
+            "chosen_questions", Prefetch("promises", Promise.objects.select_related("person"))
+        ),
+        request.user,
+        pk=conversation_id,
+    )
 
 
 def _record_ask(
