@@ -96,12 +96,16 @@ def test_it_stores_only_the_hash(feeds: tuple[str, str], alice: Any) -> None:
     assert feeds[0] not in stored.feed_token_hash and len(stored.feed_token_hash) == 64
 
 
-def test_it_makes_and_revokes_the_link_on_the_settings_page(alice_client: Any) -> None:
+def test_it_makes_and_revokes_the_link_on_the_settings_page(
+    alice_client: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8123"
     url = reverse("followups:feed-token")
     alice_client.post(url, {"action": "new"})
     page = alice_client.get(reverse("followups:settings")).content.decode()
     link = page.split('readonly value="', 1)[1].split('"', 1)[0]
-    path = link.split("testserver", 1)[1]
+    assert link.startswith("http://127.0.0.1:8123/feed/") and link.endswith(".ics")
+    path = link.removeprefix("http://127.0.0.1:8123")
     assert Client().get(path).status_code == 200
     # Shown once.
     assert (
