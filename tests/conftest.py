@@ -1,12 +1,30 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory
+
+# CI runs the date-dependent tests a second time with the clock frozen at a moment
+# when UTC and the test users' zone (Europe/Berlin) are on different days, e.g.
+# COFFEECHAT_TEST_FROZEN_AT=2026-12-06T23:30:00Z. Time still moves (tick), from there.
+FROZEN_AT = os.environ.get("COFFEECHAT_TEST_FROZEN_AT", "")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Start the clock at COFFEECHAT_TEST_FROZEN_AT when it is set (not in browser tests)."""
+    if not FROZEN_AT or request.node.get_closest_marker("browser"):
+        yield
+        return
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

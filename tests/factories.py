@@ -21,6 +21,7 @@ from coffeechat.conversations.models import (
     Story,
     Topic,
 )
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.imports.models import ImportBatch
 from coffeechat.network.models import (
@@ -187,7 +188,7 @@ class FollowUpFactory(DjangoModelFactory[FollowUp]):
     owner = factory.SubFactory(UserFactory)
     kind = Kind.CUSTOM
     title = factory.Sequence(lambda n: f"Follow-up {n}")
-    due_on = factory.LazyFunction(lambda: datetime.date.today())
+    due_on = factory.LazyAttribute(lambda o: local_today(o.owner))  # the owner's own date
 
 
 class ConversationFactory(DjangoModelFactory[Conversation]):

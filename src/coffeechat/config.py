@@ -53,6 +53,31 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+SITE_URL_FILE = "site_url"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(data_dir: Path) -> str:
+    """``COFFEECHAT_SITE_URL``; else the address ``serve`` last listened on; else the default."""
+    chosen = env_str("COFFEECHAT_SITE_URL").strip()
+    if not chosen:
+        saved = data_dir / SITE_URL_FILE
+        chosen = saved.read_text().strip() if saved.is_file() else ""
+    return (chosen or DEFAULT_SITE_URL).rstrip("/")
+
+
+def remember_served_address(data_dir: Path, address: str) -> bool:
+    """Save where ``serve`` listens, so the worker and commands link there too.
+
+    Returns False (nothing saved) when ``COFFEECHAT_SITE_URL`` is set: it wins.
+    """
+    if env_str("COFFEECHAT_SITE_URL").strip():
+        return False
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / SITE_URL_FILE).write_text(address.rstrip("/") + "\n")
+    return True
+
+
 def load_or_create_secret(path: Path) -> str:
     """Return the secret kept in ``path``, creating it (mode 0600) on first use."""
     if path.exists():

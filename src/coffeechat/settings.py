@@ -17,6 +17,7 @@ from coffeechat.config import (
     env_str,
     load_or_create_secret,
     parse_email_url,
+    site_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,7 +28,7 @@ SECRET_KEY = env_str("COFFEECHAT_SECRET_KEY") or load_or_create_secret(DATA_DIR 
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *env_list("COFFEECHAT_ALLOWED_HOSTS")]
 CSRF_TRUSTED_ORIGINS = env_list("COFFEECHAT_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("COFFEECHAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = site_url(DATA_DIR)
 
 INSTALLED_APPS = [
     "coffeechat.core",

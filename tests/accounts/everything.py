@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.services import create_api_token
 from coffeechat.conversations.models import ChosenQuestion, Promise, Referral
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import Digest, FollowUpSettings, Notification
 from coffeechat.followups.services import new_feed_token
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
@@ -82,7 +82,7 @@ def grow(owner: Any, count: int, label: str) -> None:
         Notification.objects.create(owner=owner, follow_up=follow_up, due_on=follow_up.due_on)
         application = ApplicationFactory(organization=organization, role_title=f"Role {n}")
         ApplicationEvent.objects.create(
-            owner=owner, application=application, status="applied", on=datetime.date.today()
+            owner=owner, application=application, status="applied", on=local_today(owner)
         )
         QuestionFactory(owner=owner)
 
@@ -99,7 +99,7 @@ def fill_every_kind(owner: Any) -> Secrets:
     )
     SavedMapping.objects.create(owner=owner, signature="a" * 64, header=["Name"], mapping={})
     Digest.objects.create(
-        owner=owner, local_date=datetime.date.today(), status="sent", claimed_at=timezone.now()
+        owner=owner, local_date=local_today(owner), status="sent", claimed_at=timezone.now()
     )
     ImportChange.objects.create(batch=objects["import_batch"], model="network.Person", object_id=1)
     batch = create_batch(owner, io.BytesIO(b"First Name,Last Name\nAda,Lovelace\n"), "ada.csv")

@@ -39,13 +39,13 @@ def lena(user: Any) -> Any:
 def test_introducers_are_thanked_with_a_draft_that_says_how_it_went(
     logged_in_page: Page, lena: Any, browser_log: Any
 ) -> None:
-    from django.utils import timezone
+    from coffeechat.core.calendar import local_today
 
     page = logged_in_page
     # Schedule with Lena (yesterday, so it has taken place), from her page.
     page.goto(f"/people/{lena.pk}/")
     page.get_by_role("link", name="Schedule a conversation").click()
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = local_today(lena.owner) - datetime.timedelta(days=1)
     page.get_by_label("Date").fill(yesterday.isoformat())
     page.get_by_label("Start time").fill("10:00")
     page.get_by_role("button", name="Schedule").click()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import FollowUp, Status
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, FollowUpFactory, PersonFactory
@@ -21,7 +22,7 @@ def make_list(user: Any) -> tuple[FollowUp, FollowUp]:
     from coffeechat.followups import health
 
     health.record(health.WORKER, "browser test")
-    today = datetime.date.today()
+    today = local_today(user)
     ada = PersonFactory(owner=user, first_name="Ada", last_name="Byrne")
     thank = FollowUpFactory(owner=user, person=ada, due_on=today, title="Thank Ada")
     nudge = FollowUpFactory(owner=user, due_on=today - datetime.timedelta(days=2), title="Nudge Bo")

@@ -102,3 +102,14 @@ def test_the_download_is_a_calendar_file_for_its_owner_only(
     cal, _vcal = parse_both(response.content)
     assert str(cal.walk("VEVENT")[0]["UID"]) == conversation.uid
     assert bob_client.get(url).status_code == 404
+
+
+def test_my_own_calendar_file_links_to_the_conversation_on_the_site(
+    alice: Any, dana: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "https://coffee.example.org"
+    conversation = schedule(alice, [dana])
+    cal, _vcal = parse_both(build_calendar(conversation, PUBLISH))
+    assert str(cal.walk("VEVENT")[0]["URL"]) == (
+        f"https://coffee.example.org/conversations/{conversation.pk}/"
+    )

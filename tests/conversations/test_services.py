@@ -13,6 +13,7 @@ from coffeechat.conversations import services, signals
 from coffeechat.conversations.chains import organization_tree, person_chain
 from coffeechat.conversations.models import Learning, Referral, Status, Topic
 from coffeechat.conversations.questions import BANK, TOPICS, propose
+from coffeechat.core.calendar import local_today
 from coffeechat.network.models import Interaction, InteractionKind, Person, Source, Tie, TieKind
 from coffeechat.outreach.situations import APPLY_NOW, pending_conversations, situations_for_person
 from tests.conversations.conftest import schedule
@@ -159,7 +160,7 @@ def test_a_referral_becomes_a_new_person_one_link_further(alice: Any, dana: Any)
     assert kim.employments.get().organization.name == "Acme Logistics"  # matched by name key
     tie = Tie.objects.get(owner=alice, to_person=kim)
     assert (tie.from_person, tie.kind, tie.introduced_by) == (None, TieKind.REFERRED, dana)
-    assert referral.follow_up_on is not None and referral.follow_up_on > timezone.localdate()
+    assert referral.follow_up_on is not None and referral.follow_up_on > local_today(alice)
 
 
 @pytest.mark.parametrize(

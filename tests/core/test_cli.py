@@ -97,3 +97,8 @@ def test_serve_migrates_and_serves_for_real(tmp_path: Path) -> None:
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
+    # Links in e-mails and calendars follow the port served, for the worker too.
+    assert (tmp_path / "site_url").read_text().strip() == f"http://127.0.0.1:{port}"
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    shown = cli("shell", "--no-imports", "-c", code, env=env)
+    assert shown.stdout.strip() == f"http://127.0.0.1:{port}", shown.stderr

@@ -8,13 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from coffeechat.core.calendar import local_today
 from tests.factories import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_prints_the_today_list(alice: Any, bob: Any) -> None:
-    today = datetime.date.today()
+    today = local_today(alice)
     FollowUpFactory(owner=alice, due_on=today - datetime.timedelta(days=2), title="Thank Ada")
     FollowUpFactory(owner=alice, due_on=today + datetime.timedelta(days=2), title="Nudge Bo")
     FollowUpFactory(owner=bob, due_on=today, title="Bob's own")

@@ -11,13 +11,18 @@ import vobject
 from django.test import Client
 from django.urls import reverse
 
+from coffeechat.core.calendar import local_today
 from coffeechat.followups import services
 from coffeechat.followups.models import FollowUpSettings, Status
 from tests.factories import FollowUpFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+
+@pytest.fixture
+def today(alice: Any) -> datetime.date:
+    """Alice's own date (Berlin), not the server's: they differ late in the evening."""
+    return local_today(alice)
 
 
 def feed_path(raw: str) -> str:
@@ -25,21 +30,23 @@ def feed_path(raw: str) -> str:
 
 
 @pytest.fixture
-def feeds(alice: Any, bob: Any) -> tuple[str, str]:
+def feeds(alice: Any, bob: Any, today: datetime.date) -> tuple[str, str]:
     ada = PersonFactory(owner=alice, first_name="Ada", last_name="Byrne")
     FollowUpFactory(
         owner=alice,
         person=ada,
-        due_on=TODAY + datetime.timedelta(days=2),
+        due_on=today + datetime.timedelta(days=2),
         title="Thank Ada",
         channel="email",
     )
-    FollowUpFactory(owner=alice, due_on=TODAY, title="Finished", status=Status.DONE)
-    FollowUpFactory(owner=bob, due_on=TODAY, title="Bob's secret follow-up")
+    FollowUpFactory(owner=alice, due_on=today, title="Finished", status=Status.DONE)
+    FollowUpFactory(owner=bob, due_on=today, title="Bob's secret follow-up")
     return services.new_feed_token(alice), services.new_feed_token(bob)
 
 
-def test_it_serves_follow_ups_as_all_day_events(feeds: tuple[str, str]) -> None:
+def test_it_serves_follow_ups_as_all_day_events(
+    feeds: tuple[str, str], today: datetime.date
+) -> None:
     response = Client().get(feed_path(feeds[0]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -47,13 +54,13 @@ def test_it_serves_follow_ups_as_all_day_events(feeds: tuple[str, str]) -> None:
     events = list(calendar.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["Thank Ada"]
     event = events[0]
-    assert event.decoded("dtstart") == TODAY + datetime.timedelta(days=2)
-    assert event.decoded("dtend") == TODAY + datetime.timedelta(days=3)
+    assert event.decoded("dtstart") == today + datetime.timedelta(days=2)
+    assert event.decoded("dtend") == today + datetime.timedelta(days=3)
     assert "Ada Byrne" in str(event["description"]) and "E-mail" in str(event["description"])
     assert str(event["uid"]).startswith("follow-up-")
     parsed = vobject.readOne(response.content.decode())
     assert parsed.vevent.summary.value == "Thank Ada"
-    assert parsed.vevent.dtstart.value == TODAY + datetime.timedelta(days=2)
+    assert parsed.vevent.dtstart.value == today + datetime.timedelta(days=2)
     assert parsed.vevent.dtstamp.value.tzinfo is not None
 
 
@@ -89,12 +96,16 @@ def test_it_stores_only_the_hash(feeds: tuple[str, str], alice: Any) -> None:
     assert feeds[0] not in stored.feed_token_hash and len(stored.feed_token_hash) == 64
 
 
-def test_it_makes_and_revokes_the_link_on_the_settings_page(alice_client: Any) -> None:
+def test_it_makes_and_revokes_the_link_on_the_settings_page(
+    alice_client: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8123"
     url = reverse("followups:feed-token")
     alice_client.post(url, {"action": "new"})
     page = alice_client.get(reverse("followups:settings")).content.decode()
     link = page.split('readonly value="', 1)[1].split('"', 1)[0]
-    path = link.split("testserver", 1)[1]
+    assert link.startswith("http://127.0.0.1:8123/feed/") and link.endswith(".ics")
+    path = link.removeprefix("http://127.0.0.1:8123")
     assert Client().get(path).status_code == 200
     # Shown once.
     assert (

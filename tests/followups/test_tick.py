@@ -25,6 +25,7 @@ MONDAY = datetime.date(2026, 3, 2)
 def _digest_on(settings: Any) -> None:
     settings.DIGEST_EMAIL = True
     settings.DIGEST_CLAIM_TIMEOUT = 300
+    settings.SITE_URL = "https://coffee.example.org"
 
 
 def test_it_notifies_once_per_follow_up_and_due_date(berliner: Any) -> None:
@@ -91,6 +92,7 @@ def test_it_sends_one_digest_per_local_day_at_the_chosen_hour(berliner: Any) -> 
     message = mail.outbox[0]
     assert message.to == ["dana@example.com"]
     assert "Thank Ada" in message.body
+    assert "Open your today list: https://coffee.example.org/today/" in message.body
     assert message.extra_headers["Message-ID"].startswith(f"<digest.{berliner.pk}.20260302.")
     digest = Digest.objects.get()
     assert digest.status == DigestStatus.SENT

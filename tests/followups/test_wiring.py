@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import icalendar
 import pytest
 from django.utils import timezone
 
 from coffeechat.conversations import services as conversations
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.feed import build_calendar
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.outreach import services as outreach
@@ -108,7 +110,7 @@ def test_holding_a_conversation_is_keeping_in_touch(alice: Any, dana: Any) -> No
         person=dana,
         kind=Kind.KEEP_IN_TOUCH,
         title="Keep in touch with Dana",
-        due_on=timezone.localdate(),
+        due_on=local_today(alice),
         rule="keep_in_touch",
         rule_key=f"keep_in_touch:person:{dana.pk}",
     )
@@ -161,3 +163,14 @@ def test_a_conversation_nobody_marked_held_still_gets_its_thanks_once(
     later = schedule(alice, [dana], starts_at=timezone.now() + datetime.timedelta(hours=3))
     run_tick()
     assert not FollowUp.objects.filter(conversation=later, kind=Kind.THANK_YOU).exists()
+
+
+def test_every_link_in_the_calendar_feed_is_absolute(alice: Any, dana: Any, settings: Any) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    conversation = schedule(alice, [dana])
+    calendar = icalendar.Calendar.from_ical(build_calendar(alice))
+    urls = {str(event["summary"]): str(event["url"]) for event in calendar.walk("VEVENT")}
+    assert urls["Coffee chat: Dana Reyes"] == (
+        f"http://127.0.0.1:8123/conversations/{conversation.pk}/"
+    )
+    assert urls and all(url.startswith("http://127.0.0.1:8123/") for url in urls.values())

@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 SETUP = """
 import datetime
 from coffeechat.accounts.models import Profile, User
+from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import FollowUp, FollowUpSettings
 for i in range({users}):
     user = User.objects.create_user(f"user{{i}}@example.com", "a-long-password")
@@ -34,7 +35,7 @@ for i in range({users}):
     FollowUpSettings.objects.create(owner=user, digest_hour=0)
     FollowUp.objects.create(
         owner=user, title=f"Thank person {{i}}",
-        due_on=datetime.date.today() - datetime.timedelta(days=1),
+        due_on=local_today(user) - datetime.timedelta(days=1),
     )
 """
 

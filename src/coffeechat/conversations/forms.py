@@ -237,6 +237,34 @@ class PromiseForm(forms.ModelForm):
         self.fields["direction"].choices = PromiseDirection.choices  # type: ignore[attr-defined]
 
 
+class FollowUpAskForm(forms.Form):
+    """On the in-conversation page: "they asked me to follow up on X by Y"."""
+
+    prefix = "ask"
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label="Who asked", empty_label=None
+    )
+    about = forms.CharField(label="They asked me to follow up on", max_length=400, required=False)
+    due_on = forms.DateField(label="By when", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(pk__in=[p.pk for p in people])
+        if len(people) == 1:
+            person.widget = forms.HiddenInput()
+            person.initial = people[0].pk
+        self.only = people[0] if len(people) == 1 else None
+
+    def clean_person(self) -> Person | None:
+        return self.cleaned_data.get("person") or self.only
+
+    def is_filled(self) -> bool:
+        """Something typed in "follow up on": record it, whichever button was pressed."""
+        return bool(self.is_bound and self.data.get(self.add_prefix("about"), "").strip())
+
+
 class StoryForm(OwnedModelForm):
     class Meta:
         model = Story

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from coffeechat.conversations.models import Conversation, Mode, Status
+from coffeechat.core.links import absolute_url
 
 PRODID = "-//Coffeechat//Conversations//EN"
 
@@ -108,7 +108,7 @@ def attendees_of(conversation: Conversation) -> list[tuple[str, str]]:
 
 
 def _page_url(conversation: Conversation) -> str:
-    return settings.SITE_URL + conversation.get_absolute_url()
+    return absolute_url(conversation.get_absolute_url())
 
 
 def _utc(moment: datetime) -> datetime:

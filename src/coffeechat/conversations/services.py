@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -845,6 +846,32 @@ def add_promise(
             person=person,
             due_on=due_on,
         ),
+    )
+
+
+def record_follow_up_request(
+    owner: Any,
+    conversation: Conversation,
+    *,
+    about: str,
+    person: Person | None = None,
+    due_on: date | None = None,
+) -> Promise:
+    """ "They asked me to follow up on X by Y", noted during the call: a promise of mine.
+
+    The debrief lists it; saving the debrief makes it a follow-up on Today.
+    """
+    about = " ".join(about.split())
+    if not about:
+        raise ValidationError({"about": "Say what they asked you to follow up on."})
+    text = about if re.match(r"follow[- ]?up\b", about, re.I) else f"Follow up on {about}"
+    return add_promise(
+        owner,
+        conversation,
+        direction=PromiseDirection.MINE,
+        text=text,
+        person=person,
+        due_on=due_on,
     )
 
 

@@ -17,6 +17,7 @@ from coffeechat.conversations.chains import organization_tree, person_chain
 from coffeechat.conversations.forms import (
     ConversationForm,
     DebriefForm,
+    FollowUpAskForm,
     FollowUpWishForm,
     OwnQuestionForm,
     PromiseForm,
@@ -33,6 +34,7 @@ from coffeechat.conversations.models import (
     ChosenQuestion,
     Conversation,
     Promise,
+    PromiseDirection,
     Question,
     Referral,
     Status,
@@ -346,12 +348,14 @@ def conversation_questions(request: HttpRequest, conversation_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    """The half hour: countdown, questions to tick, notes that save as you type."""
+    """The half hour: countdown, notes that save as you type, questions to tick, and
+    "they asked me to follow up on X by Y"."""
     user = request.user
-    conversation = get_owned_or_404(
-        services.with_people(Conversation.objects.all()).prefetch_related("chosen_questions"),
-        user,
-        pk=conversation_id,
+    conversation = _hold_conversation(request, conversation_id)
+    people = list(conversation.participants.all())
+    ask = FollowUpAskForm(
+        request.POST if request.method == "POST" and "autosave" not in request.POST else None,
+        people=people,
     )
     if request.method == "POST":
         asked = [int(i) for i in request.POST.getlist("asked") if i.isdigit()]
@@ -364,13 +368,59 @@ def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpRespons
         )
         if request.POST.get("autosave") == "1":
             return HttpResponse(status=204)
-        messages.success(request, "Notes saved.")
+        recorded = _record_ask(request, conversation, ask)
+        if recorded is None:  # the notes and ticks are saved: show them, and what is wrong
+            conversation = _hold_conversation(request, conversation_id)
+            return _hold_page(request, conversation, people, ask, status=422)
+        messages.success(request, recorded or "Notes saved.")
         if request.POST.get("next") == "debrief":
             if conversation.status == Status.SCHEDULED:
                 services.mark_held(user, conversation)
             return redirect("conversations:conversation-debrief", conversation_id=conversation.pk)
         return redirect("conversations:conversation-hold", conversation_id=conversation.pk)
-    people = list(conversation.participants.all())
+    return _hold_page(request, conversation, people, ask)
+
+
+def _hold_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    return get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related(
+            "chosen_questions", Prefetch("promises", Promise.objects.select_related("person"))
+        ),
+        request.user,
+        pk=conversation_id,
+    )
+
+
+def _record_ask(
+    request: HttpRequest, conversation: Conversation, ask: FollowUpAskForm
+) -> str | None:
+    """Record a filled-in "they asked me to follow up": the message to show, "" when the
+    form was left empty, None when it has errors (they are on the form)."""
+    if not ask.is_filled():
+        return ""
+    if ask.is_valid():
+        try:
+            promise = services.record_follow_up_request(
+                request.user,
+                conversation,
+                about=ask.cleaned_data["about"],
+                person=ask.cleaned_data["person"],
+                due_on=ask.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            apply_form_errors(ask, error)
+        else:
+            return f"Notes saved. Noted for the debrief: {promise.text}."
+    return None
+
+
+def _hold_page(
+    request: HttpRequest,
+    conversation: Conversation,
+    people: list[Person],
+    ask: FollowUpAskForm,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "conversations/conversation_hold.html",
@@ -381,10 +431,15 @@ def conversation_hold(request: HttpRequest, conversation_id: int) -> HttpRespons
                 (name, label, help_text, getattr(conversation, name))
                 for name, label, help_text in CLOSING_THREE
             ],
+            "ask_form": ask,
+            "asked_of_me": [
+                p for p in conversation.promises.all() if p.direction == PromiseDirection.MINE
+            ],
             "referral_form": ReferralForm(people=people),
             "people": people,
-            "times": services.local_times(conversation, user),
+            "times": services.local_times(conversation, request.user),
         },
+        status=status,
     )
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today
+from coffeechat.core.links import absolute_url, site_domain
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import ACTIVE, FollowUp
 
@@ -39,10 +39,6 @@ class FeedItem:
 
 
 FeedSource = Callable[[Any, datetime.date], Iterable[FeedItem]]
-
-
-def _domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "coffeechat"
 
 
 def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
@@ -66,12 +62,12 @@ def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
         if item.note:
             lines.append(item.note)
         yield FeedItem(
-            uid=f"follow-up-{item.pk}@{_domain()}",
+            uid=f"follow-up-{item.pk}@{site_domain()}",
             summary=item.title,
             start=item.remind_on,
             end=item.remind_on + datetime.timedelta(days=1),
             description="\n".join(lines),
-            url=settings.SITE_URL + (item.action_url or item.get_absolute_url()),
+            url=item.action_url or item.get_absolute_url(),
             todo=True,
         )
 
@@ -133,6 +129,6 @@ def build_calendar(
             if item.description:
                 component.add("description", item.description)
             if item.url:
-                component.add("url", item.url)
+                component.add("url", absolute_url(item.url))  # opened from a calendar
             calendar.add_component(component)
     return calendar.to_ical()

@@ -31,9 +31,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.accounts.models import User
+from coffeechat.core.links import absolute_url
 from coffeechat.followups import health
 from coffeechat.followups.models import (
     ACTIVE,
@@ -271,7 +273,7 @@ def render_digest(candidate: DigestCandidate) -> tuple[str, str]:
         day = f"{item.remind_on:%-d %b}" if item.remind_on < candidate.local_date else ""
         channel = f" [{item.get_channel_display()}]" if item.channel else ""
         lines.append(f"- {item.title}{channel} ({when}{day})")
-    lines += ["", f"Open your today list: {settings.SITE_URL}/today/", ""]
+    lines += ["", f"Open your today list: {absolute_url(reverse('followups:today'))}", ""]
     lines.append("You get this because the daily digest is on in your follow-up settings.")
     return subject, "\n".join(lines)
 

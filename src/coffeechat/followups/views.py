@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.accounts.services import get_profile
+from coffeechat.core.links import absolute_url
 from coffeechat.core.pages import apply_form_errors, form_page, next_url, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.followups import feed, services
@@ -170,7 +171,9 @@ def feed_token(request: HttpRequest) -> HttpResponse:
     else:
         raw = services.new_feed_token(request.user)
         # Shown once, on the next page; only its hash is kept.
-        request.session["new_feed_url"] = request.build_absolute_uri(f"/feed/{raw}.ics")
+        request.session["new_feed_url"] = absolute_url(
+            reverse("followups:calendar-feed", kwargs={"token": raw})
+        )
         messages.success(request, "New calendar feed link made; the old one no longer works.")
     return redirect("followups:settings")
 

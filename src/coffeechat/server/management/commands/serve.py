@@ -6,11 +6,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from coffeechat.config import remember_served_address, site_url
+from coffeechat.core.links import served_address
+
 
 class Command(BaseCommand):
     help = (
         "Run Coffeechat for real: apply migrations, collect static files, then serve "
-        "with a production WSGI server (waitress) on 127.0.0.1:8000."
+        "with a production WSGI server (waitress) on 127.0.0.1:8000. Links in e-mails and "
+        "calendars point to the address served, unless COFFEECHAT_SITE_URL says otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +44,9 @@ class Command(BaseCommand):
 
         from coffeechat.wsgi import application
 
+        host, port = options["host"], options["port"]
+        if remember_served_address(settings.DATA_DIR, served_address(host, port)):
+            settings.SITE_URL = site_url(settings.DATA_DIR)
         if not options["no_migrate"]:
             self.stdout.write("Applying database migrations…")
             call_command("migrate", interactive=False, verbosity=0)
@@ -50,10 +57,11 @@ class Command(BaseCommand):
 
             start_embedded_worker()
             self.stdout.write("Background worker (tasks and reminders) running in this process.")
-        host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(
             self.style.SUCCESS(f"Coffeechat is running on http://{shown}:{port}/")
+            + f"\nLinks in e-mails and calendars start with {settings.SITE_URL}/"
+            + " (set COFFEECHAT_SITE_URL to change it)."
             + f"\nData directory: {settings.DATA_DIR}\nPress Ctrl+C to stop."
         )
         waitress.serve(
