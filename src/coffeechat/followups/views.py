@@ -17,6 +17,7 @@ from coffeechat.followups import feed, services
 from coffeechat.followups.forms import FollowUpForm, FollowUpSettingsForm, SkipForm, SnoozeForm
 from coffeechat.followups.models import ACTIVE, FollowUp, Status
 from coffeechat.followups.today import today_list
+from coffeechat.outreach.situations import open_situations
 
 
 def _fetch(request: HttpRequest, follow_up_id: int) -> FollowUp:
@@ -40,6 +41,7 @@ def today(request: HttpRequest) -> HttpResponse:
     context = {"today": today_list(request.user)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "followups/today.html#list", context)
+    context["situations"] = open_situations(request.user)
     return render(request, "followups/today.html", context)
 
 

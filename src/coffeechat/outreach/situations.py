@@ -1,17 +1,18 @@
 """Situations the method asks the user to handle well, recognised from their data.
 
 1. *Applied there*: you applied to an organization and are about to contact someone
-   there: say so upfront (the outreach composer calls :func:`applications_at` and
-   :func:`situations_for_person`).
+   there: say so upfront.
 2. *Apply now*: a conversation with someone is upcoming or requested, and they are the
    listed contact of an open posting at their organization: apply now and tell them,
    keeping the conversation informational.
 3. *Ask for feedback*: you were rejected after interviewing: ask the manager (the
    person with hiring authority there) for a short feedback conversation.
-4. *Cold or referred*: how applications sent cold and through a referral fare
-   (:func:`application_outcomes`).
 
-Each function runs a fixed number of queries whatever the size of the data.
+Each situation carries the purpose of the message it calls for and its one-click
+action (the composer, prefilled). :func:`situations_for` gives them for any page's
+subject, :func:`open_situations` those still waiting for the Today list, and
+:func:`lead_situation` the one whose purpose the composer proposes. Each function runs
+a fixed number of queries whatever the size of the data.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from coffeechat.conversations.models import Participant
+from coffeechat.conversations.models import Conversation, Participant
 from coffeechat.conversations.models import Status as ConversationStatus
-from coffeechat.core.calendar import user_zone
+from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Employment, Organization, Person
+from coffeechat.outreach.models import Message, Purpose
+from coffeechat.outreach.models import Status as MessageStatus
 from coffeechat.outreach.requests import to_schedule
 from coffeechat.targets.models import (
     OPEN_STATUSES,
@@ -46,8 +51,13 @@ APPLIED_THERE = "applied_there"
 APPLY_NOW = "apply_now"
 ASK_FOR_FEEDBACK = "ask_for_feedback"
 
+# Which situation leads when several apply to one person: its purpose is proposed.
+PRECEDENCE = (ASK_FOR_FEEDBACK, APPLY_NOW, APPLIED_THERE)
+
 # A conversation that started less than this long ago still counts as coming up.
 PENDING_GRACE_HOURS = 12
+# Today lists a rejection after an interview for this long, until feedback is asked.
+FEEDBACK_WINDOW_DAYS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,22 @@ class Situation:
     person: str = ""
     application_id: int | None = None
     posting_id: int | None = None
+    # The message it calls for, and the one click that drafts it (or finds whom to ask).
+    purpose: str = ""
+    action: str = ""
+    action_url: str = ""
+    # Apply now: where to record the application.
+    record_url: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.title}. {self.advice}"
+
+
+def compose_url(person_id: int, **params: Any) -> str:
+    """The composer for ``person_id``, prefilled with ``params`` (empty ones left out)."""
+    query = {"person": person_id, **{k: v for k, v in params.items() if v not in (None, "")}}
+    return f"{reverse('outreach:compose')}?{urlencode(query)}"
 
 
 # Queries ------------------------------------------------------------------------------
@@ -174,6 +200,15 @@ def _applied_there(
         else f"If you write to {who}, mention it plainly; the conversation can still be "
         "about their work and what the team needs."
     )
+    action = action_url = ""
+    if person is not None:
+        action = f"Write to {person.first_name or person.full_name}, saying you applied"
+        action_url = compose_url(
+            person.pk,
+            purpose=Purpose.AFTER_APPLYING,
+            organization=organization.pk,
+            application=applications[0].pk,
+        )
     return Situation(
         APPLIED_THERE,
         f"You applied to {organization.name}: {listed}",
@@ -183,23 +218,31 @@ def _applied_there(
         person_id=person.pk if person else None,
         person=person.full_name if person else "",
         application_id=applications[0].pk,
+        purpose=Purpose.AFTER_APPLYING,
+        action=action,
+        action_url=action_url,
     )
 
 
-def _apply_now(posting: Posting, contact: Person, why: str, applied: bool) -> Situation:
+def _apply_now(
+    posting: Posting, contact: Person, why: str, application: Application | None
+) -> Situation:
     org = posting.organization
-    if applied:
+    first = contact.first_name or contact.full_name
+    if application is not None:
         title = f"{contact.full_name} is the contact for “{posting.title}”, which you applied for"
         advice = (
-            f"Tell {contact.first_name} you applied before you talk ({why}); keep the "
+            f"Tell {first} you applied before you talk ({why}); keep the "
             "conversation informational and let the application speak for the job."
         )
+        action = f"Tell {first} you applied"
     else:
         title = f"{contact.full_name} is the listed contact of an open posting: “{posting.title}”"
         advice = (
-            f"Apply now, then tell {contact.first_name} you did before your conversation "
+            f"Apply now, then tell {first} you did before your conversation "
             f"({why}), and keep the conversation informational."
         )
+        action = f"Draft the note telling {first}"
     return Situation(
         APPLY_NOW,
         title,
@@ -208,7 +251,20 @@ def _apply_now(posting: Posting, contact: Person, why: str, applied: bool) -> Si
         org.name,
         person_id=contact.pk,
         person=contact.full_name,
+        application_id=application.pk if application is not None else None,
         posting_id=posting.pk,
+        purpose=Purpose.AFTER_APPLYING,
+        action=action,
+        action_url=compose_url(
+            contact.pk,
+            purpose=Purpose.AFTER_APPLYING,
+            organization=org.pk,
+            posting=posting.pk,
+            application=application.pk if application is not None else None,
+        ),
+        record_url=""
+        if application is not None
+        else f"{reverse('targets:application-create')}?{urlencode({'posting': posting.pk})}",
     )
 
 
@@ -221,6 +277,13 @@ def _ask_for_feedback(application: Application, managers: list[Person]) -> Situa
             "the successful candidate had that you lacked. To learn, never to argue; and say "
             "you are still interested if you are."
         )
+        action = f"Ask {manager.first_name or manager.full_name} for feedback"
+        action_url = compose_url(
+            manager.pk,
+            purpose=Purpose.REJECTION_FEEDBACK,
+            organization=org.pk,
+            application=application.pk,
+        )
     else:
         manager = None
         advice = (
@@ -228,6 +291,8 @@ def _ask_for_feedback(application: Application, managers: list[Person]) -> Situa
             "the successful candidate had that you lacked. Nobody there is marked as hiring "
             "yet: find out who made the decision."
         )
+        action = f"Find who decided at {org.name}"
+        action_url = reverse("network:organization-detail", kwargs={"organization_id": org.pk})
     return Situation(
         ASK_FOR_FEEDBACK,
         f"Rejected after interviewing for {application.role_title} at {org.name}",
@@ -237,6 +302,9 @@ def _ask_for_feedback(application: Application, managers: list[Person]) -> Situa
         person_id=manager.pk if manager else None,
         person=manager.full_name if manager else "",
         application_id=application.pk,
+        purpose=Purpose.REJECTION_FEEDBACK,
+        action=action,
+        action_url=action_url,
     )
 
 
@@ -257,11 +325,19 @@ def _open_postings(owner: Any, condition: Q) -> list[Posting]:
         .prefetch_related(
             Prefetch(
                 "applications",
-                queryset=Application.objects.filter(status__in=SENT_STATUSES),
+                queryset=Application.objects.filter(status__in=SENT_STATUSES).order_by(
+                    "-applied_on", "-pk"
+                ),
                 to_attr="sent_applications",
             )
         )
+        .order_by("organization__name", "title", "pk")
     )
+
+
+def _sent_application(posting: Posting) -> Application | None:
+    sent: list[Application] = getattr(posting, "sent_applications", [])
+    return sent[0] if sent else None
 
 
 def situations_for_organization(owner: Any, organization: Organization) -> list[Situation]:
@@ -280,7 +356,7 @@ def situations_for_organization(owner: Any, organization: Organization) -> list[
                     posting,
                     posting.contact,
                     pending[posting.contact_id],
-                    bool(getattr(posting, "sent_applications", [])),
+                    _sent_application(posting),
                 )
             )
     rejected = [a for a in applications if _rejected_after_interview(a)]
@@ -290,40 +366,82 @@ def situations_for_organization(owner: Any, organization: Organization) -> list[
     return found
 
 
-def situations_for_person(owner: Any, person: Person) -> list[Situation]:
-    """What to keep in mind before contacting ``person`` (the outreach composer calls it)."""
-    found: list[Situation] = []
-    org_ids = list(
+def _for_people(owner: Any, people: list[Person]) -> dict[int, list[Situation]]:
+    """What to keep in mind before contacting each of ``people``, in a fixed number of
+    queries whatever their number."""
+    found: dict[int, list[Situation]] = {person.pk: [] for person in people}
+    if not found:
+        return found
+    employers: dict[int, set[int]] = {}
+    for person_id, org_id in (
         owned(Employment, owner)
-        .filter(person=person, is_current=True)
-        .values_list("organization_id", flat=True)
-    )
-    applications = list(
-        _with_history(owned(Application, owner))
-        .filter(organization_id__in=org_ids, status__in=SENT_STATUSES)
-        .order_by("-applied_on", "-pk")
+        .filter(person_id__in=list(found), is_current=True)
+        .values_list("person_id", "organization_id")
+    ):
+        employers.setdefault(person_id, set()).add(org_id)
+    org_ids = {org_id for orgs in employers.values() for org_id in orgs}
+    applications = (
+        list(
+            _with_history(owned(Application, owner))
+            .filter(organization_id__in=org_ids, status__in=SENT_STATUSES)
+            .order_by("-applied_on", "-pk")
+        )
+        if org_ids
+        else []
     )
     by_org: dict[int, list[Application]] = {}
     for application in applications:
         by_org.setdefault(application.organization_id, []).append(application)
-    for org_applications in by_org.values():
-        found.append(_applied_there(org_applications, org_applications[0].organization, person))
-    postings = _open_postings(owner, Q(contact=person))
-    if postings:
-        pending = pending_conversations(owner, [person.pk])
-        if person.pk in pending:
-            found.extend(
-                _apply_now(p, person, pending[person.pk], bool(p.sent_applications))  # type: ignore[attr-defined]
-                for p in postings
-            )
+    postings = _open_postings(owner, Q(contact_id__in=list(found)))
+    pending = pending_conversations(owner, {p.contact_id for p in postings if p.contact_id})
     rejected = [a for a in applications if _rejected_after_interview(a)]
-    if rejected:
-        managers = managers_at(owner, {a.organization_id for a in rejected})
+    managers = managers_at(owner, {a.organization_id for a in rejected}) if rejected else {}
+    for person in people:
+        own = found[person.pk]
+        works_at = employers.get(person.pk, set())
+        for org_id, org_applications in by_org.items():
+            if org_id in works_at:
+                own.append(
+                    _applied_there(org_applications, org_applications[0].organization, person)
+                )
+        if person.pk in pending:
+            own.extend(
+                _apply_now(p, person, pending[person.pk], _sent_application(p))
+                for p in postings
+                if p.contact_id == person.pk
+            )
         for application in rejected:
-            people = managers.get(application.organization_id, [])
-            if any(m.pk == person.pk for m in people):
-                found.append(_ask_for_feedback(application, [person]))
+            people_there = managers.get(application.organization_id, [])
+            if application.organization_id in works_at and any(
+                m.pk == person.pk for m in people_there
+            ):
+                own.append(_ask_for_feedback(application, [person]))
     return found
+
+
+def situations_for_person(owner: Any, person: Person) -> list[Situation]:
+    """What to keep in mind before contacting ``person``."""
+    return _for_people(owner, [person])[person.pk]
+
+
+def situations_for_posting(owner: Any, posting: Posting) -> list[Situation]:
+    """The situations at the posting's organization that concern it or its contact."""
+    if posting.contact is not None:
+        found = situations_for_person(owner, posting.contact)
+    else:
+        found = situations_for_organization(owner, posting.organization)
+    return [
+        s
+        for s in found
+        if s.organization_id == posting.organization_id and s.posting_id in (None, posting.pk)
+    ]
+
+
+def situations_for_conversation(owner: Any, conversation: Conversation) -> list[Situation]:
+    """The situations of everyone taking part in ``conversation``."""
+    people = list(conversation.participants.all())
+    by_person = _for_people(owner, people)
+    return [s for person in people for s in by_person[person.pk]]
 
 
 def situations_for_application(owner: Any, application: Application) -> list[Situation]:
@@ -348,6 +466,7 @@ def situations_for_application(owner: Any, application: Application) -> list[Sit
                     organization.pk,
                     organization.name,
                     application_id=application.pk,
+                    purpose=Purpose.AFTER_APPLYING,
                 )
             )
     posting = application.posting
@@ -356,7 +475,10 @@ def situations_for_application(owner: Any, application: Application) -> list[Sit
         if posting.contact.pk in pending:
             found.append(
                 _apply_now(
-                    posting, posting.contact, pending[posting.contact.pk], application.is_sent
+                    posting,
+                    posting.contact,
+                    pending[posting.contact.pk],
+                    application if application.is_sent else None,
                 )
             )
     annotated = _with_history(owned(Application, owner)).filter(pk=application.pk).first()
@@ -366,4 +488,85 @@ def situations_for_application(owner: Any, application: Application) -> list[Sit
     return found
 
 
-# Cold versus referral ------------------------------------------------------------------
+def situations_for(
+    owner: Any, subject: Person | Organization | Posting | Application | Conversation
+) -> list[Situation]:
+    """The situations a page about ``subject`` shows, each with its one-click action."""
+    if isinstance(subject, Person):
+        return situations_for_person(owner, subject)
+    if isinstance(subject, Organization):
+        return situations_for_organization(owner, subject)
+    if isinstance(subject, Posting):
+        return situations_for_posting(owner, subject)
+    if isinstance(subject, Application):
+        return situations_for_application(owner, subject)
+    return situations_for_conversation(owner, subject)
+
+
+# The composer's proposal and the Today list ---------------------------------------------
+
+
+def leading(found: Iterable[Situation]) -> Situation | None:
+    """The situation whose purpose is proposed when several apply."""
+    ranked = [s for s in found if s.purpose and s.kind in PRECEDENCE]
+    return min(ranked, key=lambda s: PRECEDENCE.index(s.kind), default=None)
+
+
+def lead_situation(
+    owner: Any, person: Person, organization: Organization | None = None
+) -> Situation | None:
+    """The situation that sets the purpose of a message to ``person`` (about
+    ``organization`` when given), or None when no situation applies."""
+    found = situations_for_person(owner, person)
+    if organization is not None:
+        found = [s for s in found if s.organization_id == organization.pk]
+        if not found:
+            applications = applications_at(owner, organization)
+            if applications:
+                found = [_applied_there(applications, organization, person)]
+    return leading(found)
+
+
+def open_situations(owner: Any, now: Any = None) -> list[Situation]:
+    """Situations still waiting for their message, for the Today list: an open
+    posting's contact you are about to talk to and have not told that you applied,
+    and recent rejections after an interview with no feedback asked yet."""
+    found: list[Situation] = []
+    postings = _open_postings(owner, Q())
+    pending = pending_conversations(owner, {p.contact_id for p in postings if p.contact_id})
+    told = (
+        set(
+            owned(Message, owner)
+            .filter(person_id__in=list(pending), purpose=Purpose.AFTER_APPLYING)
+            .exclude(status=MessageStatus.DRAFT)
+            .values_list("person_id", flat=True)
+        )
+        if pending
+        else set()
+    )
+    for posting in postings:
+        contact = posting.contact
+        if contact is not None and contact.pk in pending and contact.pk not in told:
+            found.append(
+                _apply_now(posting, contact, pending[contact.pk], _sent_application(posting))
+            )
+    since = local_today(owner, now) - timedelta(days=FEEDBACK_WINDOW_DAYS)
+    rejected_on = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), status=ApplicationStatus.REJECTED
+    ).order_by("-on")
+    asked = Message.objects.filter(
+        owner=owner,
+        organization_id=OuterRef("organization_id"),
+        purpose=Purpose.REJECTION_FEEDBACK,
+    ).exclude(status=MessageStatus.DRAFT)
+    rejected = list(
+        _with_history(owned(Application, owner))
+        .filter(status=ApplicationStatus.REJECTED, had_interview=True)
+        .annotate(rejected_on=Subquery(rejected_on.values("on")[:1]))
+        .filter(rejected_on__gte=since)
+        .exclude(Exists(asked))
+        .order_by("-rejected_on", "-pk")
+    )
+    managers = managers_at(owner, {a.organization_id for a in rejected}) if rejected else {}
+    found.extend(_ask_for_feedback(a, managers.get(a.organization_id, [])) for a in rejected)
+    return found
