@@ -128,7 +128,7 @@ def test_it_shows_apply_now_with_its_draft_on_every_page(
         assert "This draft follows it." in body
     else:
         assert f'href="{escape(apply_now.action_url)}"' in body
-        assert escape(apply_now.record_url) in body
+    assert f'href="{escape(apply_now.record_url)}">Record the application</a>' in body
 
 
 @pytest.mark.parametrize("page", ["organization", "application", "today"])
