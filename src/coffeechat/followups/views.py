@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,7 +40,7 @@ def _after_action(request: HttpRequest, message: str) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def today(request: HttpRequest) -> HttpResponse:
-    context = {"today": today_list(request.user)}
+    context: dict[str, Any] = {"today": today_list(request.user)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "followups/today.html#list", context)
     context["situations"] = open_situations(request.user)

@@ -92,12 +92,15 @@ def compose_url(person_id: int, **params: Any) -> str:
 # Queries ------------------------------------------------------------------------------
 
 
-def _with_history(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    interviewed = ApplicationEvent.objects.filter(
-        application=OuterRef("pk"), status=ApplicationStatus.INTERVIEWING
+def _interviewed(application: Any) -> QuerySet[ApplicationEvent]:
+    return ApplicationEvent.objects.filter(
+        application=application, status=ApplicationStatus.INTERVIEWING
     )
+
+
+def _with_history(queryset: QuerySet[Application]) -> QuerySet[Application]:
     return queryset.select_related("organization", "posting", "referred_by").annotate(
-        had_interview=Exists(interviewed)
+        had_interview=Exists(_interviewed(OuterRef("pk")))
     )
 
 
@@ -561,7 +564,8 @@ def open_situations(owner: Any, now: Any = None) -> list[Situation]:
     ).exclude(status=MessageStatus.DRAFT)
     rejected = list(
         _with_history(owned(Application, owner))
-        .filter(status=ApplicationStatus.REJECTED, had_interview=True)
+        .filter(status=ApplicationStatus.REJECTED)
+        .filter(Exists(_interviewed(OuterRef("pk"))))
         .annotate(rejected_on=Subquery(rejected_on.values("on")[:1]))
         .filter(rejected_on__gte=since)
         .exclude(Exists(asked))
