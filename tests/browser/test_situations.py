@@ -48,7 +48,7 @@ def test_apply_now_from_the_conversation_page_to_the_note_after_applying(
     expect(page.get_by_role("heading", name="Write to Lee Park")).to_be_visible()
     expect(page.locator("#id_purpose")).to_have_value("after_applying")
     expect(page.locator("#id_body")).to_contain_text(
-        "I should say up front that I am applying for the Data Analyst role at Acme."
+        "I am applying for the Data Analyst role at Acme (you are its listed contact)."
     )
     expect(page.locator(".situation.apply_now")).to_contain_text("This draft follows it.")
 

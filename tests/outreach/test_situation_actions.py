@@ -194,7 +194,9 @@ def test_the_contact_of_an_open_posting_gets_the_apply_now_note_before_any_appli
     body = response.content.decode()
 
     assert message.purpose == Purpose.AFTER_APPLYING
-    assert "I am applying for the Data Analyst role at Acme" in message.body
+    assert "I am applying for the Data Analyst role at Acme (you are its listed contact)." in (
+        message.body
+    )
     assert "Apply now, then tell Lee" in body
     assert "This draft follows it." in body
 

@@ -366,9 +366,9 @@ def variables(
     elif posting is not None:
         # Apply now, then tell them: the note is written while the application goes in.
         values["role"] = f"the {posting.title} role"
+        contact = " (you are its listed contact)" if posting.contact_id == person.pk else ""
         values["application"] = (
-            f"I should say up front that I am applying for the {posting.title} role "
-            f"at {posting.organization.name}."
+            f"I am applying for the {posting.title} role at {posting.organization.name}{contact}."
         )
     if nudge_of is not None:
         values["last_note"] = (
