@@ -267,3 +267,31 @@ def test_today_lists_what_still_waits_for_its_message(
     for message in (told, asked):
         outreach.mark_sent(message)
     assert open_situations(alice) == []
+
+
+# The API drafts the same way ------------------------------------------------------------
+
+
+def test_the_api_proposes_the_situations_purpose_and_takes_its_context(
+    alice: Any, alice_client: Client, bob: Any, lee: Any, posting: Any
+) -> None:
+    from tests.api.conftest import JsonClient
+
+    api = JsonClient(alice_client)
+    created = api.post("/api/v1/messages", {"person_id": lee.pk})
+    assert created.status_code == 201, created.content
+    assert created.json()["purpose"] == Purpose.AFTER_APPLYING
+    assert "I am applying for the Data Analyst role at Acme" in created.json()["body"]
+
+    application = apply(alice, posting.organization, ApplicationStatus.APPLIED, posting=posting)
+    explicit = api.post(
+        "/api/v1/messages",
+        {"person_id": lee.pk, "purpose": "informational", "application_id": application.pk},
+    ).json()
+    assert (
+        "I should say up front that I applied for the Data Analyst role at Acme"
+        in (explicit["body"])
+    )
+    theirs = PostingFactory(organization__owner=bob)
+    refused = api.post("/api/v1/messages", {"person_id": lee.pk, "posting_id": theirs.pk})
+    assert refused.status_code == 404

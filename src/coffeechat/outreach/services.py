@@ -419,6 +419,9 @@ def compose(
 ) -> Message:
     """A filled, UNSAVED draft to ``person`` for ``purpose``; the user edits it freely.
 
+    An empty ``purpose`` is proposed: a nudge with ``nudge_of``, else the purpose of the
+    person's situation (with its application or posting), see :func:`suggest`.
+
     With ``conversation`` (a thank-you, a keep-in-touch note), what the conversation
     recorded fills the variables (when, what I learned, whom they suggested) and the
     message is linked to it; explicit ``extra`` values win. With ``application`` (or
@@ -432,6 +435,14 @@ def compose(
     """
     if person.owner_id != user.pk:
         raise PermissionDenied("That person is not in your network.")
+    if not purpose and nudge_of is not None:
+        purpose = Purpose.NUDGE
+    elif not purpose:
+        purpose, lead = suggest(user, person, organization)
+        if lead is not None and application is None and posting is None:
+            # The proposed purpose brings its situation's application or posting along.
+            application = _owned_or_none(user, Application, lead.application_id)
+            posting = _owned_or_none(user, Posting, lead.posting_id)
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": f"“{purpose}” is not a purpose of a message."})
     if channel not in Channel.values:
@@ -505,6 +516,12 @@ def compose(
         nudge_of=nudge_of,
         conversation=conversation,
     )
+
+
+def _owned_or_none(user: Any, model: Any, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    return owned(model, user).select_related("organization").filter(pk=pk).first()
 
 
 def conversation_variables(conversation: Conversation, person: Person) -> dict[str, str]:

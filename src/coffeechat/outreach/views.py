@@ -166,14 +166,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     )
     purpose = params.get("purpose", "")
     if purpose not in Purpose.values:
-        if nudge_of:
-            purpose = Purpose.NUDGE
-        else:
-            purpose, lead = services.suggest(user, person, organization)
-            if lead is not None and application is None and posting is None:
-                # The proposed purpose brings the situation's context along.
-                application = _owned_or_none(user, Application, lead.application_id)
-                posting = _owned_or_none(user, Posting, lead.posting_id)
+        purpose = ""  # compose proposes one
     channel = params.get("channel", "")
     if channel not in Channel.values:
         channel = PREFERRED_CHANNELS.get(person.preferred_channel, Channel.EMAIL)
@@ -207,12 +200,6 @@ def compose(request: HttpRequest) -> HttpResponse:
             status=422,
         )
     return _composer(request, message, person)
-
-
-def _owned_or_none(user: Any, model: Any, pk: int | None) -> Any:
-    if pk is None:
-        return None
-    return owned(model, user).select_related("organization").filter(pk=pk).first()
 
 
 def _composer(request: HttpRequest, message: Message, person: Person) -> HttpResponse:
