@@ -67,6 +67,8 @@ EXTRA_PATHS = {
     "/api/v1/messages/{message_id}/eml": {"get"},
     "/api/v1/outreach/checks": {"post"},
     "/api/v1/outreach/reply-rates": {"get"},
+    "/api/v1/outreach/purposes": {"get"},
+    "/api/v1/outreach/no-reply-policy": {"get", "put"},
 }
 
 

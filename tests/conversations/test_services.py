@@ -218,20 +218,47 @@ def test_referral_chains_go_back_to_the_first_contact_and_forward(
     lee = services.add_referral(alice, second, referred_by=kim, name="Lee Park").person
     sam = services.add_referral(alice, second, referred_by=kim, name="Sam Ortiz").person
     EmploymentFactory(person=lee, organization=acme, title="Director", has_hiring_authority=True)
-    schedule(alice, [lee], organization=acme)
+    with_lee = schedule(alice, [lee], organization=acme)
 
+    # Depth counts links from you: Dana (your first contact) is 1, Kim 2, Lee 3.
     chain = person_chain(alice, lee)
-    assert [n.name for n in chain.back] == ["Dana Reyes", "Kim Ng"] and chain.depth == 2
+    assert [(n.name, n.depth) for n in chain.back] == [("Dana Reyes", 1), ("Kim Ng", 2)]
+    assert chain.depth == 3
     forward = person_chain(alice, dana).forward
     assert [n.name for n in forward] == ["Kim Ng"]
     assert sorted(n.name for n in forward[0].children) == ["Lee Park", "Sam Ortiz"]
     assert sam.pk in {n.person_id for n in forward[0].children}
 
+    # Only scheduled with Lee: not "talked", so the person who hires is not reached yet.
     tree = organization_tree(alice, acme)
     assert [n.name for n in tree.roots] == ["Dana Reyes"]
-    assert tree.depth == 2
-    assert [(n.name, n.depth) for n in tree.hiring_reached] == [("Lee Park", 2)]
-    assert "You reached Lee Park" in tree.next_step
+    assert tree.depth == 3
+    assert tree.hiring_reached == []
+    assert not chain.person.talked and chain.person.scheduled
+
+    services.mark_held(alice, with_lee)
+    tree = organization_tree(alice, acme)
+    assert [(n.name, n.depth) for n in tree.hiring_reached] == [("Lee Park", 3)]
+    assert "You reached Lee Park, who hires there, 3 links from you." in tree.next_step
+
+
+def test_it_counts_a_chain_from_you_and_shows_only_held_conversations_as_talked(
+    alice: Any, alice_client: Any, dana: Any
+) -> None:
+    """You → Amal → Felix: Felix is two links from you; a scheduled talk is not "talked"."""
+    amal = PersonFactory(owner=alice, first_name="Amal", last_name="Haddad")
+    felix = services.add_referral(
+        alice, schedule(alice, [amal]), referred_by=amal, name="Felix Ong"
+    ).person
+    schedule(alice, [felix])
+    chain = person_chain(alice, felix)
+    assert chain.depth == 2 and [n.depth for n in chain.back] == [1]
+    assert not chain.back[0].talked and chain.back[0].scheduled
+
+    page = alice_client.get(f"/people/{felix.pk}/referral-chain/").content.decode()
+    assert "2 links from you" in page and "depth 1" not in page
+    assert "1 link from you" in page
+    assert ">talked<" not in page and ">scheduled<" in page
 
 
 def test_pending_conversations_are_upcoming_scheduled_ones(

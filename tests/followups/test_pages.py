@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from coffeechat.followups import health
 from coffeechat.followups.models import FollowUp, Status
+from coffeechat.outreach.policy import NoReplyPolicy, policy_of
 from tests.factories import FollowUpFactory, OrganizationFactory, PersonFactory
 from tests.followups.conftest import utc
 
@@ -185,7 +186,9 @@ def test_it_saves_the_rule_settings(client: Any, alice: Any) -> None:
     assert client.post(url, data).status_code == 302
     saved = alice.follow_up_settings
     saved.refresh_from_db()
-    assert (saved.nudge_after_days, saved.prepare_day_before, saved.digest_hour) == (8, False, 6)
+    assert (saved.prepare_day_before, saved.digest_hour) == (False, 6)
+    alice.profile.refresh_from_db()
+    assert policy_of(alice) == NoReplyPolicy(4, 8, 1)
     data["nudge_after_days"] = 2
     assert "Nudge later" in client.post(url, data).content.decode()
 

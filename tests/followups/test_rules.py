@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 
-from coffeechat.followups import services, triggers
+from coffeechat.followups import rules, services, triggers
 from coffeechat.followups.models import FollowUp, Kind, Status
-from coffeechat.followups.rules import RULES, rule, run_rules
+from coffeechat.followups.tick import RULES, run_rules
 from tests.factories import (
     EmploymentFactory,
     OrganizationFactory,
@@ -53,14 +53,15 @@ def test_it_takes_the_persons_preferred_channel(berliner: Any) -> None:
 def test_it_completes_by_key_and_by_prefix(berliner: Any) -> None:
     for key in ("no_reply:message:7:try_another", "no_reply:message:7:nudge:1", "other:1"):
         services.ensure(berliner, key, title=key, due_on=DAY)
-    assert services.complete(berliner, prefix="no_reply:message:7:") == 2
+    assert services.complete(berliner, prefix="no_reply:message:7:", reason="Sent.") == 2
     assert FollowUp.objects.get(rule_key="other:1").status == Status.OPEN
-    assert services.complete(berliner, "other:1") == 1
+    assert services.complete(berliner, "other:1", reason="Called them.") == 1
+    assert FollowUp.objects.get(rule_key="other:1").closed_reason == "Called them."
 
 
 def test_it_does_not_complete_another_users_follow_ups(berliner: Any, bob: Any) -> None:
     services.ensure(bob, "x:1", title="Bob's", due_on=DAY)
-    assert services.complete(berliner, "x:1") == 0
+    assert services.complete(berliner, "x:1", reason="Done.") == 0
 
 
 @time_machine.travel(utc(2026, 3, 2, 21, 0), tick=False)  # 22:00 Monday in Berlin
@@ -91,23 +92,28 @@ def test_it_refuses_a_skip_without_a_reason(berliner: Any) -> None:
 # Tick rules ---------------------------------------------------------------------------
 
 
-def test_it_registers_the_built_in_rules() -> None:
-    assert {"keep_in_touch", "supervisor_check_in", "not_responding"} <= set(RULES)
+def test_it_lists_every_rule_in_one_place() -> None:
+    names = [rule.__name__ for rule in RULES]
+    assert names == [
+        "keep_in_touch",
+        "supervisor_check_in",
+        "passed_conversations",
+        "retire_passed_preparations",
+        "retire_answered",
+        "not_responding",
+    ]
 
 
 def test_it_keeps_going_when_one_rule_fails() -> None:
-    @rule("exploding_for_test")
-    def explode(now: datetime.datetime) -> int:
+    def exploding_for_test(now: datetime.datetime) -> int:
         raise RuntimeError("boom")
 
-    try:
-        results = run_rules(utc(2026, 3, 2))
-        assert results["exploding_for_test"] == -1
-        assert "keep_in_touch" in results
-    finally:
-        RULES.pop("exploding_for_test")
+    results = run_rules(utc(2026, 3, 2), (exploding_for_test, *RULES))
+    assert results["exploding_for_test"] == -1
+    assert "keep_in_touch" in results
 
 
+@time_machine.travel(utc(2026, 3, 2, 9), tick=False)
 def test_it_keeps_in_touch_at_the_cadence_and_restarts_after_contact(berliner: Any) -> None:
     person = PersonFactory(
         owner=berliner,
@@ -116,8 +122,8 @@ def test_it_keeps_in_touch_at_the_cadence_and_restarts_after_contact(berliner: A
         preferred_channel="email",
         follow_up_wish="every couple of months",
     )
-    RULES["keep_in_touch"].run(utc(2026, 3, 2))
-    RULES["keep_in_touch"].run(utc(2026, 3, 2))
+    rules.keep_in_touch(utc(2026, 3, 2))
+    rules.keep_in_touch(utc(2026, 3, 2))
     item = FollowUp.objects.get(owner=berliner, rule="keep_in_touch")
     assert item.due_on == datetime.date(2026, 3, 2)
     assert item.channel == "email"
@@ -125,7 +131,7 @@ def test_it_keeps_in_touch_at_the_cadence_and_restarts_after_contact(berliner: A
     # They talked again: the old reminder is satisfied, a new one counts from then.
     person.last_contacted_on = datetime.date(2026, 3, 2)
     person.save()
-    RULES["keep_in_touch"].run(utc(2026, 3, 3))
+    rules.keep_in_touch(utc(2026, 3, 3))
     rows = FollowUp.objects.filter(owner=berliner, rule="keep_in_touch").order_by("due_on")
     assert [(r.due_on, r.status) for r in rows] == [
         (datetime.date(2026, 3, 2), Status.DONE),
@@ -139,7 +145,7 @@ def test_it_keeps_in_touch_on_the_date_they_named(berliner: Any) -> None:
     PersonFactory(
         owner=berliner, next_check_in_on=datetime.date(2026, 4, 15), may_keep_in_touch=False
     )
-    RULES["keep_in_touch"].run(utc(2026, 3, 2))
+    rules.keep_in_touch(utc(2026, 3, 2))
     assert list(FollowUp.objects.values_list("due_on", flat=True)) == [datetime.date(2026, 4, 15)]
 
 
@@ -154,7 +160,7 @@ def supervisor(owner: Any, **person: Any) -> Any:
 
 def test_it_checks_in_with_a_prospective_supervisor_when_nothing_is_open(berliner: Any) -> None:
     job = supervisor(berliner, person__last_contacted_on=datetime.date(2026, 1, 10))
-    RULES["supervisor_check_in"].run(utc(2026, 3, 2))
+    rules.supervisor_check_in(utc(2026, 3, 2))
     item = FollowUp.objects.get(rule="supervisor_check_in")
     assert item.person == job.person and item.organization == job.organization
     assert item.due_on == datetime.date(2026, 4, 10)
@@ -166,23 +172,25 @@ def test_it_uses_the_users_check_in_interval(berliner: Any) -> None:
     prefs.supervisor_check_in_days = 30
     prefs.save()
     supervisor(berliner, person__last_contacted_on=datetime.date(2026, 1, 10))
-    RULES["supervisor_check_in"].run(utc(2026, 3, 2))
+    rules.supervisor_check_in(utc(2026, 3, 2))
     assert FollowUp.objects.get().due_on == datetime.date(2026, 2, 9)
 
 
 def test_it_closes_the_check_in_when_a_posting_opens(berliner: Any) -> None:
     job = supervisor(berliner)
-    RULES["supervisor_check_in"].run(utc(2026, 3, 2))
+    rules.supervisor_check_in(utc(2026, 3, 2))
     assert FollowUp.objects.get().status == Status.OPEN
     PostingFactory(organization=job.organization, owner=berliner)
-    RULES["supervisor_check_in"].run(utc(2026, 3, 3))
-    assert FollowUp.objects.get().status == Status.DONE
+    rules.supervisor_check_in(utc(2026, 3, 3))
+    # Never done by the user: retired, saying why, not "Done".
+    item = FollowUp.objects.get()
+    assert item.status == Status.RETIRED and "a posting is open there" in item.closed_reason
 
 
 def test_it_does_not_check_in_at_an_inactive_target(berliner: Any) -> None:
     job = supervisor(berliner)
     job.organization.targets.update(status="paused")
-    RULES["supervisor_check_in"].run(utc(2026, 3, 2))
+    rules.supervisor_check_in(utc(2026, 3, 2))
     assert not FollowUp.objects.exists()
 
 
@@ -220,10 +228,10 @@ def test_it_stops_after_the_last_nudge_and_marks_the_person(berliner: Any) -> No
     assert [(r.rule, r.due_on) for r in open_rows] == [
         ("no_reply_stop", datetime.date(2026, 3, 31))
     ]
-    RULES["not_responding"].run(utc(2026, 3, 30, 12))
+    rules.not_responding(utc(2026, 3, 30, 12))
     person.refresh_from_db()
     assert person.not_responding_since is None
-    RULES["not_responding"].run(utc(2026, 3, 31, 12))
+    rules.not_responding(utc(2026, 3, 31, 12))
     person.refresh_from_db()
     assert person.not_responding_since == datetime.date(2026, 3, 31)
 
@@ -258,7 +266,9 @@ def test_it_thanks_every_participant_and_reminds_to_debrief(berliner: Any) -> No
     assert thanks[0].channel == "linkedin"
     debrief = FollowUp.objects.get(kind=Kind.DEBRIEF)
     assert debrief.due_at == utc(2026, 3, 3, 16, 30)
-    assert FollowUp.objects.get(kind=Kind.PREPARE).status == Status.DONE
+    prepare = FollowUp.objects.get(kind=Kind.PREPARE)
+    assert prepare.status == Status.RETIRED
+    assert prepare.closed_reason == "The conversation took place on 3 March 2026."
     promises = triggers.debrief_saved(
         berliner,
         conversation_id=3,

@@ -52,34 +52,6 @@ def test_it_dues_preparation_the_local_day_before() -> None:
     assert schedule.prepare_due(at(2026, 3, 2, 23, 0), NEW_YORK).on == datetime.date(2026, 3, 1)
 
 
-def test_it_counts_no_reply_days_in_business_days_skipping_weekends() -> None:
-    friday = datetime.date(2026, 3, 6)
-    steps = schedule.no_reply_steps(friday, country="")
-    assert [(s.kind, s.on) for s in steps] == [
-        ("try_another", datetime.date(2026, 3, 11)),  # Mon, Tue, Wed
-        ("nudge", datetime.date(2026, 3, 17)),
-    ]
-    assert steps[1].number == 1
-
-
-def test_it_skips_the_public_holidays_of_the_users_country() -> None:
-    thursday = datetime.date(2026, 4, 2)  # Good Friday and Easter Monday follow
-    germany = schedule.no_reply_steps(thursday, country="DE")
-    usa = schedule.no_reply_steps(thursday, country="US")
-    assert germany[0].on == datetime.date(2026, 4, 9)
-    assert usa[0].on == datetime.date(2026, 4, 7)
-    assert germany[1].on == datetime.date(2026, 4, 15)
-
-
-def test_it_nudges_until_the_last_then_stops() -> None:
-    sent = datetime.date(2026, 3, 2)
-    first = schedule.no_reply_steps(sent, nudges_sent=1, max_nudges=2)
-    assert [(s.kind, s.number) for s in first] == [("nudge", 2)]
-    last = schedule.no_reply_steps(sent, nudges_sent=2, max_nudges=2)
-    assert [s.kind for s in last] == ["stop"]
-    assert last[0].on == datetime.date(2026, 3, 11)
-
-
 def test_it_keeps_in_touch_on_the_named_date_then_at_the_cadence() -> None:
     added = datetime.date(2026, 1, 5)
     spring = datetime.date(2026, 4, 1)

@@ -97,7 +97,9 @@ def test_a_cancelled_conversation_needs_no_preparation(alice: Any, dana: Any) ->
     conversation = schedule(alice, [dana])
     conversations.cancel_conversation(alice, conversation, notify=False)
     assert open_kinds(alice) == []
-    assert FollowUp.objects.get(owner=alice, kind=Kind.PREPARE).status == "skipped"
+    prepare = FollowUp.objects.get(owner=alice, kind=Kind.PREPARE)
+    assert prepare.status == "retired"
+    assert prepare.closed_reason == "The conversation was cancelled."
 
 
 def test_holding_a_conversation_is_keeping_in_touch(alice: Any, dana: Any) -> None:

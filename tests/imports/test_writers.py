@@ -186,7 +186,7 @@ _notes = st.text(
     ),
     max_size=60,
 ).map(str.strip)
-_email = st.from_regex(r"[a-z0-9._+-]{1,12}@[a-z0-9-]{1,10}\.[a-z]{2,6}", fullmatch=True)
+_email = st.from_regex(r"[a-z0-9][a-z0-9_+-]{0,11}@[a-z0-9]{1,10}\.[a-z]{2,6}", fullmatch=True)
 _phone = st.from_regex(r"\+?[0-9][0-9 ()./-]{3,15}[0-9]", fullmatch=True).map(str.strip)
 _handle = st.from_regex(r"[a-z0-9][a-z0-9-]{2,30}", fullmatch=True)
 _tag = _text.filter(lambda t: bool(t) and t not in ("myContacts", "My Contacts"))

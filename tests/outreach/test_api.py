@@ -56,8 +56,8 @@ def test_it_marks_sent_by_hand_with_a_date_and_nudge_dates(api, dana):
     message = MessageFactory(person=dana)
     response = api.post(f"/api/v1/messages/{message.pk}/sent?when=2026-10-02T09:00:00Z", {})
     assert response.status_code == 200, response.content
-    assert response.json()["first_nudge_on"] == "2026-10-07"
-    assert response.json()["second_nudge_on"] == "2026-10-13"
+    assert response.json()["try_another_on"] == "2026-10-07"
+    assert response.json()["nudge_due_on"] == "2026-10-13"
     response = api.post(f"/api/v1/messages/{message.pk}/status?status=no_reply", {})
     assert response.json()["status"] == "no_reply"
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from coffeechat.network.models import AffiliationKind, TieKind
+from coffeechat.network.models import AffiliationKind, Source, TieKind
 from coffeechat.outreach.checks import load_context, run_checks
 from coffeechat.outreach.models import Channel, Purpose, Status
 from tests.factories import (
@@ -41,7 +41,45 @@ def keys(owner: Any, person: Any, body: str = GOOD, **kwargs: Any) -> set[str]:
 
 
 def test_a_good_first_note_passes_every_check(alice, dana):
+    sam = PersonFactory(owner=alice, first_name="Sam", last_name="Ortiz")
+    TieFactory(to_person=dana, kind=TieKind.INTRODUCED, introduced_by=sam)
     assert keys(alice, dana) == set()
+
+
+def test_a_mutual_connection_the_data_does_not_show_is_flagged(alice, dana, acme):
+    rosa = PersonFactory(
+        owner=alice, first_name="Rosa", last_name="Diaz", source=Source.ALUMNI_DIRECTORY
+    )
+    EmploymentFactory(person=rosa, organization=acme)  # works with Dana; I never met her
+    claims = [
+        "We have a connection in common: Rosa Diaz, who works with you.",
+        "Rosa suggested I get in touch with you.",
+        "Our mutual friend Rosa Diaz says hello.",
+        "I am writing at the suggestion of Rosa Diaz.",
+    ]
+    for claim in claims:
+        body = GOOD.replace("Sam Ortiz suggested I get in touch with you.", claim)
+        assert "unfounded_mutual" in keys(alice, dana, body), claim
+
+    TieFactory(to_person=rosa, kind=TieKind.ACQUAINTANCE)  # now I know her: the claim holds
+    for claim in claims:
+        body = GOOD.replace("Sam Ortiz suggested I get in touch with you.", claim)
+        assert "unfounded_mutual" not in keys(alice, dana, body), claim
+
+
+def test_someone_i_know_who_does_not_know_them_is_no_mutual_connection(alice, dana):
+    kim = PersonFactory(owner=alice, first_name="Kim", last_name="Ng")
+    TieFactory(to_person=kim, kind=TieKind.FRIEND, strength=5)
+    body = GOOD.replace("Sam Ortiz", "Kim Ng")
+    assert "unfounded_mutual" in keys(alice, dana, body)
+    TieFactory(from_person=kim, to_person=dana, kind=TieKind.COLLEAGUE)
+    assert "unfounded_mutual" not in keys(alice, dana, body)
+    # A chain: the second person must know them; the words around names are not names.
+    chain = GOOD.replace(
+        "Sam Ortiz suggested I get in touch with you.",
+        "We are connected through Lee Park and Kim Ng, who has worked with you.",
+    )
+    assert "unfounded_mutual" not in keys(alice, dana, chain)
 
 
 def test_no_stated_connection(alice, dana):
@@ -134,14 +172,13 @@ def test_mostly_about_me(alice, dana):
 
 
 def test_a_nudge_too_soon_counts_business_days_in_my_country(alice, dana):
-    # Alice is in Germany: Friday 2 Oct 2026, then Saturday 3, Sunday 4 and the holiday
-    # of Monday 5? No: German Unity Day is Saturday 3 Oct 2026. Monday 5 and Tuesday 6
-    # are two business days after the Friday.
+    # Alice is in Germany; by the default no-reply policy a nudge comes 7 business days
+    # after Friday 2 Oct 2026 (German Unity Day is Saturday 3 Oct): Tuesday 13 Oct.
     sent = datetime.datetime(2026, 10, 2, 10, 0, tzinfo=datetime.UTC)
     MessageFactory(person=dana, status=Status.SENT, sent_at=sent)
-    with time_machine.travel(datetime.datetime(2026, 10, 6, 12, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 12, 0, tzinfo=datetime.UTC)):
         assert "nudge_too_soon" in keys(alice, dana, "Hello, any news?", purpose=Purpose.NUDGE)
-    with time_machine.travel(datetime.datetime(2026, 10, 7, 12, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 10, 13, 12, 0, tzinfo=datetime.UTC)):
         assert "nudge_too_soon" not in keys(alice, dana, "Hello, any news?", purpose=Purpose.NUDGE)
 
 
@@ -209,5 +246,16 @@ def test_the_checks_load_in_a_fixed_number_of_queries(
     for _ in range(5):
         MessageFactory(person=dana, status=Status.SENT, sent_at=timezone.now())
         ApplicationFactory(organization=acme)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         load_context(alice, dana)
+
+
+def test_no_third_person_named_means_no_unfounded_connection(alice, dana):
+    for sentence in (
+        "A mutual contact suggested I get in touch with you.",
+        "Your talk at Acme said you speak about data quality.",
+        "I found your name in our alumni directory.",
+        "We both studied at Northfield University.",
+    ):
+        body = GOOD.replace("Sam Ortiz suggested I get in touch with you.", sentence)
+        assert "unfounded_mutual" not in keys(alice, dana, body), sentence

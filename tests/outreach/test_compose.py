@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from coffeechat.network.models import AffiliationKind, TieKind
+from coffeechat.network.models import AffiliationKind, Source, TieKind
 from coffeechat.outreach.builtin import all_builtins
+from coffeechat.outreach.checks import checks_for_message
 from coffeechat.outreach.models import Channel, ConnectionKind, Message, Purpose
 from coffeechat.outreach.rendering import VARIABLES, TemplateError, fill, placeholders
 from coffeechat.outreach.services import compose
@@ -17,6 +18,7 @@ from coffeechat.targets.models import ApplicationStatus
 from tests.factories import (
     AffiliationFactory,
     ApplicationFactory,
+    EmploymentFactory,
     MembershipFactory,
     MessageTemplateFactory,
     MyAffiliationFactory,
@@ -234,3 +236,29 @@ def test_a_thank_you_from_a_conversation_says_what_was_learned_and_links_to_it(
 
     # Another account can neither see the conversation nor draft from it.
     assert bob_client.get(url).status_code == 404
+
+
+def test_a_path_through_a_directory_row_claims_no_connection_in_common(alice, dana, acme, profile):
+    rosa = PersonFactory(
+        owner=alice, first_name="Rosa", last_name="Diaz", source=Source.ALUMNI_DIRECTORY
+    )
+    EmploymentFactory(person=rosa, organization=acme)  # Dana's colleague; I never met her
+
+    message = compose(alice, dana, Purpose.INFORMATIONAL, path_key=f"{rosa.pk}-{dana.pk}")
+
+    assert "in common" not in message.body
+    assert "Rosa" not in message.body
+    assert message.connection_kind != ConnectionKind.FRIEND_OF_FRIEND
+    assert "unfounded_mutual" not in {c.key for c in checks_for_message(message)}
+
+
+def test_a_path_through_someone_i_know_names_them(alice, dana, acme, profile):
+    rosa = PersonFactory(owner=alice, first_name="Rosa", last_name="Diaz")
+    EmploymentFactory(person=rosa, organization=acme)
+    TieFactory(to_person=rosa, kind=TieKind.FRIEND, strength=5)
+
+    message = compose(alice, dana, Purpose.INFORMATIONAL, path_key=f"{rosa.pk}-{dana.pk}")
+
+    assert "We have a connection in common: Rosa Diaz, who works with you." in message.body
+    assert message.connection_kind == ConnectionKind.FRIEND_OF_FRIEND
+    assert "unfounded_mutual" not in {c.key for c in checks_for_message(message)}

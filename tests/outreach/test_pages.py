@@ -192,7 +192,8 @@ def test_a_message_page_runs_a_fixed_number_of_queries(
     for _ in range(count):
         services.mark_sent(MessageFactory(person=dana))
     draft = MessageFactory(person=dana)
-    with django_assert_num_queries(16):
+    # 18: two of them read who may be named as a mutual connection (network.connections)
+    with django_assert_num_queries(18):
         response = alice_client.get(draft.get_absolute_url())
     assert response.status_code == 200
 
@@ -346,5 +347,5 @@ def test_the_message_list_shows_nudge_dates(alice, alice_client, dana):
     message = MessageFactory(person=dana)
     services.mark_sent(message, datetime.datetime(2026, 10, 2, 9, 0, tzinfo=datetime.UTC))
     page = alice_client.get(reverse("outreach:message-list")).content.decode()
-    assert "7 Oct, then 13 Oct" in page
+    assert ">13 Oct<" in page
     assert timezone.now()  # the page renders whatever today is

@@ -70,8 +70,8 @@ def test_sending_marks_sent_on_the_timeline_with_nudge_dates(smtp_server, draft)
     with time_machine.travel(datetime.datetime(2026, 10, 2, 9, 0, tzinfo=datetime.UTC)):
         services.send_email(draft)
     draft.refresh_from_db()
-    assert draft.first_nudge_on == datetime.date(2026, 10, 7)
-    assert draft.second_nudge_on == datetime.date(2026, 10, 13)
+    assert draft.try_another_on == datetime.date(2026, 10, 7)
+    assert draft.nudge_due_on == datetime.date(2026, 10, 13)
     entry = Interaction.objects.get(source_key=f"outreach:message:{draft.pk}")
     assert entry.kind == InteractionKind.EMAIL
     assert entry.direction == Direction.SENT
@@ -83,14 +83,14 @@ def test_nudge_dates_skip_public_holidays_of_my_country(alice, dana):
     message = MessageFactory(person=dana)
     # Thursday 24 December 2026 in Germany: 25 and 26 December are holidays, 27 a Sunday.
     services.mark_sent(message, datetime.datetime(2026, 12, 24, 9, 0, tzinfo=datetime.UTC))
-    assert message.first_nudge_on == datetime.date(2026, 12, 30)
-    assert message.second_nudge_on == datetime.date(2027, 1, 6)
+    assert message.try_another_on == datetime.date(2026, 12, 30)
+    assert message.nudge_due_on == datetime.date(2027, 1, 6)
 
 
 def test_a_thank_you_has_no_nudge_dates(alice, dana):
     message = MessageFactory(person=dana, purpose=Purpose.THANK_YOU)
     services.mark_sent(message)
-    assert message.first_nudge_on is None and message.second_nudge_on is None
+    assert message.try_another_on is None and message.nudge_due_on is None
 
 
 def test_it_refuses_a_line_break_in_the_subject(smtp_server, draft):

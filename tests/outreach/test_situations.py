@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from coffeechat.network.models import InteractionKind
+from coffeechat.network.models import InteractionKind, Source, TieKind
 from coffeechat.outreach.situations import (
     APPLIED_THERE,
     APPLY_NOW,
@@ -22,9 +22,12 @@ from coffeechat.targets import services
 from coffeechat.targets.models import Application, ApplicationChannel, ApplicationStatus
 from coffeechat.targets.outcomes import application_outcomes
 from tests.factories import (
+    AffiliationFactory,
     ApplicationFactory,
     ConversationFactory,
     EmploymentFactory,
+    MembershipFactory,
+    MyAffiliationFactory,
     OrganizationFactory,
     PersonFactory,
     PostingFactory,
@@ -156,12 +159,41 @@ def test_the_flagged_manager_wins_over_a_title_and_none_known_is_said(
 
 def test_an_application_page_counts_the_people_you_know_there(alice: Any, acme: Any) -> None:
     for _ in range(3):
-        EmploymentFactory(person__owner=alice, organization=acme)
+        TieFactory(to_person=EmploymentFactory(person__owner=alice, organization=acme).person)
     application = apply(alice, acme, ApplicationStatus.APPLIED)
 
     found = situations_for_application(alice, application)
 
     assert found[0].title == "You know 3 people at Acme"
+
+
+def test_it_does_not_count_directory_rows_as_people_you_know(alice: Any, acme: Any) -> None:
+    friend = EmploymentFactory(person__owner=alice, organization=acme).person
+    TieFactory(to_person=friend, kind=TieKind.FRIEND)
+    EmploymentFactory(
+        person__owner=alice, person__source=Source.ALUMNI_DIRECTORY, organization=acme
+    )
+    school = AffiliationFactory(owner=alice, name="Northfield University")
+    MyAffiliationFactory(owner=alice, affiliation=school)
+    classmate = EmploymentFactory(person__owner=alice, organization=acme).person
+    MembershipFactory(person=classmate, affiliation=school)
+    application = apply(alice, acme, ApplicationStatus.APPLIED)
+
+    assert situations_for_application(alice, application)[0].title == (
+        "You know 1 person at Acme, and share a group with 1 more"
+    )
+
+
+def test_it_says_nobody_is_known_when_only_directory_rows_work_there(alice: Any, acme: Any) -> None:
+    for _ in range(2):
+        EmploymentFactory(
+            person__owner=alice, person__source=Source.ALUMNI_DIRECTORY, organization=acme
+        )
+    application = apply(alice, acme, ApplicationStatus.APPLIED)
+
+    assert situations_for_application(alice, application)[0].title == (
+        "Nobody you know at Acme yet (2 people there are in your network)"
+    )
 
 
 def test_it_counts_cold_and_referred_applications_and_their_outcomes(alice: Any) -> None:

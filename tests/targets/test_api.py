@@ -143,6 +143,7 @@ def test_situations_are_served_for_people_organizations_and_applications(
     organization = OrganizationFactory(owner=alice, name="Acme")
     lee = PersonFactory(owner=alice, first_name="Lee")
     EmploymentFactory(person=lee, organization=organization)
+    TieFactory(to_person=lee, kind=TieKind.COLLEAGUE)
     ConversationFactory(owner=alice, people=[lee])
     posting = PostingFactory(organization=organization, contact=lee)
     application = api.post(

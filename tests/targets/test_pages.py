@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coffeechat.network.models import TieKind
+from coffeechat.network.models import Source, TieKind
 from coffeechat.targets.models import (
     Application,
     ApplicationStatus,
@@ -20,6 +20,7 @@ from coffeechat.targets.models import (
 )
 from tests.factories import (
     AffiliationFactory,
+    ApplicationFactory,
     EmploymentFactory,
     MembershipFactory,
     MyAffiliationFactory,
@@ -329,3 +330,24 @@ def test_the_target_page_and_lists_use_a_constant_number_of_queries(
     few = [count_queries(alice_client, url) for url in urls]
     grow(30)
     assert [count_queries(alice_client, url) for url in urls] == few
+
+
+def test_the_application_page_counts_only_people_you_know_there(
+    alice_client: Any, acme: Any, alice: Any
+) -> None:
+    # Fran is a friend; Pat (added by hand) and two alumni-directory rows are not known.
+    for name in ("Rosa", "Omar"):
+        EmploymentFactory(
+            person__owner=alice,
+            person__first_name=name,
+            person__source=Source.ALUMNI_DIRECTORY,
+            organization=acme.organization,
+        )
+    application = ApplicationFactory(
+        organization=acme.organization, status=ApplicationStatus.APPLIED
+    )
+
+    page = html(alice_client.get(application.get_absolute_url()))
+
+    assert "You know 1 person at Acme" in page
+    assert "You know 4 people" not in page

@@ -280,3 +280,20 @@ def test_it_loads_in_the_same_number_of_queries_for_few_and_many_targets(alice: 
         result = paths_to_organizations(alice, many, today=TODAY)
     assert len(small) == len(large)
     assert all(result[org].reached == 1 for org in many)
+
+
+def test_a_directory_row_is_someone_from_your_alumni_directory(alice: Any, acme: Any) -> None:
+    rosa = person(alice, "Rosa Diaz", source=Source.ALUMNI_DIRECTORY)
+    lee = person(alice, "Lee Park")
+    works_at(lee, acme, department="")
+    TieFactory(from_person=rosa, to_person=lee, kind=TieKind.COLLEAGUE, strength=5)
+    works_at(rosa, OrganizationFactory(owner=alice, name="Elsewhere"))
+
+    via_rosa = next(p for p in paths_to_person(alice, lee, today=TODAY).ranked() if p.hops == 2)
+
+    assert explain(via_rosa) == (
+        "Rosa Diaz has worked with Lee Park; Rosa is someone from your alumni directory"
+    )
+    assert not via_rosa.first_is_known
+    direct = paths_to_person(alice, rosa, today=TODAY).ranked()[0]
+    assert explain(direct) == "Rosa Diaz — someone from your alumni directory"

@@ -79,9 +79,31 @@ class Profile(models.Model):
         help_text="One or two sentences about you, used in outreach messages.",
     )
     signature = models.TextField("e-mail signature", blank=True)
+    # The no-reply policy's numbers: what they mean is coffeechat.outreach.policy's.
+    try_another_after_days = models.PositiveSmallIntegerField(
+        "no reply: suggest another person after (business days)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    nudge_after_days = models.PositiveSmallIntegerField(
+        "no reply: nudge after (business days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    max_nudges = models.PositiveSmallIntegerField(
+        "stop after this many unanswered nudges",
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
 
     def __str__(self) -> str:
         return self.full_name or self.user.email
+
+    def clean(self) -> None:
+        if self.nudge_after_days <= self.try_another_after_days:
+            raise ValidationError(
+                {"nudge_after_days": "Nudge later than you suggest another person."}
+            )
 
 
 class MyAffiliation(models.Model):

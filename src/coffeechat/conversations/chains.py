@@ -8,6 +8,7 @@ in a fixed number of queries (``values_list``) and walked in memory.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +72,8 @@ class ChainNode:
     name: str = ""
     depth: int = 0
     hires: bool = False
-    talked: bool = False
+    talked: bool = False  # a conversation with them was held
+    scheduled: bool = False  # only scheduled so far
     children: list[ChainNode] = field(default_factory=list)
 
 
@@ -85,7 +87,8 @@ class PersonChain:
 
     @property
     def depth(self) -> int:
-        return len(self.back)
+        """Links from you: your first contact is 1, whom they passed you to is 2…"""
+        return self.person.depth
 
 
 def _names(owner: Any, ids: set[int]) -> dict[int, str]:
@@ -97,12 +100,16 @@ def _names(owner: Any, ids: set[int]) -> dict[int, str]:
     }
 
 
-def _talked(owner: Any, ids: set[int]) -> set[int]:
-    return set(
+def _talked(owner: Any, ids: set[int]) -> tuple[set[int], set[int]]:
+    """Of ``ids``, whom I talked with (a conversation held) and whom I am only scheduled
+    to talk with."""
+    rows = (
         Participant.objects.filter(owner=owner, person_id__in=ids)
-        .exclude(conversation__status=Status.CANCELLED)
-        .values_list("person_id", flat=True)
+        .filter(conversation__status__in=[Status.HELD, Status.SCHEDULED])
+        .values_list("person_id", "conversation__status")
     )
+    held = {pk for pk, status in rows if status == Status.HELD}
+    return held, {pk for pk, status in rows if status == Status.SCHEDULED} - held
 
 
 def person_chain(owner: Any, person: Person) -> PersonChain:
@@ -112,7 +119,7 @@ def person_chain(owner: Any, person: Person) -> PersonChain:
     forward_ids: set[int] = set()
 
     def grow(node: ChainNode, seen: set[int]) -> None:
-        if node.depth - len(back_ids) >= MAX_DEPTH:
+        if node.depth - len(back_ids) > MAX_DEPTH:
             return
         for child in links.referred.get(node.person_id, []):
             if child in seen:
@@ -122,22 +129,25 @@ def person_chain(owner: Any, person: Person) -> PersonChain:
             node.children.append(child_node)
             grow(child_node, seen | {child})
 
-    root = ChainNode(person.pk, person.full_name, depth=len(back_ids))
+    root = ChainNode(person.pk, person.full_name, depth=len(back_ids) + 1)
     grow(root, {person.pk, *back_ids})
     everyone = {*back_ids, *forward_ids, person.pk}
     names = _names(owner, everyone)
-    talked = _talked(owner, everyone)
+    talked, scheduled = _talked(owner, everyone)
 
     def fill(node: ChainNode) -> None:
         node.name = names.get(node.person_id, "")
         node.talked = node.person_id in talked
+        node.scheduled = node.person_id in scheduled
         for child in node.children:
             fill(child)
 
     fill(root)
     back = [
-        ChainNode(pk, names.get(pk, ""), depth=index, talked=pk in talked)
-        for index, pk in enumerate(back_ids)
+        ChainNode(
+            pk, names.get(pk, ""), depth=index, talked=pk in talked, scheduled=pk in scheduled
+        )
+        for index, pk in enumerate(back_ids, start=1)
     ]
     return PersonChain(back, root, root.children)
 
@@ -147,7 +157,7 @@ class OrganizationTree:
     """The conversations toward an organization's hiring authority, as a tree."""
 
     roots: list[ChainNode]
-    depth: int  # the longest chain, in links from the first contact
+    depth: int  # the longest chain, in links from you (your first contact is 1)
     hiring_reached: list[ChainNode]  # people with hiring authority I talked with
     hiring_known: list[str]  # people with hiring authority there (talked or not)
 
@@ -157,7 +167,7 @@ class OrganizationTree:
             node = self.hiring_reached[0]
             return (
                 f"You reached {node.name}, who hires there, "
-                f"{node.depth} links from your first contact."
+                f"{node.depth} link{'s' if node.depth != 1 else ''} from you."
             )
         if self.hiring_known:
             return (
@@ -172,8 +182,9 @@ class OrganizationTree:
 def organization_tree(owner: Any, organization: Organization) -> OrganizationTree:
     """People I talked (or will talk) with about ``organization``, linked by referrals.
 
-    Each chain is followed back to my first contact (who may work elsewhere), so the
-    depth says how many introductions it took.
+    Each chain is followed back to my first contact (who may work elsewhere); a node's
+    depth counts the links from me (my first contact is 1), and ``talked`` means a
+    conversation with them was held (``scheduled``: only planned).
     """
     talked_here = set(
         Participant.objects.filter(owner=owner)
@@ -199,11 +210,11 @@ def organization_tree(owner: Any, organization: Organization) -> OrganizationTre
     for chain in chains.values():
         everyone.update(chain)
     names = _names(owner, everyone)
-    talked = _talked(owner, everyone)
+    talked, scheduled = _talked(owner, everyone)
     for pk in sorted(talked_here, key=lambda p: (len(chains[p]), p)):
         path = [*chains[pk], pk]
         parent: ChainNode | None = None
-        for depth, person_id in enumerate(path):
+        for depth, person_id in enumerate(path, start=1):
             node = nodes.get(person_id)
             if node is None:
                 node = ChainNode(
@@ -212,6 +223,7 @@ def organization_tree(owner: Any, organization: Organization) -> OrganizationTre
                     depth=depth,
                     hires=person_id in hiring,
                     talked=person_id in talked,
+                    scheduled=person_id in scheduled,
                 )
                 nodes[person_id] = node
                 if parent is None:
@@ -227,6 +239,13 @@ def organization_tree(owner: Any, organization: Organization) -> OrganizationTre
         hiring_reached=reached,
         hiring_known=sorted(n for n in hiring_names if n),
     )
+
+
+def introducers(owner: Any, person_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each of ``person_ids``, who passed me on toward them, nearest first: for
+    you → Rosa → Marco → Lena, Lena's are [Marco, Rosa]. Two queries."""
+    links = load_links(owner)
+    return {pk: _back(links, pk) for pk in person_ids}
 
 
 def conversation_organizations(owner: Any) -> list[Organization]:

@@ -188,8 +188,13 @@ class FollowUpWishForm(forms.ModelForm):
 class ReferralForm(forms.Form):
     name = forms.CharField(label="Name", max_length=300)
     referred_by = forms.TypedChoiceField(label="Referred by", coerce=int)
-    email = forms.EmailField(label="E-mail", required=False)
+    # Checked by the network's one e-mail check when the referral is saved.
+    email = forms.CharField(label="E-mail", required=False, max_length=254, widget=forms.EmailInput)
     organization_name = forms.CharField(label="Where they work", required=False, max_length=200)
+    title = forms.CharField(label="Their role", required=False, max_length=200)
+    has_hiring_authority = forms.BooleanField(
+        label="They hire", required=False, help_text="They can hire for the team they lead."
+    )
     will_introduce = forms.BooleanField(
         label="They will introduce me", required=False, help_text="Otherwise I write myself."
     )

@@ -48,8 +48,17 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
+from coffeechat.network.names import greeting_name, split_name
 from coffeechat.network.normalize import email_key, name_key, organization_key
-from coffeechat.network.services import organization_named
+from coffeechat.network.services import (
+    NewJob,
+    create_person,
+    organization_named,
+    record_contact,
+    record_job,
+    save_person,
+    validate_emails,
+)
 
 # Business days to write to a referral yourself, or to check the introduction happened.
 WRITE_YOURSELF_DAYS = 2
@@ -313,10 +322,7 @@ def mark_held(owner: Any, conversation: Conversation) -> Conversation:
         )
         for person in people
     )
-    day = conversation.starts_at.astimezone(user_zone(owner)).date()
-    for person in people:
-        if person.last_contacted_on is None or person.last_contacted_on < day:
-            Person.objects.filter(pk=person.pk).update(last_contacted_on=day)
+    record_contact(owner, people, conversation.starts_at.astimezone(user_zone(owner)).date())
     signals.conversation_held.send(sender=Conversation, conversation=conversation)
     return conversation
 
@@ -550,7 +556,7 @@ def save_debrief(
                     setattr(person, field, values[field])
             if person.preferred_channel and person.preferred_channel not in Channel.values:
                 raise ValidationError({"preferred_channel": "Unknown channel."})
-            save_owned(owner, person)
+            save_person(owner, person)
     signals.debrief_saved.send(sender=Conversation, conversation=conversation)
     return conversation
 
@@ -602,13 +608,6 @@ def match_person(
     return None
 
 
-def split_name(name: str) -> tuple[str, str]:
-    parts = " ".join(name.split()).split(" ")
-    if len(parts) == 1:
-        return parts[0], ""
-    return " ".join(parts[:-1]), parts[-1]
-
-
 @transaction.atomic
 def add_referral(
     owner: Any,
@@ -619,53 +618,55 @@ def add_referral(
     person: Person | None = None,
     email: str = "",
     organization_name: str = "",
+    title: str = "",
+    has_hiring_authority: bool = False,
     will_introduce: bool = False,
     note: str = "",
     follow_up_on: date | None = None,
 ) -> Referral:
     """A name received in a conversation: matched to a person or created, with a tie.
 
-    The tie is yours to the new person, of kind "referred", introduced by the person
-    who gave the name, so warm paths and referral chains see the new link. The
-    follow-up date defaults to two business days (write yourself) or five (check
-    that the introduction happened).
+    A new person is created by the network's :func:`create_person`, with the same
+    name, e-mail and LinkedIn rules as everywhere, and their job (``title``, and
+    whether they hire) at ``organization_name``; a matched person gets that job
+    recorded or completed. The tie is yours to the new person, of kind "referred",
+    introduced by the person who gave the name, so warm paths and referral chains
+    see the new link. The follow-up date defaults to two business days (write
+    yourself) or five (check that the introduction happened).
     """
     if not conversation.participants.filter(pk=referred_by.pk).exists():
         raise ValidationError({"referred_by": "Only someone in this conversation can refer you."})
+    emails = validate_emails([email], field="email")
+    job = NewJob(organization_name, title=title, has_hiring_authority=has_hiring_authority)
     matched = False
     reason = ""
     if person is None:
-        first, last = split_name(name)
-        if not first:
+        parts = split_name(name)
+        if not parts.first:
             raise ValidationError({"name": "Write the name you were given."})
-        found = match_person(owner, first, last, email, organization_name)
+        found = match_person(
+            owner, parts.first, parts.last, emails[0] if emails else "", organization_name
+        )
         if found is not None:
             person, matched, reason = found.person, True, found.reason
         else:
-            person = save_owned(
+            person = create_person(
                 owner,
-                Person(
-                    first_name=first[:150],
-                    last_name=last[:150],
-                    source=Source.REFERRAL,
-                    notes=f"Referred by {referred_by.full_name}.",
-                ),
+                first_name=parts.first,
+                last_name=parts.last,
+                emails=emails,
+                job=job,
+                source=Source.REFERRAL,
+                notes=f"Referred by {referred_by.full_name}.",
             )
-            if email:
-                EmailAddress.objects.create(owner=owner, person=person, email=email.strip())
-            if organization_name.strip():
-                save_owned(
-                    owner,
-                    Employment(
-                        person=person, organization=organization_named(owner, organization_name)
-                    ),
-                )
     else:
         matched = True
         if person.owner_id != owner.pk:
             raise ValidationError({"person": "There is no such person in your network."})
     if person.pk == referred_by.pk:
         raise ValidationError({"name": "That is the person who referred you."})
+    if matched:
+        record_job(owner, person, job)
     if follow_up_on is None:
         days = CHECK_INTRODUCTION_DAYS if will_introduce else WRITE_YOURSELF_DAYS
         follow_up_on = add_business_days(local_today(owner), days, user_country(owner))
@@ -903,7 +904,7 @@ def thank_you_context(conversation: Conversation, person: Person) -> dict[str, s
         topic = f"{topic} conversation"
     names = [r.person.full_name for r in referrals]
     return {
-        "first_name": person.first_name,
+        "first_name": greeting_name(person.first_name, person.last_name),
         "conversation_date": date_format(local.date(), "j F Y"),
         "conversation_topic": topic,
         "organization": conversation.organization.name if conversation.organization else "",
@@ -941,3 +942,80 @@ def thank_you_text(context: Mapping[str, str]) -> str:
     if context.get("promise_mine"):
         lines.append(f"As promised: {context['promise_mine']}")
     return "\n".join(lines)
+
+
+# Thanking the people who introduced you -------------------------------------------------
+
+FIT_SENTENCES: dict[str, str] = {
+    Fit.STRONG: "It left me more certain that {where} is a strong fit for me.",
+    Fit.UNSURE: "I am still weighing whether {where} is the right fit for me.",
+    Fit.NOT_A_FIT: (
+        "It showed me that {where} is not the right fit for me, which is a useful answer too."
+    ),
+}
+
+
+def introducer_thanks_context(
+    conversation: Conversation, introducer: Person
+) -> dict[str, str] | None:
+    """What a thank-you to ``introducer`` can say about a conversation they led you to
+    (all strings), or None when they did not pass you on toward anyone in it.
+
+    For you → Rosa → Marco → Lena and a conversation with Lena: to Rosa, ``passed_to``
+    is Marco and ``talked_with`` Lena; to Marco, both are Lena. ``how_it_went`` holds
+    only what the debrief recorded: a learning, the fit, whom they suggested next.
+    """
+    from coffeechat.conversations.chains import introducers
+
+    participants = list(conversation.participants.all())
+    if introducer.pk in {p.pk for p in participants}:
+        return None  # they took part: the usual thank-you
+    chains = introducers(conversation.owner, [p.pk for p in participants])
+    for person in participants:
+        chain = chains[person.pk]
+        if introducer.pk not in chain:
+            continue
+        index = chain.index(introducer.pk)
+        passed_to = person
+        if index > 0:
+            passed_to = owned(Person, conversation.owner).get(pk=chain[index - 1])
+        context = thank_you_context(conversation, person)
+        where = context["organization"] or "this work"
+        went = []
+        if context["learned"]:
+            went.append(f"What stayed with me most: {context['learned'].rstrip('.')}.")
+        if conversation.fit in FIT_SENTENCES:
+            went.append(FIT_SENTENCES[conversation.fit].format(where=where))
+        if context["referred_names"]:
+            names = context["referred_names"]
+            went.append(f"{person.first_name} also suggested I talk to {names}.")
+        return {
+            "first_name": introducer.first_name or introducer.full_name,
+            "passed_to": passed_to.full_name,
+            "talked_with": person.full_name,
+            "talked_with_first_name": person.first_name or person.full_name,
+            "conversation_date": context["conversation_date"],
+            "how_it_went": " ".join(went),
+        }
+    return None
+
+
+def introducer_thanks_text(context: Mapping[str, str]) -> tuple[str, str]:
+    """(subject, body) of a thank-you to an introducer, from
+    :func:`introducer_thanks_context`; the composer adds the signature."""
+    talked_with = context["talked_with"]
+    if context["passed_to"] == talked_with:
+        opening = (
+            f"Thank you for introducing me to {talked_with}. "
+            f"We talked on {context['conversation_date']}."
+        )
+    else:
+        opening = (
+            f"Thank you for introducing me to {context['passed_to']}. That introduction led "
+            f"me on to {talked_with}, and we talked on {context['conversation_date']}."
+        )
+    lines = [f"Dear {context['first_name']},", "", opening]
+    if context.get("how_it_went"):
+        lines += ["", f"How it went: {context['how_it_went']}"]
+    lines += ["", "I will keep you posted on what comes of it.", "", "With thanks,"]
+    return f"Thank you for the introduction to {context['passed_to']}", "\n".join(lines)

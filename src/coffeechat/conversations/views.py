@@ -445,6 +445,8 @@ def referral_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 organization_name=form.cleaned_data["organization_name"],
+                title=form.cleaned_data["title"],
+                has_hiring_authority=form.cleaned_data["has_hiring_authority"],
                 will_introduce=form.cleaned_data["will_introduce"],
                 note=form.cleaned_data["note"],
                 follow_up_on=form.cleaned_data["follow_up_on"],

@@ -16,43 +16,21 @@ from django.utils import timezone
 
 from coffeechat.conversations import services
 from coffeechat.conversations.models import Conversation, Mode, Purpose, Story, Topic
+from coffeechat.demo.catalog import catalog
 from coffeechat.network.models import Employment, Tie
 from coffeechat.targets.models import Posting
 
-STORIES = (
-    (
-        "Cut late deliveries by a third",
-        "Monday routes ran late every week after a warehouse move.",
-        "Rebuilt the weekly routing plan from six months of scan data; ran it beside the old one.",
-        "Late deliveries fell from 12% to 8% in two months.",
-        "forecasting, logistics, data analysis",
-    ),
-    (
-        "Forecast that saved the peak season",
-        "Holiday volume forecasts were spreadsheets nobody trusted.",
-        "Built a simple model with the planners and explained every number in a weekly note.",
-        "Staffing matched volume within 5%; overtime dropped.",
-        "forecasting, communication, planning",
-    ),
-    (
-        "Taught SQL to the planning team",
-        "Planners waited days for reports.",
-        "Ran six lunch sessions and wrote a query cookbook.",
-        "Most routine reports are now self-serve.",
-        "teaching, sql, data analysis",
-    ),
-)
-
 
 def build_demo_conversations(owner: Any) -> dict[str, int]:
-    for title, situation, action, result, skills in STORIES:
+    stories = catalog().stories
+    for story in stories:
         Story.objects.create(
             owner=owner,
-            title=title,
-            situation=situation,
-            action=action,
-            result=result,
-            skills=skills,
+            title=story.title,
+            situation=story.situation,
+            action=story.action,
+            result=story.result,
+            skills=story.skills,
         )
     posting = (
         Posting.objects.filter(owner=owner, contact__isnull=False)
@@ -61,7 +39,7 @@ def build_demo_conversations(owner: Any) -> dict[str, int]:
         .first()
     )
     if posting is None or posting.contact is None:
-        return {"conversations": 0, "stories": len(STORIES)}
+        return {"conversations": 0, "stories": len(stories)}
     organization = posting.organization
     contact = posting.contact
     now = timezone.now().replace(second=0, microsecond=0)
@@ -125,4 +103,4 @@ def build_demo_conversations(owner: Any) -> dict[str, int]:
         ),
         [contact],
     )
-    return {"conversations": count + 1, "stories": len(STORIES)}
+    return {"conversations": count + 1, "stories": len(stories)}

@@ -9,64 +9,19 @@ interview, and applications sent both cold and through a referral.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from coffeechat.demo.catalog import catalog
 from coffeechat.network.models import Employment, Organization, Tie
 from coffeechat.targets.models import (
     Application,
     ApplicationChannel,
     ApplicationEvent,
     ApplicationStatus,
-    HiringSignal,
     Posting,
     PostingStatus,
     Target,
-    TargetStatus,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _TargetPlan:
-    motivation: int
-    hiring_signal: str
-    status: str = TargetStatus.EXPLORING
-    reason: str = ""
-    research: int = 0  # how many checklist items are done
-
-
-# In the order of the demo's target organizations; the rest take the last plan.
-PLANS: tuple[_TargetPlan, ...] = (
-    _TargetPlan(5, HiringSignal.OPEN_POSTING, TargetStatus.ACTIVE, research=4),
-    _TargetPlan(4, HiringSignal.OPEN_POSTING, TargetStatus.ACTIVE, research=3),
-    _TargetPlan(3, HiringSignal.UNKNOWN, research=2),
-    _TargetPlan(4, HiringSignal.NONE_SEEN, research=1),
-    _TargetPlan(
-        2,
-        HiringSignal.NONE_SEEN,
-        TargetStatus.NOT_A_FIT,
-        "Two conversations: the analytics work is all marketing attribution, not public "
-        "health. Good people, wrong problems for me.",
-        research=5,
-    ),
-    _TargetPlan(5, HiringSignal.UNKNOWN, TargetStatus.ACTIVE, research=2),
-    _TargetPlan(
-        3,
-        HiringSignal.NONE_SEEN,
-        TargetStatus.PAUSED,
-        "Hiring freeze until the new budget year; check again in spring.",
-    ),
-    _TargetPlan(4, HiringSignal.UNKNOWN, research=1),
-    _TargetPlan(3, HiringSignal.UNKNOWN),
-)
-
-RESEARCH_NOTES = (
-    ("what_they_do", "Analytics for hospitals and public agencies; about 80–400 staff."),
-    ("recent_news", "New data platform announced this spring; expanding the analytics team."),
-    ("teams", "Analytics sits under Operations; a small data-engineering group beside it."),
-    ("culture", "Staff reviews mention mentoring and sane hours; hybrid, two office days."),
-    ("who_hires", "The operations or analytics director signs off on analyst hires."),
 )
 
 
@@ -83,11 +38,12 @@ def build_demo_targets(owner: Any, target_names: list[str], today: date) -> dict
         for org in Organization.objects.filter(owner=owner, name__in=target_names).order_by("pk")
     }
     ordered = [organizations[name] for name in target_names if name in organizations]
+    plans, research = catalog().targets.plans, catalog().targets.research
     targets = []
     for index, organization in enumerate(ordered):
-        plan = PLANS[min(index, len(PLANS) - 1)]
+        plan = plans[min(index, len(plans) - 1)]
         fields: dict[str, Any] = {}
-        for key, note in RESEARCH_NOTES[: plan.research]:
+        for key, note in research[: plan.research]:
             fields[f"{key}_done"] = True
             fields[f"{key}_notes"] = note
         targets.append(

@@ -9,7 +9,6 @@ class FollowupsConfig(AppConfig):
     verbose_name = "Follow-ups"
 
     def ready(self) -> None:
-        # Register the built-in rules, progress counters and feed providers.
-        from coffeechat.followups import counters, feed, rules, wiring  # noqa: F401
+        from coffeechat.followups import wiring
 
         wiring.connect()

@@ -1,10 +1,9 @@
-"""Weekly-target progress: a small registry of counters, one query each.
+"""Weekly-target progress: the counters, one query each, listed in ``COUNTERS``.
 
-``register_counter(name, label, fn)`` where ``fn(owner, week_start, week_end) -> int``
-counts what the user did in that week (local dates, both ends included). The
-targets come from the user's settings: ``weekly_<name>_target``. The timeline
-counters below are defaults; ``wiring.py`` replaces them with counts of first notes
-sent and of conversations.
+A counter ``count(owner, week_start, week_end) -> int`` counts what the user did in
+that week (local dates, both ends included). Its target comes from the user's
+settings: ``weekly_<name>_target``. To add one, write the function here and add it
+to ``COUNTERS`` (and the target field to ``FollowUpSettings``).
 """
 
 from __future__ import annotations
@@ -14,8 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coffeechat.conversations.models import Conversation
+from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import user_zone
-from coffeechat.network.models import Direction, Interaction, InteractionKind
+from coffeechat.outreach import purposes
+from coffeechat.outreach.models import Message
 
 CounterFunction = Callable[[Any, datetime.date, datetime.date], int]
 
@@ -25,15 +27,6 @@ class Counter:
     name: str
     label: str
     count: CounterFunction
-
-
-COUNTERS: dict[str, Counter] = {}
-
-
-def register_counter(name: str, label: str, fn: CounterFunction) -> CounterFunction:
-    """Register (or replace) the counter ``name``; the last registration wins."""
-    COUNTERS[name] = Counter(name, label, fn)
-    return fn
 
 
 @dataclass(frozen=True)
@@ -54,23 +47,6 @@ class Progress:
         return self.done >= self.target
 
 
-def weekly_progress(
-    owner: Any, settings: Any, week_start: datetime.date, week_end: datetime.date
-) -> list[Progress]:
-    """Each counter with a target (``weekly_<name>_target`` on the settings)."""
-    rows = []
-    for counter in COUNTERS.values():
-        target = getattr(settings, f"weekly_{counter.name}_target", None)
-        if target is None:
-            continue
-        rows.append(
-            Progress(
-                counter.name, counter.label, counter.count(owner, week_start, week_end), target
-            )
-        )
-    return rows
-
-
 def local_range(
     owner: Any, start: datetime.date, end: datetime.date
 ) -> tuple[datetime.datetime, datetime.datetime]:
@@ -83,23 +59,42 @@ def local_range(
     return begin, finish
 
 
-def _timeline(kinds: list[str], direction: str | None) -> CounterFunction:
-    def count(owner: Any, start: datetime.date, end: datetime.date) -> int:
-        begin, finish = local_range(owner, start, end)
-        rows = Interaction.objects.filter(
-            owner=owner, kind__in=kinds, occurred_at__gte=begin, occurred_at__lt=finish
-        )
-        if direction:
-            rows = rows.filter(direction=direction)
-        return rows.count()
-
-    return count
+def count_first_notes(owner: Any, start: datetime.date, end: datetime.date) -> int:
+    """First notes sent (nudges and thank-yous do not count)."""
+    begin, finish = local_range(owner, start, end)
+    return Message.objects.filter(
+        owner=owner, purpose__in=purposes.FIRST_NOTES, sent_at__gte=begin, sent_at__lt=finish
+    ).count()
 
 
-# Defaults over the timeline; wiring.py replaces them with outreach and conversation counts.
-register_counter(
-    "outreach",
-    "New outreach messages",
-    _timeline([InteractionKind.EMAIL, InteractionKind.LINKEDIN_MESSAGE], Direction.SENT),
+def count_conversations(owner: Any, start: datetime.date, end: datetime.date) -> int:
+    """Conversations held or planned in the week (cancelled ones do not count)."""
+    begin, finish = local_range(owner, start, end)
+    return (
+        Conversation.objects.filter(owner=owner, starts_at__gte=begin, starts_at__lt=finish)
+        .exclude(status=ConversationStatus.CANCELLED)
+        .count()
+    )
+
+
+COUNTERS: tuple[Counter, ...] = (
+    Counter("outreach", "New outreach messages", count_first_notes),
+    Counter("conversation", "Conversations", count_conversations),
 )
-register_counter("conversation", "Conversations", _timeline([InteractionKind.CONVERSATION], None))
+
+
+def weekly_progress(
+    owner: Any, settings: Any, week_start: datetime.date, week_end: datetime.date
+) -> list[Progress]:
+    """Each counter with a target (``weekly_<name>_target`` on the settings)."""
+    rows = []
+    for counter in COUNTERS:
+        target = getattr(settings, f"weekly_{counter.name}_target", None)
+        if target is None:
+            continue
+        rows.append(
+            Progress(
+                counter.name, counter.label, counter.count(owner, week_start, week_end), target
+            )
+        )
+    return rows

@@ -1,8 +1,8 @@
-"""The private calendar feed: follow-ups (and conversations, from wiring.py) as iCalendar.
+"""The private calendar feed: follow-ups and conversations as iCalendar.
 
-Feed items come from providers: ``register_feed_provider(fn)`` where
-``fn(owner, today) -> Iterable[FeedItem]``. Follow-ups are all-day events (the
-kind every calendar application shows) or, with ``?todo=1``, VTODOs.
+The feed's items come from the functions in ``SOURCES`` (``fn(owner, today) ->
+Iterable[FeedItem]``). Follow-ups are all-day events (the kind every calendar
+application shows) or, with ``?todo=1``, VTODOs; conversations are timed events.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from coffeechat.conversations.models import Conversation
+from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import ACTIVE, FollowUp
@@ -36,13 +38,7 @@ class FeedItem:
     done: bool = False
 
 
-FeedProvider = Callable[[Any, datetime.date], Iterable[FeedItem]]
-PROVIDERS: dict[str, FeedProvider] = {}
-
-
-def register_feed_provider(name: str, fn: FeedProvider) -> FeedProvider:
-    PROVIDERS[name] = fn
-    return fn
+FeedSource = Callable[[Any, datetime.date], Iterable[FeedItem]]
 
 
 def _domain() -> str:
@@ -80,7 +76,33 @@ def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
         )
 
 
-register_feed_provider("follow_ups", follow_up_items)
+def conversation_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
+    """Conversations of the last 30 days and to come (not the cancelled ones)."""
+    since = datetime.datetime.combine(
+        today - datetime.timedelta(days=PAST_DAYS), datetime.time(), tzinfo=datetime.UTC
+    )
+    rows = (
+        owned(Conversation, owner)
+        .filter(starts_at__gte=since)
+        .exclude(status=ConversationStatus.CANCELLED)
+        .select_related("organization")
+        .prefetch_related("participant_rows__person")
+        .order_by("starts_at")
+    )
+    for conversation in rows:
+        names = ", ".join(row.person.full_name for row in conversation.participant_rows.all())
+        at = f" ({conversation.organization.name})" if conversation.organization else ""
+        yield FeedItem(
+            uid=f"conversation-{conversation.uid}",
+            summary=f"Coffee chat: {names}{at}",
+            start=conversation.starts_at,
+            end=conversation.ends_at,
+            description=conversation.get_mode_display(),
+            url=conversation.get_absolute_url(),
+        )
+
+
+SOURCES: tuple[FeedSource, ...] = (follow_up_items, conversation_items)
 
 
 def build_calendar(
@@ -93,8 +115,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Coffeechat")
-    for provider in PROVIDERS.values():
-        for item in provider(owner, today):
+    for source in SOURCES:
+        for item in source(owner, today):
             as_todo = todo and item.todo
             component = icalendar.Todo() if as_todo else icalendar.Event()
             component.add("uid", item.uid)

@@ -7,12 +7,14 @@ from django import forms
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import FollowUp, FollowUpSettings
 from coffeechat.network.models import Organization, Person
+from coffeechat.network.pickers import PersonPickerField
 
 
 class FollowUpForm(forms.ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["title", "kind", "due_on", "person", "organization", "channel", "note"]
+        field_classes = {"person": PersonPickerField}
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 3}),
@@ -42,9 +44,6 @@ class FollowUpSettingsForm(forms.ModelForm[FollowUpSettings]):
             "thank_you_timing",
             "thank_you_hour",
             "debrief_delay_minutes",
-            "try_another_after_days",
-            "nudge_after_days",
-            "max_nudges",
             "supervisor_check_in_days",
             "prepare_day_before",
             "weekly_outreach_target",

@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     DONE = "done", "Done"
     SNOOZED = "snoozed", "Snoozed"
     SKIPPED = "skipped", "Skipped"
+    RETIRED = "retired", "No longer needed"
 
 
 ACTIVE = (Status.OPEN, Status.SNOOZED)
@@ -90,6 +91,12 @@ class FollowUp(Owned):
     snoozed_until = models.DateField(null=True, blank=True)
     skip_reason = models.CharField("reason for skipping", max_length=300, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(
+        "what closed it",
+        max_length=300,
+        blank=True,
+        help_text="What happened (done), or why it is no longer needed (retired).",
+    )
     action_url = models.CharField(
         "action link",
         max_length=500,
@@ -146,6 +153,13 @@ class FollowUp(Owned):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
+    @property
+    def closing_note(self) -> str:
+        """Why it is closed: the user's reason to skip, or what closed it (done, retired)."""
+        if self.status == Status.SKIPPED:
+            return self.skip_reason
+        return self.closed_reason if self.status in (Status.DONE, Status.RETIRED) else ""
+
 
 class ThankYouTiming(models.TextChoices):
     SAME_DAY = "same_day", "The same day"
@@ -175,21 +189,6 @@ class FollowUpSettings(models.Model):
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
-    try_another_after_days = models.PositiveSmallIntegerField(
-        "no reply: suggest another person after (business days)",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
-    nudge_after_days = models.PositiveSmallIntegerField(
-        "no reply: nudge after (business days)",
-        default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
-    max_nudges = models.PositiveSmallIntegerField(
-        "stop after this many unanswered nudges",
-        default=2,
-        validators=[MinValueValidator(0), MaxValueValidator(5)],
-    )
     supervisor_check_in_days = models.PositiveSmallIntegerField(
         "check in with a prospective supervisor every (days)",
         default=90,
@@ -217,12 +216,6 @@ class FollowUpSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up settings of {self.owner}"
-
-    def clean(self) -> None:
-        if self.nudge_after_days <= self.try_another_after_days:
-            raise ValidationError(
-                {"nudge_after_days": "Nudge later than you suggest another person."}
-            )
 
 
 class Notification(models.Model):

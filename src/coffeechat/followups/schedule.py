@@ -11,8 +11,6 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from coffeechat.core.calendar import add_business_days
-
 
 @dataclass(frozen=True, slots=True)
 class Due:
@@ -57,43 +55,6 @@ def debrief_due(ended_at: datetime.datetime, zone: zoneinfo.ZoneInfo, *, minutes
 def prepare_due(starts_at: datetime.datetime, zone: zoneinfo.ZoneInfo) -> Due:
     """Preparation: the local day before the conversation starts."""
     return Due(starts_at.astimezone(zone).date() - datetime.timedelta(days=1))
-
-
-@dataclass(frozen=True, slots=True)
-class NoReplyStep:
-    kind: str  # "try_another", "nudge" or "stop"
-    on: datetime.date
-    number: int = 0  # the nudge's number (1, 2…) for a nudge
-
-
-def no_reply_steps(
-    sent_on: datetime.date,
-    *,
-    nudges_sent: int = 0,
-    country: str = "",
-    try_another_after: int = 3,
-    nudge_after: int = 7,
-    max_nudges: int = 2,
-) -> list[NoReplyStep]:
-    """What to do if a message sent on ``sent_on`` gets no reply, in business days.
-
-    ``nudges_sent`` is how many nudges this thread already had (0 for the first
-    message). The first message: suggest another person at the same organization
-    after ``try_another_after`` business days, nudge after ``nudge_after``. Each
-    nudge: the next nudge ``nudge_after`` business days later, until ``max_nudges``
-    went unanswered; then stop (mark the person as not responding).
-    """
-    steps: list[NoReplyStep] = []
-    if nudges_sent == 0:
-        steps.append(
-            NoReplyStep("try_another", add_business_days(sent_on, try_another_after, country))
-        )
-    later = add_business_days(sent_on, nudge_after, country)
-    if nudges_sent < max_nudges:
-        steps.append(NoReplyStep("nudge", later, nudges_sent + 1))
-    else:
-        steps.append(NoReplyStep("stop", later))
-    return steps
 
 
 def keep_in_touch_due(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.calendar import local_today
@@ -22,21 +24,12 @@ from coffeechat.network.models import Person
 SNOOZE_CHOICES = {1: "1 day", 3: "3 days", 7: "1 week"}
 FEED_TOKEN_PREFIX = "cf_"
 
-# Where "open the prefilled draft" goes for a person and a purpose. The outreach
-# app replaces the default (the person's page) at merge with its composer.
-DraftUrl = Callable[[Person, str], str]
-_draft_url: list[DraftUrl] = []
 
-
-def register_draft_url(fn: DraftUrl) -> DraftUrl:
-    _draft_url[:] = [fn]
-    return fn
-
-
-def draft_url(person: Person, purpose: str) -> str:
-    if _draft_url:
-        return _draft_url[0](person, purpose)
-    return person.get_absolute_url()
+def draft_url(person: Person, purpose: str, **params: Any) -> str:
+    """Where "open the prefilled draft" goes: the outreach composer for this person
+    and purpose (``params`` add to its query: ``conversation``, ``nudge_of``…)."""
+    query = {"person": person.pk, "purpose": purpose, **params}
+    return f"{reverse('outreach:compose')}?{urlencode(query)}"
 
 
 def settings_for(owner: Any) -> FollowUpSettings:
@@ -150,29 +143,64 @@ def save_follow_up(owner: Any, item: FollowUp) -> FollowUp:
 # Closing ----------------------------------------------------------------------------
 
 
+def _closing(
+    owner: Any, rule_key: str, prefix: str, exclude_prefix: str = ""
+) -> QuerySet[FollowUp]:
+    if not rule_key and not prefix:
+        raise ValueError("Closing needs a rule_key or a prefix")
+    match = Q(rule_key=rule_key) if rule_key else Q(rule_key__startswith=prefix)
+    rows = FollowUp.objects.filter(match, owner=owner, status__in=ACTIVE).exclude(rule_key="")
+    if exclude_prefix:
+        rows = rows.exclude(rule_key__startswith=exclude_prefix)
+    return rows
+
+
 def complete(
     owner: Any,
     rule_key: str = "",
     *,
     prefix: str = "",
+    reason: str,
     when: datetime.datetime | None = None,
 ) -> int:
     """Mark done the active follow-ups with this ``rule_key`` (or every key starting with
-    ``prefix``): the action they asked for happened. Returns how many were closed."""
-    if not rule_key and not prefix:
-        raise ValueError("complete() needs a rule_key or a prefix")
-    match = Q(rule_key=rule_key) if rule_key else Q(rule_key__startswith=prefix)
-    return (
-        FollowUp.objects.filter(match, owner=owner, status__in=ACTIVE)
-        .exclude(rule_key="")
-        .update(status=Status.DONE, done_at=when or timezone.now(), updated_at=timezone.now())
+    ``prefix``): the action they asked for happened, and ``reason`` says what it was
+    ("You sent the thank-you on 3 March."). Returns how many were closed."""
+    return _closing(owner, rule_key, prefix).update(
+        status=Status.DONE,
+        done_at=when or timezone.now(),
+        closed_reason=reason[:300],
+        updated_at=timezone.now(),
+    )
+
+
+def retire(
+    owner: Any,
+    rule_key: str = "",
+    *,
+    prefix: str = "",
+    reason: str,
+    exclude_prefix: str = "",
+) -> int:
+    """Retire the active follow-ups with this ``rule_key`` (or ``prefix``): their reason is
+    gone ("Dana replied on 3 March.", "The conversation took place on 5 March."), though
+    nobody did what they asked. They leave the lists, with ``reason`` kept."""
+    return retire_rows(_closing(owner, rule_key, prefix, exclude_prefix), reason)
+
+
+def retire_rows(rows: QuerySet[FollowUp], reason: str) -> int:
+    """Retire the active follow-ups among ``rows`` with ``reason`` (see :func:`retire`)."""
+    return rows.filter(status__in=ACTIVE).update(
+        status=Status.RETIRED, closed_reason=reason[:300], updated_at=timezone.now()
     )
 
 
 def done(item: FollowUp, when: datetime.datetime | None = None) -> FollowUp:
+    """The user marks it done by hand."""
     item.status = Status.DONE
     item.done_at = when or timezone.now()
-    item.save(update_fields=["status", "done_at", "updated_at"])
+    item.closed_reason = "You marked it done."
+    item.save(update_fields=["status", "done_at", "closed_reason", "updated_at"])
     return item
 
 
@@ -202,7 +230,8 @@ def reopen(item: FollowUp) -> FollowUp:
     item.status = Status.OPEN
     item.snoozed_until = None
     item.done_at = None
-    item.save(update_fields=["status", "snoozed_until", "done_at", "updated_at"])
+    item.closed_reason = ""
+    item.save(update_fields=["status", "snoozed_until", "done_at", "closed_reason", "updated_at"])
     item.refresh_from_db(fields=["remind_on"])
     return item
 

@@ -24,6 +24,7 @@ import logging
 import time
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -42,10 +43,28 @@ from coffeechat.followups.models import (
     FollowUpSettings,
     Notification,
 )
-from coffeechat.followups.rules import run_rules
+from coffeechat.followups.reactions import passed_conversations
+from coffeechat.followups.rules import (
+    keep_in_touch,
+    not_responding,
+    retire_answered,
+    retire_passed_preparations,
+    supervisor_check_in,
+)
 from coffeechat.followups.schedule import digest_is_due
 
 logger = logging.getLogger(__name__)
+
+# Every tick rule, in the order they run: ``fn(now) -> int`` (follow-ups created).
+# A rule not listed here never runs; see docs/decisions/0006-cross-app-effects.md.
+RULES: tuple[Callable[[datetime.datetime], int], ...] = (
+    keep_in_touch,
+    supervisor_check_in,
+    passed_conversations,
+    retire_passed_preparations,
+    retire_answered,
+    not_responding,
+)
 
 MAX_DIGEST_ATTEMPTS = 5
 RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
@@ -86,6 +105,20 @@ def run_tick(
     result.seconds = time.perf_counter() - started
     health.record(health.WORKER, f"{worker_id} ({result.seconds:.2f} s)", now)
     return result
+
+
+def run_rules(
+    now: datetime.datetime, rules: tuple[Callable[[datetime.datetime], int], ...] = RULES
+) -> dict[str, int]:
+    """Run every rule; one failing rule does not stop the others (its count is -1)."""
+    created: dict[str, int] = {}
+    for rule in rules:
+        try:
+            created[rule.__name__] = rule(now)
+        except Exception:
+            logger.exception("Follow-up rule %s failed", rule.__name__)
+            created[rule.__name__] = -1
+    return created
 
 
 # Notifications ------------------------------------------------------------------------

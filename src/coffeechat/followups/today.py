@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import owned
 from coffeechat.followups.counters import Progress, weekly_progress
-from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings
+from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings, Status
 from coffeechat.followups.schedule import week_bounds
 from coffeechat.followups.services import settings_for
 
 HORIZON_DAYS = 7
+CLOSED_DAYS = 7  # "Closed lately" looks this far back
+CLOSED_SHOWN = 10
 
 
 @dataclass
@@ -26,6 +29,7 @@ class TodayList:
     upcoming: list[FollowUp] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
     settings: FollowUpSettings | None = None
+    closed: list[FollowUp] = field(default_factory=list)  # closed lately, with the reason
 
     @property
     def groups(self) -> list[tuple[str, str, list[FollowUp]]]:
@@ -61,6 +65,14 @@ def today_list(owner: Any, now: datetime.datetime | None = None) -> TodayList:
             result.due_today.append(item)
         else:
             result.upcoming.append(item)
+    since = (now or timezone.now()) - datetime.timedelta(days=CLOSED_DAYS)
+    result.closed = list(
+        owned(FollowUp, owner)
+        .filter(status__in=[Status.DONE, Status.RETIRED], updated_at__gte=since)
+        .exclude(closed_reason="")
+        .select_related("person")
+        .order_by("-updated_at", "-pk")[:CLOSED_SHOWN]
+    )
     start, end = week_bounds(today)
     result.progress = weekly_progress(owner, result.settings, start, end)
     return result

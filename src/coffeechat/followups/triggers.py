@@ -21,15 +21,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from coffeechat.core.calendar import user_country, user_zone
+from coffeechat.core.calendar import user_zone
 from coffeechat.followups import schedule
 from coffeechat.followups.models import FollowUp, Kind
-from coffeechat.followups.services import complete, draft_url, ensure, settings_for
+from coffeechat.followups.services import complete, draft_url, ensure, retire, settings_for
 from coffeechat.network.models import Organization, Person
+from coffeechat.outreach import policy
 
 
 def _thread_prefix(thread_id: int | str) -> str:
     return f"no_reply:message:{thread_id}:"
+
+
+def on_day(owner: Any, when: datetime.datetime) -> str:
+    """ "3 March": the user's local date of ``when``, for a closing reason."""
+    local = when.astimezone(user_zone(owner)).date()
+    return f"{local.day} {local:%B %Y}"
 
 
 def message_sent(
@@ -49,18 +56,15 @@ def message_sent(
     after the last unanswered nudge stop (the person is then marked as not
     responding by the ``not_responding`` rule).
     """
-    prefs = settings_for(owner)
-    zone = user_zone(owner)
     prefix = _thread_prefix(thread_id)
-    complete(owner, prefix=prefix, when=sent_at)
-    steps = schedule.no_reply_steps(
-        sent_at.astimezone(zone).date(),
-        nudges_sent=nudges_sent,
-        country=user_country(owner),
-        try_another_after=prefs.try_another_after_days,
-        nudge_after=prefs.nudge_after_days,
-        max_nudges=prefs.max_nudges,
-    )
+    if nudges_sent:
+        # The nudge asked for went out; the rest of the old plan gives way to the new one.
+        said = f"You nudged {person.full_name} on {on_day(owner, sent_at)}."
+        complete(owner, prefix=f"{prefix}nudge:", reason=said, when=sent_at)
+        retire(owner, prefix=prefix, reason=said)
+    # The same dates the message page shows: the no-reply policy owns them.
+    max_nudges = policy.policy_of(owner).max_nudges
+    steps = policy.steps_for(owner, sent_at, nudges_sent=nudges_sent)
     at = f" at {organization.name}" if organization else ""
     created = []
     for step in steps:
@@ -70,7 +74,7 @@ def message_sent(
             url = organization.get_absolute_url() if organization else ""
         elif step.kind == "nudge":
             key, kind, rule = f"{prefix}nudge:{step.number}", Kind.NUDGE, "no_reply"
-            title = f"Nudge {person.full_name} (nudge {step.number} of {prefs.max_nudges})"
+            title = f"Nudge {person.full_name} (nudge {step.number} of {max_nudges})"
             url = action_url or draft_url(person, "nudge")
         else:
             key, kind, rule = f"{prefix}stop", Kind.TRY_ANOTHER, "no_reply_stop"
@@ -93,9 +97,14 @@ def message_sent(
     return created
 
 
-def message_replied(owner: Any, *, thread_id: int | str, when: datetime.datetime) -> int:
-    """A reply came: nothing more to nudge in this thread."""
-    return complete(owner, prefix=_thread_prefix(thread_id), when=when)
+def message_replied(
+    owner: Any, *, thread_id: int | str, when: datetime.datetime, who: str = "They"
+) -> int:
+    """A reply came: nothing more to nudge in this thread, and no need to try another
+    person. The thread's follow-ups are retired, saying who replied and when."""
+    return retire(
+        owner, prefix=_thread_prefix(thread_id), reason=f"{who} replied on {on_day(owner, when)}."
+    )
 
 
 def conversation_scheduled(
@@ -153,7 +162,11 @@ def conversation_held(
     """A thank-you to every participant, and a debrief reminder if no notes yet."""
     prefs = settings_for(owner)
     zone = user_zone(owner)
-    complete(owner, f"prepare:conversation:{conversation_id}", when=ended_at)
+    retire(
+        owner,
+        f"prepare:conversation:{conversation_id}",
+        reason=f"The conversation took place on {on_day(owner, ended_at)}.",
+    )
     made = []
     thanks = schedule.thank_you_due(
         ended_at, zone, timing=prefs.thank_you_timing, morning_hour=prefs.thank_you_hour
@@ -205,7 +218,12 @@ def debrief_saved(
     organization: Organization | None = None,
 ) -> list[FollowUp]:
     """The debrief is written: close its reminder, add each promise as a follow-up."""
-    complete(owner, f"debrief:conversation:{conversation_id}", when=when)
+    complete(
+        owner,
+        f"debrief:conversation:{conversation_id}",
+        reason=f"You wrote the debrief on {on_day(owner, when)}.",
+        when=when,
+    )
     made = []
     for number, promise in enumerate(promises, start=1):
         item, _created = ensure(
@@ -224,6 +242,57 @@ def debrief_saved(
 def thank_you_sent(
     owner: Any, *, conversation_id: int, person_id: int, when: datetime.datetime
 ) -> int:
-    return complete(
-        owner, f"thank_you:conversation:{conversation_id}:person:{person_id}", when=when
+    said = f"You sent the thank-you on {on_day(owner, when)}."
+    return sum(
+        complete(
+            owner,
+            f"{kind}:conversation:{conversation_id}:person:{person_id}",
+            reason=said,
+            when=when,
+        )
+        for kind in ("thank_you", "thank_introducer")
     )
+
+
+@dataclass(frozen=True)
+class Introducer:
+    """Someone on the way to a conversation: they introduced or referred you onward."""
+
+    person: Person
+    chain: str  # "Rosa Ortiz introduced you to Marco Rossi, who referred you to Lena Berg."
+    draft_url: str = ""
+
+
+def introducers_to_thank(
+    owner: Any,
+    *,
+    conversation_id: int,
+    talked_with: str,
+    introducers: Iterable[Introducer],
+    ended_at: datetime.datetime,
+    organization: Organization | None = None,
+) -> list[FollowUp]:
+    """A thank-you to each introducer on the way to a held conversation, telling them how
+    it went; due when the participants' thank-yous are."""
+    prefs = settings_for(owner)
+    due = schedule.thank_you_due(
+        ended_at, user_zone(owner), timing=prefs.thank_you_timing, morning_hour=prefs.thank_you_hour
+    )
+    made = []
+    for introducer in introducers:
+        person = introducer.person
+        item, _created = ensure(
+            owner,
+            f"thank_introducer:conversation:{conversation_id}:person:{person.pk}",
+            rule="thank_introducer",
+            kind=Kind.THANK_YOU,
+            title=f"Thank {person.full_name} and say how the conversation with {talked_with} went",
+            note=introducer.chain,
+            due_on=due.on,
+            due_at=due.at,
+            person=person,
+            organization=organization,
+            action_url=introducer.draft_url or draft_url(person, "thank_you"),
+        )
+        made.append(item)
+    return made

@@ -7,18 +7,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from coffeechat.accounts.services import get_profile
 from coffeechat.core.pages import apply_form_errors, form_page, next_url, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.followups import feed, services
 from coffeechat.followups.forms import FollowUpForm, FollowUpSettingsForm, SkipForm, SnoozeForm
 from coffeechat.followups.models import ACTIVE, FollowUp, Status
 from coffeechat.followups.today import today_list
+from coffeechat.outreach.forms import NoReplyPolicyForm
+from coffeechat.outreach.policy import NoReplyPolicy, set_policy
 from coffeechat.outreach.situations import open_situations
 
 
@@ -140,10 +144,14 @@ def follow_up_reopen(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def follow_up_settings(request: HttpRequest) -> HttpResponse:
     current = services.settings_for(request.user)
     form = FollowUpSettingsForm(form_data(request), instance=current)
-    if request.method == "POST" and form.is_valid():
+    # The no-reply policy is outreach's (kept on the profile); it is set here with the rest.
+    policy_form = NoReplyPolicyForm(form_data(request), instance=get_profile(request.user))  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid() and policy_form.is_valid():
         try:
             form.instance.full_clean()
-            form.save()
+            with transaction.atomic():
+                form.save()
+                set_policy(request.user, NoReplyPolicy(**policy_form.cleaned_data))
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
@@ -153,7 +161,7 @@ def follow_up_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "followups/settings.html",
-        {"form": form, "settings": current, "feed_url": feed_url},
+        {"form": form, "policy_form": policy_form, "settings": current, "feed_url": feed_url},
     )
 
 

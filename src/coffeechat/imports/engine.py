@@ -17,7 +17,6 @@ it back.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,15 +24,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from coffeechat.accounts.services import get_profile
 from coffeechat.core.collector import fewer_collections
-from coffeechat.imports.bulk import insert_rows
 from coffeechat.imports.export import person_from_uid
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.models import ImportBatch, ImportChange
@@ -44,7 +39,9 @@ from coffeechat.imports.records import (
     PersonRecord,
     Problem,
 )
-from coffeechat.network.models import (
+from coffeechat.network import writers
+from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
+from coffeechat.network.models import (  # read here; written through network.writers
     Affiliation,
     AffiliationKind,
     EmailAddress,
@@ -55,10 +52,9 @@ from coffeechat.network.models import (
     Person,
     PhoneNumber,
     Source,
-    Tag,
     Tie,
-    TieKind,
 )
+from coffeechat.network.names import clean_name, split_name
 from coffeechat.network.normalize import (
     email_key,
     linkedin_key,
@@ -82,11 +78,6 @@ PERSON_LIMITS = {
     "location": 200,
 }
 JOB_LIMITS = {"title": 200, "department": 200}
-_url_validator = URLValidator()
-# A web address simple enough to need no deeper check (most LinkedIn profile URLs).
-_PLAIN_URL = re.compile(
-    r"https?://(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?\Z"
-)
 
 SOURCE_BY_FORMAT = {
     Format.LINKEDIN: Source.LINKEDIN,
@@ -469,8 +460,9 @@ class Planner:
         for problem in record.problems:
             self._problem(problem)
         line = record.line
-        first = self._clip(line, "first_name", record.first_name, PERSON_LIMITS["first_name"])
-        last = self._clip(line, "last_name", record.last_name, PERSON_LIMITS["last_name"])
+        first, last = clean_name(record.first_name, record.last_name)
+        first = self._clip(line, "first_name", first, PERSON_LIMITS["first_name"])
+        last = self._clip(line, "last_name", last, PERSON_LIMITS["last_name"])
         if not first and last:
             first, last = last, ""
         if not first:
@@ -480,18 +472,17 @@ class Planner:
         emails = self._valid_emails(line, record.emails)
         phones = [p.strip()[:40] for p in record.phones if p.strip()]
         phone_keys = [phone_key(p, self.index.region) for p in phones]
-        url = record.linkedin_url.strip()
-        if url:
-            try:
-                if len(url) > 500:
-                    raise ValidationError("too long")
-                if not _PLAIN_URL.match(url):
-                    _url_validator(url)
-            except ValidationError:
-                self._problem(
-                    Problem(line, "linkedin_url", f"{url[:60]!r} is not a web address", False)
+        url = clean_linkedin_url(record.linkedin_url)
+        if url is None or len(url) > MAX_LINKEDIN_URL:
+            self._problem(
+                Problem(
+                    line,
+                    "linkedin_url",
+                    f"{record.linkedin_url.strip()[:60]!r} is not a LinkedIn profile address",
+                    False,
                 )
-                url = ""
+            )
+            url = ""
         li_key = linkedin_key(url)
 
         # Who is this? An exact key decides; the first key that matches wins.
@@ -543,16 +534,14 @@ class Planner:
     def _valid_emails(self, line: int, values: Iterable[str]) -> list[str]:
         emails: list[str] = []
         for value in values:
-            email = value.strip()
-            if not email:
+            if not value.strip():
                 continue
-            try:
-                if len(email) > 254:
-                    raise ValidationError("too long")
-                validate_email(email)
-            except ValidationError:
+            email = clean_email(value)
+            if email is None:
                 self._problem(
-                    Problem(line, "email", f"{email[:60]!r} is not an e-mail address", False)
+                    Problem(
+                        line, "email", f"{value.strip()[:60]!r} is not an e-mail address", False
+                    )
                 )
                 continue
             if email_key(email) not in {email_key(e) for e in emails}:
@@ -761,7 +750,8 @@ class Planner:
         if li_key:
             person_id = self._file_keys.get(f"li:{li_key}", self.index.by_linkedin.get(li_key))
         if person_id is None:
-            nkey = name_key(*_split_name(record.other_name))
+            other = split_name(record.other_name)
+            nkey = name_key(other.first, other.last)
             same_name = list(self.index.by_name.get(nkey, []))
             in_file = self._file_names.get(hash(nkey))
             if in_file is not None:
@@ -821,13 +811,6 @@ def message_source_key(record: MessageRecord) -> str:
         ]
     )
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
-
-
-def _split_name(full: str) -> tuple[str, str]:
-    parts = full.split()
-    if not parts:
-        return "", ""
-    return parts[0], " ".join(parts[1:])
 
 
 def problems_as_json(problems: Iterable[Problem]) -> list[dict[str, Any]]:
@@ -901,104 +884,74 @@ class _ChunkWriter:
             job = planned.job
             if job and job.organization_key not in index.org_by_key:
                 new_orgs.setdefault(job.organization_key, job.organization_name)
-        ids = insert_rows(
-            Organization,
-            ["owner_id", "name", "name_key"],
-            [(owner.pk, name, key) for key, name in new_orgs.items()],
-        )
+        ids = writers.insert_organizations(owner, new_orgs)
         index.org_by_key.update(zip(new_orgs, ids, strict=True))
         created["network.Organization"] += ids
 
         new_people = [p for p in people if p.is_new]
-        ids = insert_rows(
-            Person,
+        ids = writers.insert_people(
+            owner,
             [
-                "owner_id",
-                "first_name",
-                "last_name",
-                "linkedin_url",
-                "location",
-                "level",
-                "notes",
-                "source",
-            ],
-            [
-                (
-                    owner.pk,
-                    p.first_name,
-                    p.last_name,
-                    p.linkedin_url,
-                    p.location,
-                    p.level,
-                    p.notes,
-                    self.source,
-                )
+                (p.first_name, p.last_name, p.linkedin_url, p.location, p.level, p.notes)
                 for p in new_people
             ],
+            self.source,
         )
         for planned, pk in zip(new_people, ids, strict=True):
             planned.person_id = pk
         created["network.Person"] += ids
 
         known_emails = index.emails
-        created["network.EmailAddress"] += insert_rows(
-            EmailAddress,
-            ["owner_id", "person_id", "email", "position"],
+        created["network.EmailAddress"] += writers.insert_emails(
+            owner,
             [
-                (owner.pk, p.person_id, email, len(known_emails.get(p.person_id or 0, ())) + i)
+                (p.person_id, email, len(known_emails.get(p.person_id, ())) + i)
                 for p in people
+                if p.person_id is not None
                 for i, email in enumerate(p.new_emails)
             ],
         )
         known_phones = index.phones
-        created["network.PhoneNumber"] += insert_rows(
-            PhoneNumber,
-            ["owner_id", "person_id", "number", "position"],
+        created["network.PhoneNumber"] += writers.insert_phones(
+            owner,
             [
-                (owner.pk, p.person_id, number, len(known_phones.get(p.person_id or 0, ())) + i)
+                (p.person_id, number, len(known_phones.get(p.person_id, ())) + i)
                 for p in people
+                if p.person_id is not None
                 for i, number in enumerate(p.new_phones)
             ],
         )
         _write_tags(owner, people, created)
 
         changes = self._end_jobs(plan)
-        created["network.Employment"] += insert_rows(
-            Employment,
-            ["owner_id", "person_id", "organization_id", "title", "department", "is_current"],
+        created["network.Employment"] += writers.insert_jobs(
+            owner,
             [
                 (
-                    owner.pk,
                     p.person_id,
                     index.org_by_key[p.job.organization_key],
                     p.job.title,
                     p.job.department,
-                    True,
                 )
                 for p in people
-                if p.job is not None
+                if p.job is not None and p.person_id is not None
             ],
         )
 
         tie_note = TIE_NOTE_BY_FORMAT.get(plan.parsed.format, "")
-        created["network.Tie"] += insert_rows(
-            Tie,
-            ["owner_id", "to_person_id", "kind", "strength", "since", "note"],
-            [
-                (owner.pk, p.person_id, TieKind.ACQUAINTANCE.value, 2, p.connected_on, tie_note)
-                for p in people
-                if p.tie
-            ],
+        created["network.Tie"] += writers.insert_ties_to_me(
+            owner,
+            [(p.person_id, p.connected_on, tie_note) for p in people if p.tie and p.person_id],
         )
         affiliation = plan.affiliation
         if affiliation is not None:
-            created["network.Membership"] += insert_rows(
-                Membership,
-                ["owner_id", "person_id", "affiliation_id", "detail", "class_year"],
+            created["network.Membership"] += writers.insert_memberships(
+                owner,
+                affiliation.pk,
                 [
-                    (owner.pk, p.person_id, affiliation.pk, p.membership[0], p.membership[1])
+                    (p.person_id, *p.membership)
                     for p in people
-                    if p.membership is not None
+                    if p.membership is not None and p.person_id is not None
                 ],
             )
 
@@ -1008,13 +961,8 @@ class _ChunkWriter:
 
     def _end_jobs(self, plan: Planner) -> list[ImportChange]:
         ended: list[int] = [pk for p in plan.people for pk in p.end_jobs]
-        if not ended:
-            return []
         today = plan.today
-        # An old job ends today (or on its start, for a job dated in the future).
-        ended_on = Case(When(start_date__gt=today, then=F("start_date")), default=Value(today))
-        old_jobs = Employment.objects.filter(owner=self.owner, pk__in=ended)
-        changes = [
+        return [
             ImportChange(
                 batch=self.batch,
                 model="network.Employment",
@@ -1022,10 +970,8 @@ class _ChunkWriter:
                 before={"is_current": True, "end_date": _iso(end_date)},
                 after={"is_current": False, "end_date": max(today, start or today).isoformat()},
             )
-            for pk, start, end_date in old_jobs.values_list("pk", "start_date", "end_date")
+            for pk, start, end_date in writers.end_jobs(self.owner, ended, today)
         ]
-        old_jobs.update(is_current=False, end_date=ended_on)
-        return changes
 
     def _write_messages(self, plan: Planner) -> None:
         if not plan.messages:
@@ -1052,18 +998,9 @@ class _ChunkWriter:
         self.created["network.Interaction"] += [
             i.pk for i in Interaction.objects.bulk_create(rows, batch_size=BULK_SIZE)
         ]
-        people = Person.objects.filter(owner=self.owner, pk__in=list(last)).only(
-            "pk", "last_contacted_on"
-        )
-        updated = []
-        for person in people:
-            day = last[person.pk]
-            if person.last_contacted_on is None or person.last_contacted_on < day:
-                before = self.contacted.get(person.pk, (_iso(person.last_contacted_on), ""))[0]
-                self.contacted[person.pk] = (before, day.isoformat())
-                person.last_contacted_on = day
-                updated.append(person)
-        Person.objects.bulk_update(updated, ["last_contacted_on"], batch_size=BULK_SIZE)
+        for pk, old in writers.set_last_contacted(self.owner, last).items():
+            before = self.contacted.get(pk, (_iso(old), ""))[0]
+            self.contacted[pk] = (before, last[pk].isoformat())
 
     def finish(self) -> None:
         batch = self.batch
@@ -1089,48 +1026,31 @@ def _iso(value: date | None) -> str | None:
 
 
 def _write_tags(owner: Any, people: list[PlannedPerson], created: dict[str, list[int]]) -> None:
-    names = sorted({t for p in people for t in p.new_tags})
+    names = {t for p in people for t in p.new_tags}
     if not names:
         return
-    existing = dict(Tag.objects.filter(owner=owner, name__in=names).values_list("name", "pk"))
-    missing = [Tag(owner=owner, name=name) for name in names if name not in existing]
-    for tag in Tag.objects.bulk_create(missing):
-        existing[tag.name] = tag.pk
-        created["network.Tag"].append(tag.pk)
-    created["network.Person_tags"] += insert_rows(
-        Person.tags.through,
-        ["person_id", "tag_id"],
-        [(p.person_id, existing[name]) for p in people for name in p.new_tags],
+    tag_ids, new_ids = writers.ensure_tags(owner, names)
+    created["network.Tag"] += new_ids
+    created["network.Person_tags"] += writers.insert_person_tags(
+        (p.person_id, tag_ids[name]) for p in people if p.person_id for name in p.new_tags
     )
 
 
 def _fill_fields(batch: ImportBatch, plan: Planner) -> list[ImportChange]:
-    changes: list[ImportChange] = []
     # People created earlier in this file are taken back whole by undo: no change to record.
-    filled = [p for p in plan.people if p.fill and not p.is_new]
-    if not filled:
-        return changes
-    people = Person.objects.in_bulk([p.person_id for p in filled])
-    fields: set[str] = set()
-    for planned in filled:
-        person = people[planned.person_id]
-        before = {name: getattr(person, name) for name in planned.fill}
-        for name, value in planned.fill.items():
-            setattr(person, name, value)
-            fields.add(name)
-        if person.pk in plan.batch_ids:
-            continue
-        changes.append(
-            ImportChange(
-                batch=batch,
-                model="network.Person",
-                object_id=person.pk,
-                before=before,
-                after=dict(planned.fill),
-            )
+    filled = {p.person_id: dict(p.fill) for p in plan.people if p.fill and not p.is_new}
+    before = writers.fill_people(batch.owner, {pk: f for pk, f in filled.items() if pk})
+    return [
+        ImportChange(
+            batch=batch,
+            model="network.Person",
+            object_id=pk,
+            before=values,
+            after=filled[pk],
         )
-    Person.objects.bulk_update(people.values(), sorted(fields), batch_size=BULK_SIZE)
-    return changes
+        for pk, values in before.items()
+        if pk not in plan.batch_ids
+    ]
 
 
 # -- possible duplicates (preview only) --------------------------------------------------------

@@ -15,6 +15,7 @@ from coffeechat.network.models import (
     Person,
     Tie,
 )
+from coffeechat.network.pickers import PersonPickerField
 
 
 class OwnedModelForm(forms.ModelForm):
@@ -86,17 +87,8 @@ class PersonForm(OwnedModelForm):
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
     def clean_emails(self) -> list[str]:
-        emails = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
-        invalid: list[str] = []
-        field = forms.EmailField()
-        for email in emails:
-            try:
-                field.clean(email)
-            except forms.ValidationError:
-                invalid.append(email)
-        if invalid:
-            raise forms.ValidationError(f"Not a valid e-mail address: {', '.join(invalid)}")
-        return emails
+        # Checked by services.save_person, the one e-mail check; its error shows here.
+        return [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
 
     def clean_phones(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["phones"].splitlines() if line.strip()]
@@ -165,6 +157,12 @@ class TieForm(OwnedModelForm):
             "strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         labels = {"from_person": "From", "to_person": "To"}
+        help_texts = {"from_person": "Leave “Me” ticked for a tie between you and the person."}
+        field_classes = {
+            "from_person": PersonPickerField,
+            "to_person": PersonPickerField,
+            "introduced_by": PersonPickerField,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

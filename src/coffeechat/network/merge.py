@@ -34,6 +34,7 @@ from coffeechat.network.models import (
     Tie,
 )
 from coffeechat.network.normalize import email_key, phone_key
+from coffeechat.network.services import save_person
 
 # Fields of the kept person that are filled from the other one when empty.
 FIELD_LABELS = {
@@ -311,7 +312,7 @@ def merge_people(owner: Any, keep: Person, other: Person) -> Person:
     changes = merged_fields(keep, other)
     for name, value in changes.items():
         setattr(keep, name, value)
-    keep.save()
+    save_person(owner, keep)  # the person rules: names, the LinkedIn address
     other.delete()
     keep.refresh_from_db()
     return keep

@@ -7,15 +7,18 @@ validation happen in one place. Each function is one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import models, transaction
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Trim
+from django.utils import timezone
 
 from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
 from coffeechat.network.models import (
     Affiliation,
     EmailAddress,
@@ -27,7 +30,8 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-from coffeechat.network.normalize import organization_key
+from coffeechat.network.names import clean_name, split_name
+from coffeechat.network.normalize import email_key, organization_key
 
 
 def clean_list(values: Iterable[str]) -> list[str]:
@@ -39,16 +43,26 @@ def clean_list(values: Iterable[str]) -> list[str]:
     return seen
 
 
-def validate_emails(values: Iterable[str]) -> list[str]:
-    emails = clean_list(values)
-    for email in emails:
-        try:
-            validate_email(email)
-            if len(email) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            raise ValidationError({"emails": f"{email!r} is not a valid e-mail address."}) from None
+def validate_emails(values: Iterable[str], field: str = "emails") -> list[str]:
+    """The addresses, cleaned by :func:`clean_email`; an invalid one is an error on ``field``."""
+    emails: list[str] = []
+    for value in clean_list(values):
+        email = clean_email(value)
+        if email is None:
+            raise ValidationError({field: f"Not a valid e-mail address: {value[:80]}"})
+        if email_key(email) not in {email_key(e) for e in emails}:
+            emails.append(email)
     return emails
+
+
+def validate_linkedin_url(value: str) -> str:
+    """The clean profile URL (:func:`clean_linkedin_url`); anything else is an error."""
+    url = clean_linkedin_url(value)
+    if url is None or len(url) > MAX_LINKEDIN_URL:
+        raise ValidationError(
+            {"linkedin_url": f"{value[:80]!r} is not a LinkedIn profile address."}
+        )
+    return url
 
 
 def validate_phones(values: Iterable[str]) -> list[str]:
@@ -69,7 +83,17 @@ def save_person(
     phones: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
 ) -> Person:
-    """Create or update a person with their e-mails, phones and tags (lists replace)."""
+    """Create or update a person with their e-mails, phones and tags (lists replace).
+
+    The one writer of a person's row and contact details: the name loses honorifics
+    and suffixes (:func:`clean_name`), the LinkedIn URL is cleaned, every e-mail is
+    checked. A ValidationError names the field.
+    """
+    person.first_name, person.last_name = clean_name(person.first_name, person.last_name)
+    if not person.first_name and person.last_name:
+        person.first_name, person.last_name = person.last_name, ""
+    if person.linkedin_url:
+        person.linkedin_url = validate_linkedin_url(person.linkedin_url)
     email_list = validate_emails(emails) if emails is not None else None
     phone_list = validate_phones(phones) if phones is not None else None
     save_owned(owner, person)
@@ -90,6 +114,107 @@ def save_person(
     return person
 
 
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    """A job to record with a person: where, as what, and whether they hire."""
+
+    organization_name: str
+    title: str = ""
+    department: str = ""
+    has_hiring_authority: bool = False
+
+
+@transaction.atomic
+def create_person(
+    owner: Any,
+    *,
+    name: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    linkedin_url: str = "",
+    job: NewJob | None = None,
+    tags: Iterable[str] | None = None,
+    **fields: Any,
+) -> Person:
+    """A new person: from a whole ``name`` (split by :func:`split_name`) or its two parts.
+
+    Pages, the API and referrals create people here (a merge saves the kept person
+    through :func:`save_person`); the import writes in bulk through
+    :mod:`coffeechat.network.writers` with the same rules.
+    """
+    if name.strip() and not first_name.strip() and not last_name.strip():
+        parts = split_name(name)
+        first_name, last_name = parts.first, parts.last
+    if not first_name.strip() and not last_name.strip():
+        raise ValidationError({"name" if name else "first_name": "Write the person's name."})
+    person = Person(first_name=first_name, last_name=last_name, linkedin_url=linkedin_url)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    save_person(owner, person, emails=emails, phones=phones, tags=tags)
+    if job is not None:
+        record_job(owner, person, job)
+    return person
+
+
+@transaction.atomic
+def record_job(owner: Any, person: Person, job: NewJob) -> Employment | None:
+    """The person's current job at this organization, added or completed.
+
+    A current job there already keeps its values; an empty title or department is
+    filled in and "has hiring authority" is set when the new facts say so.
+    """
+    organization_name = " ".join(job.organization_name.split())
+    if not organization_name:
+        if job.title.strip() or job.has_hiring_authority:
+            raise ValidationError(
+                {"organization_name": "Say where they work to record their role."}
+            )
+        return None
+    organization = organization_named(owner, organization_name)
+    current = (
+        owned(Employment, owner)
+        .filter(person=person, organization=organization, is_current=True)
+        .order_by("pk")
+        .first()
+    )
+    if current is None:
+        current = Employment(person=person, organization=organization)
+    elif not (
+        (job.title.strip() and not current.title)
+        or (job.department.strip() and not current.department)
+        or (job.has_hiring_authority and not current.has_hiring_authority)
+    ):
+        return current
+    current.title = current.title or " ".join(job.title.split())
+    current.department = current.department or " ".join(job.department.split())
+    current.has_hiring_authority = current.has_hiring_authority or job.has_hiring_authority
+    return save_owned(owner, current)
+
+
+def record_contact(owner: Any, people: Iterable[Person], day: Any) -> None:
+    """You talked to these people on ``day``: a later "last contacted" date is kept."""
+    for person in people:
+        if person.last_contacted_on is None or person.last_contacted_on < day:
+            owned(Person, owner).filter(pk=person.pk).update(last_contacted_on=day)
+            person.last_contacted_on = day
+
+
+def mark_not_responding(person_id: int, day: Any, now: Any = None) -> int:
+    """The person stopped answering on ``day``: recorded once, never moved. 1 if marked."""
+    return Person.objects.filter(pk=person_id, not_responding_since__isnull=True).update(
+        not_responding_since=day, updated_at=now if now is not None else timezone.now()
+    )
+
+
+def save_fields[M: models.Model](owner: Any, instance: M, data: dict[str, Any]) -> M:
+    """Set these fields of a job, an organization, an affiliation… and save it, validated."""
+    for key, value in data.items():
+        setattr(instance, key, value)
+    return save_owned(owner, instance)
+
+
 def get_or_create_tags(owner: Any, names: Iterable[str]) -> list[Tag]:
     wanted = clean_list(name[:60] for name in names)
     existing = {tag.name: tag for tag in owned(Tag, owner).filter(name__in=wanted)}
@@ -100,16 +225,18 @@ def get_or_create_tags(owner: Any, names: Iterable[str]) -> list[Tag]:
     return [existing[name] for name in wanted]
 
 
+def current_jobs() -> Prefetch:
+    """Prefetch a person's current jobs with their organizations into ``current_jobs``."""
+    return Prefetch(
+        "employments",
+        queryset=Employment.objects.filter(is_current=True).select_related("organization"),
+        to_attr="current_jobs",
+    )
+
+
 def people_for_list(owner: Any) -> QuerySet[Person]:
     """People with what the list shows, in a constant number of queries."""
-    return owned(Person, owner).prefetch_related(
-        "tags",
-        Prefetch(
-            "employments",
-            queryset=Employment.objects.filter(is_current=True).select_related("organization"),
-            to_attr="current_jobs",
-        ),
-    )
+    return owned(Person, owner).prefetch_related("tags", current_jobs())
 
 
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -124,6 +251,39 @@ def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
             | Q(tags__name__icontains=word)
         )
     return queryset.distinct() if query.split() else queryset
+
+
+def rank_by_name(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Order people for a picker: the exact name first, then names that start with the
+    query, then the other matches; each group by name."""
+    typed = " ".join(query.split())
+    full_name = Trim(Concat("first_name", Value(" "), "last_name"))
+    return (
+        queryset.annotate(picker_name=full_name)
+        .annotate(
+            name_rank=Case(
+                When(picker_name__iexact=typed, then=Value(0)),
+                When(
+                    Q(picker_name__istartswith=typed)
+                    | Q(first_name__istartswith=typed)
+                    | Q(last_name__istartswith=typed),
+                    then=Value(1),
+                ),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("name_rank", "last_name", "first_name", "pk")
+    )
+
+
+def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Person]:
+    """At most ``limit`` people matching ``query`` (see :func:`search_people`), best first,
+    with their current jobs; none for an empty query."""
+    if not query.split():
+        return []
+    ranked = rank_by_name(search_people(queryset, query), query)
+    return list(ranked.prefetch_related(current_jobs())[:limit])
 
 
 def ties_of(owner: Any, person: Person) -> QuerySet[Tie]:

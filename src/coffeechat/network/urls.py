@@ -9,6 +9,7 @@ app_name = "network"
 urlpatterns = [
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
+    path("people/search/", views.person_search, name="person-search"),
     path("people/duplicates/", duplicates_views.duplicate_list, name="duplicates"),
     path(
         "people/<int:person_id>/duplicates/",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +36,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
+from coffeechat.network.pickers import PICKER_SIZE, QUERY_SUFFIX
 
 TIMELINE_LENGTH = 50
 
@@ -112,6 +115,30 @@ def person_update(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_owned_or_404(Person, request.user, pk=person_id)
     form = PersonForm(form_data(request), instance=person, owner=request.user)
     return _person_form_page(request, form, person)
+
+
+FIELD_NAME = re.compile(r"[\w-]{1,100}")
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """The best matches for a person picker, as radio buttons named after its field."""
+    field = request.GET.get("field", "")
+    if not FIELD_NAME.fullmatch(field):
+        field = "person"
+    query = " ".join(request.GET.get(field + QUERY_SUFFIX, request.GET.get("q", "")).split())
+    people = services.find_people(owned(Person, request.user), query, PICKER_SIZE + 1)
+    return render(
+        request,
+        "network/_person_picker.html#results",
+        {
+            "name": field,
+            "query": query,
+            "people": people[:PICKER_SIZE],
+            "more": len(people) > PICKER_SIZE,
+            "searched": True,
+        },
+    )
 
 
 @login_required

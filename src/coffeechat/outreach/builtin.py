@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coffeechat.outreach.models import FIRST_NOTE_PURPOSES, Channel, Purpose
+from coffeechat.outreach.models import Channel, Purpose
+from coffeechat.outreach.purposes import FIRST_NOTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ Thank you,
 
 Thank you for considering me for {role}, and for the time you and your team gave me. I accept the decision.
 
-It would help me a great deal to hear, in five minutes, what the person you chose brought that I did not. I am asking only to learn from it, never to argue the decision.
+It would help me a great deal to hear, in {ask}, what the person you chose brought that I did not. I am asking only to learn from it, never to argue the decision.
 
 Would a short call in the next few weeks suit you? I remain interested in {organization} and would like to apply again when the time is right.
 
@@ -171,7 +172,7 @@ _POINT: dict[str, str] = {
         "the work from someone who does it."
     ),
     Purpose.REJECTION_FEEDBACK: (
-        "Thank you for considering me for {role}. Could you spare five minutes to tell me what "
+        "Thank you for considering me for {role}. Could you spare {ask} to tell me what "
         "the chosen candidate had that I lacked? Only to learn from it."
     ),
     Purpose.COLD_MANAGER: (
@@ -196,12 +197,12 @@ _POINT: dict[str, str] = {
 
 
 def _linkedin(purpose: str) -> str:
-    connection = "{connection} " if purpose in FIRST_NOTE_PURPOSES else ""
+    connection = "{connection} " if purpose in FIRST_NOTES else ""
     return f"Hi {{first_name}}, {connection}{_POINT[purpose]}\n\nThanks, {{my_first_name}}"
 
 
 def _phone(purpose: str) -> str:
-    connection = "\n\n{connection}" if purpose in FIRST_NOTE_PURPOSES else ""
+    connection = "\n\n{connection}" if purpose in FIRST_NOTES else ""
     return (
         "Hello {first_name}, this is {my_name}. Do you have two minutes?"
         f"{connection}\n\n{_POINT[purpose]}\n\n"

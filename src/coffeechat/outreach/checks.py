@@ -17,23 +17,26 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from coffeechat.core.calendar import business_days_between, local_today, user_country, user_zone
+from coffeechat.core.calendar import (
+    add_business_days,
+    business_days_between,
+    local_today,
+    user_country,
+    user_zone,
+)
 from coffeechat.core.scoping import owned
+from coffeechat.network.connections import people_around
 from coffeechat.network.models import Employment, Membership, Person, Tie, TieKind
-from coffeechat.outreach.models import (
-    FIRST_NOTE_PURPOSES,
-    INFORMATION_PURPOSES,
-    LINKEDIN_NOTE_LIMIT,
-    Channel,
-    Message,
-    Purpose,
-    Status,
+from coffeechat.outreach.models import LINKEDIN_NOTE_LIMIT, Channel, Message, Purpose, Status
+from coffeechat.outreach.policy import DEFAULT, NoReplyPolicy, policy_of
+from coffeechat.outreach.purposes import (
+    FIRST_NOTES,
+    INFORMATION_ONLY,
+    SAY_YOU_APPLIED,
+    rule_of,
 )
 from coffeechat.targets.models import SENT_STATUSES, Application
 
-FIRST_NOTE_WORDS = 120
-NUDGE_AFTER_BUSINESS_DAYS = 3
-MAX_NUDGES = 2
 RECENT_AT_ORGANIZATION_DAYS = 7
 
 CONNECTION_WORDS = re.compile(
@@ -66,6 +69,44 @@ MENTIONS_APPLICATION = re.compile(r"\bappl(y|ied|ying|ication)", re.IGNORECASE)
 ME_WORDS = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.IGNORECASE)
 YOU_WORDS = re.compile(r"\b(you|your|yours|yourself|you're|you've|you'd|you'll)\b", re.IGNORECASE)
 
+# A third person named as a mutual connection: the name is capitalised words (with
+# particles such as "van der"); the words around it are matched in any case.
+_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?![\w'’-])"
+_GAP = r"[^\S\n]+"  # spaces within a line
+_PARTICLE = r"(?:van|von|de|der|den|da|di|del|la|le|du|dos)"
+_NAME = rf"{_WORD}(?:{_GAP}(?:{_PARTICLE}{_GAP})*{_WORD}){{0,3}}"
+# "connected through A and B, who knows you": B must know them; A is not checked.
+CHAIN_CLAIM = re.compile(rf"(?i:connected\s+through)\s+{_NAME}\s+(?i:and)\s+(?P<name>{_NAME})")
+MUTUAL_CLAIMS = [
+    re.compile(
+        rf"(?i:connections?\s+in\s+common|mutual\s+(?:friends?|connections?|contacts?|"
+        rf"acquaintances?))\s*[:,—–-]?\s*(?P<name>{_NAME})"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME}),?\s+(?i:who\s+(?:works|worked|has\s+worked|studied|knows|"
+        rf"is\s+a\s+friend|is\s+related)(?:\s+(?:with|of|to))?\s+you)\b"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME})\s+(?i:(?:(?:suggested|recommended|thought|said)\s+(?:that\s+)?"
+        rf"(?:I|me)|told\s+me|asked\s+me)\b[^.?!\n]{{0,30}}?\b(?:contact|get\s+in\s+touch|"
+        rf"write|writing|reach|talk|speak))"
+    ),
+    re.compile(
+        rf"(?P<name>{_NAME})\s+(?i:(?:introduced|referred)\s+(?:me|us)\b|(?:gave|passed)\s+"
+        rf"(?:me\s+|on\s+)?your\s+(?:name|details|address|e-?mail))"
+    ),
+    re.compile(
+        rf"(?i:at\s+the\s+suggestion\s+of|on\s+the\s+advice\s+of|(?:recommended|referred|"
+        rf"introduced)\s+(?:to\s+you\s+)?by|connected\s+through)\s+(?P<name>{_NAME})"
+        rf"(?!{_GAP}(?:{_WORD}|and\s))"  # the whole name, and not the first of a chain
+    ),
+]
+# Capitalised words that start a sentence or a title, not a name.
+_NOT_NAME_WORDS = (
+    "also and but so then hi hello dear i we you my our your the a an in as he she they"
+)
+NOT_NAMES = frozenset([*_NOT_NAME_WORDS.split(), "mr", "mrs", "ms", "dr", "prof"])
+
 
 @dataclass(frozen=True, slots=True)
 class Check:
@@ -82,6 +123,7 @@ class SentBefore:
     status: str
     sent_at: datetime.datetime | None
     replied_at: datetime.datetime | None
+    nudge_due_on: datetime.date | None = None
 
 
 @dataclass
@@ -98,9 +140,12 @@ class CheckContext:
     previous: list[SentBefore] = field(default_factory=list)
     recent_at_organization: list[Message] = field(default_factory=list)
     connection_names: set[str] = field(default_factory=set)
+    mutual: list[str] = field(default_factory=list)  # who may be named as a mutual connection
+    knows_them: list[str] = field(default_factory=list)  # who has a tie with them or works there
     close_tie: bool = False
     alternatives: list[str] = field(default_factory=list)
     signature: str = ""
+    policy: NoReplyPolicy = DEFAULT
 
 
 def load_context(
@@ -120,6 +165,7 @@ def load_context(
         country=user_country(owner),
         zone=user_zone(owner),
         signature=(getattr(profile, "signature", "") or "").strip(),
+        policy=policy_of(owner),
     )
     for org_id, name in (
         owned(Employment, owner)
@@ -154,7 +200,7 @@ def load_context(
     ctx.previous = [
         SentBefore(*row)
         for row in previous.order_by("sent_at", "pk").values_list(
-            "pk", "purpose", "status", "sent_at", "replied_at"
+            "pk", "purpose", "status", "sent_at", "replied_at", "nudge_due_on"
         )
     ]
     if org_ids:
@@ -193,6 +239,9 @@ def load_context(
             ctx.close_tie = True
         if first:
             ctx.connection_names.update({f"{first} {last or ''}".strip(), first})
+    around = people_around(owner, person)
+    ctx.mutual = [m.name for m in around if m.may_be_named]
+    ctx.knows_them = [m.name for m in around]
     for name, org_name in (
         owned(Membership, owner)
         .filter(person=person, affiliation__my_memberships__owner=owner)
@@ -217,6 +266,51 @@ def word_count(text: str) -> int:
 
 def _days(n: int) -> str:
     return f"{n} business day" + ("" if n == 1 else "s")
+
+
+def _name(raw: str) -> str:
+    words = raw.split()
+    while words and words[0].lower() in NOT_NAMES:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _claimed_mutuals(text: str) -> list[tuple[str, bool]]:
+    """The third people ``text`` names as a connection: (name, named as a mutual one).
+
+    The second person of a chain ("connected through A and B") is not a mutual
+    connection: only that they know the recipient is claimed.
+    """
+    chains = list(CHAIN_CLAIM.finditer(text))
+    found = [(_name(chain.group("name")), False) for chain in chains]
+    for pattern in MUTUAL_CLAIMS:
+        for match in pattern.finditer(text):
+            if not any(chain.start() <= match.start() < chain.end() for chain in chains):
+                found.append((_name(match.group("name")), True))
+    return [(name, mutual) for name, mutual in dict.fromkeys(found) if name]
+
+
+def unfounded_mutual(ctx: CheckContext, subject: str, text: str) -> Check | None:
+    """A third person named as a mutual connection whom the data does not show as one.
+
+    network.connections says who may be named: someone who introduced or referred the
+    person to you, or someone you know who has a tie with them or works where they work.
+    """
+    mutual = [set(name.lower().split()) for name in ctx.mutual]
+    around = [set(name.lower().split()) for name in ctx.knows_them]
+    for claimed, as_mutual in _claimed_mutuals(f"{subject}\n{text}"):
+        words = set(claimed.lower().split())
+        if any(words <= name for name in (mutual if as_mutual else around)):
+            continue
+        first = ctx.person.first_name or ctx.person.full_name
+        return Check(
+            "unfounded_mutual",
+            "A connection the data does not show",
+            f"The message names {claimed} as a connection you share with {first}, but "
+            f"nothing recorded shows it: {claimed} is not someone you know who knows {first}, "
+            "and did not introduce you. Say only what is true, or record the tie first.",
+        )
+    return None
 
 
 def run_checks(
@@ -260,7 +354,7 @@ def run_checks(
             )
         )
 
-    if purpose in FIRST_NOTE_PURPOSES and first_contact and not ctx.close_tie:
+    if purpose in FIRST_NOTES and first_contact and not ctx.close_tie:
         lowered = text.lower()
         named = any(name.lower() in lowered for name in ctx.connection_names if name)
         if not CONNECTION_WORDS.search(text) and not named:
@@ -274,29 +368,32 @@ def run_checks(
                 )
             )
 
-    if purpose in FIRST_NOTE_PURPOSES:
-        words = word_count(text)
-        if words > FIRST_NOTE_WORDS:
-            found.append(
-                Check(
-                    "too_long",
-                    "Long for a first note",
-                    f"This first note is {words} words. Busy people answer short notes: aim for "
-                    f"under about {FIRST_NOTE_WORDS} — the connection, who you are in a "
-                    "sentence or two, and the ask.",
-                )
-            )
-        if not (ASK_WORDS.search(text) and "?" in text):
-            found.append(
-                Check(
-                    "unclear_ask",
-                    "The ask is unclear",
-                    "It is not clear what you are asking for. Ask one specific question, "
-                    "e.g. “Would you have time for a 20-minute call next week?”",
-                )
-            )
+    unfounded = unfounded_mutual(ctx, subject, text)
+    if unfounded is not None:
+        found.append(unfounded)
 
-    if purpose in INFORMATION_PURPOSES:
+    limit = rule_of(purpose).words if purpose in Purpose.values else None
+    if limit is not None and word_count(text) > limit:
+        found.append(
+            Check(
+                "too_long",
+                "Long for a first note",
+                f"This first note is {word_count(text)} words. Busy people answer short notes: "
+                f"aim for under about {limit} — the connection, who you are in a "
+                "sentence or two, and the ask.",
+            )
+        )
+    if purpose in FIRST_NOTES and not (ASK_WORDS.search(text) and "?" in text):
+        found.append(
+            Check(
+                "unclear_ask",
+                "The ask is unclear",
+                "It is not clear what you are asking for. Ask one specific question, "
+                "e.g. “Would you have time for a 20-minute call next week?”",
+            )
+        )
+
+    if purpose in INFORMATION_ONLY:
         match = JOB_ASK.search(NOT_A_JOB.sub(" ", text))
         if match:
             found.append(
@@ -323,11 +420,7 @@ def run_checks(
                 "transparent: say you applied, and keep the conversation informational.",
             )
         )
-    if (
-        ctx.applications
-        and not mentions_application
-        and purpose not in {Purpose.THANK_YOU, Purpose.NUDGE, Purpose.REJECTION_FEEDBACK}
-    ):
+    if ctx.applications and not mentions_application and purpose in SAY_YOU_APPLIED:
         pending = [a for a in ctx.applications if a.organization_id not in listed_orgs]
         if pending:
             application = pending[0]
@@ -363,14 +456,18 @@ def run_checks(
         if last is not None and last.sent_at is not None:
             sent_on = last.sent_at.astimezone(ctx.zone).date()
             gone = business_days_between(sent_on, ctx.today, ctx.country)
-            if gone < NUDGE_AFTER_BUSINESS_DAYS:
+            # The date the message page and the today list show (the no-reply policy).
+            due = last.nudge_due_on or add_business_days(
+                sent_on, ctx.policy.nudge_after_days, ctx.country
+            )
+            if ctx.today < due:
                 found.append(
                     Check(
                         "nudge_too_soon",
                         "Too soon for a nudge",
-                        f"Your last message to {first} went out {_days(gone)} ago. Give "
-                        f"people at least {NUDGE_AFTER_BUSINESS_DAYS} business days before "
-                        "a nudge.",
+                        f"Your last message to {first} went out {_days(gone)} ago; by your "
+                        f"no-reply policy a nudge is due on {date_format(due, 'j F Y')} "
+                        f"({_days(ctx.policy.nudge_after_days)} after it).",
                     )
                 )
         last_reply = max(
@@ -382,7 +479,7 @@ def run_checks(
             if m.purpose == Purpose.NUDGE
             and (last_reply is None or (m.sent_at is not None and m.sent_at > last_reply))
         ]
-        if len(nudges) >= MAX_NUDGES:
+        if len(nudges) >= ctx.policy.max_nudges:
             others = ", ".join(ctx.alternatives)
             place = next(iter(ctx.organizations.values()), "")
             instead = (
@@ -393,9 +490,9 @@ def run_checks(
             found.append(
                 Check(
                     "third_nudge",
-                    "A third nudge with no reply",
-                    f"You have nudged {first} {len(nudges)} times without an answer; two is the "
-                    f"polite limit.{instead}",
+                    "One nudge too many",
+                    f"You have nudged {first} {len(nudges)} times without an answer; your "
+                    f"no-reply policy stops at {ctx.policy.max_nudges}.{instead}",
                 )
             )
 

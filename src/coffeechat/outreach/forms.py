@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from coffeechat.accounts.models import Profile
 from coffeechat.outreach.models import (
     MAX_BODY,
     MAX_SUBJECT,
@@ -116,3 +117,11 @@ class SmtpForm(forms.Form):
         if any(ch in value for ch in " /\r\n"):
             raise forms.ValidationError("A host name only, e.g. smtp.example.org.")
         return value
+
+
+class NoReplyPolicyForm(forms.ModelForm[Profile]):
+    """The user's no-reply policy (see coffeechat.outreach.policy), kept on the profile."""
+
+    class Meta:
+        model = Profile
+        fields = ["try_another_after_days", "nudge_after_days", "max_nudges"]

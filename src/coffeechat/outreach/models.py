@@ -26,16 +26,6 @@ class Purpose(models.TextChoices):
     SUPERVISOR_STAY_IN_TOUCH = "supervisor_stay_in_touch", "Stay in touch (prospective supervisor)"
 
 
-# Purposes of a first note to someone: the connection, length and ask checks apply.
-FIRST_NOTE_PURPOSES = frozenset(
-    {Purpose.INFORMATIONAL, Purpose.AFTER_APPLYING, Purpose.COLD_MANAGER, Purpose.REFERRAL}
-)
-# Purposes that ask for information, never for a job.
-INFORMATION_PURPOSES = FIRST_NOTE_PURPOSES | {Purpose.KEEP_IN_TOUCH}
-# A thank-you expects no answer: it gets no nudge dates.
-NO_NUDGE_PURPOSES = frozenset({Purpose.THANK_YOU})
-
-
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     LINKEDIN = "linkedin", "LinkedIn message"
@@ -172,8 +162,11 @@ class Message(Owned):
     sent_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    first_nudge_on = models.DateField(null=True, blank=True)
-    second_nudge_on = models.DateField(null=True, blank=True)
+    # Set when it is sent, by the no-reply policy (coffeechat.outreach.policy).
+    try_another_on = models.DateField(
+        null=True, blank=True, help_text="No reply by then: write to someone else there."
+    )
+    nudge_due_on = models.DateField(null=True, blank=True, help_text="No reply by then: nudge.")
     email_message_id = models.CharField(max_length=255, blank=True, editable=False)
     send_error = models.TextField(blank=True, editable=False)
 

@@ -19,18 +19,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coffeechat.conversations.models import Participant
-from coffeechat.outreach.models import Message, Purpose, Status
+from coffeechat.outreach.models import Message, Status
+from coffeechat.outreach.purposes import ASKS_FOR_CONVERSATION
 
-# Purposes of a message that asks for a conversation (a call, a coffee, five minutes).
-REQUEST_PURPOSES = frozenset(
-    {
-        Purpose.INFORMATIONAL,
-        Purpose.AFTER_APPLYING,
-        Purpose.COLD_MANAGER,
-        Purpose.REFERRAL,
-        Purpose.REJECTION_FEEDBACK,
-    }
-)
 # A reply older than this is history, not something to schedule.
 TO_SCHEDULE_DAYS = 90
 
@@ -46,7 +37,7 @@ def to_schedule(
     moment = now or timezone.now()
     requests = Message.objects.filter(
         owner=owner,
-        purpose__in=REQUEST_PURPOSES,
+        purpose__in=ASKS_FOR_CONVERSATION,
         status=Status.REPLIED,
         replied_at__gte=moment - timedelta(days=TO_SCHEDULE_DAYS),
     )

@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from coffeechat.conversations.models import Conversation
-from coffeechat.core.calendar import add_business_days, local_today, user_country, user_zone
+from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network.connections import introducers
 from coffeechat.network.models import (
     AffiliationKind,
     Direction,
@@ -37,13 +38,12 @@ from coffeechat.network.models import (
     Organization,
     Person,
     Source,
-    Tie,
     TieKind,
 )
-from coffeechat.outreach import mail
+from coffeechat.network.names import greeting_name, split_name
+from coffeechat.outreach import mail, policy
 from coffeechat.outreach.builtin import builtin
 from coffeechat.outreach.models import (
-    NO_NUDGE_PURPOSES,
     Ask,
     Channel,
     ConnectionKind,
@@ -54,6 +54,8 @@ from coffeechat.outreach.models import (
     SmtpSettings,
     Status,
 )
+from coffeechat.outreach.purposes import AWAITS_REPLY, FIRST_NOTES, ask_phrase
+from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.rendering import VARIABLES, fill
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
@@ -71,14 +73,6 @@ from coffeechat.outreach.smtp import server_of as smtp_server_of
 from coffeechat.targets.models import Application, ApplicationStatus, Posting
 from coffeechat.targets.paths import Link, Path, paths_to_person
 
-FIRST_NUDGE_BUSINESS_DAYS = 3
-SECOND_NUDGE_BUSINESS_DAYS = 7
-
-ASK_PHRASES: dict[str, str] = {
-    Ask.CALL: "a 20-30 minute call",
-    Ask.COFFEE: "a coffee",
-    Ask.LUNCH: "a lunch",
-}
 INTERACTION_KINDS: dict[str, str] = {
     Channel.EMAIL: InteractionKind.EMAIL,
     Channel.LINKEDIN: InteractionKind.LINKEDIN_MESSAGE,
@@ -174,10 +168,16 @@ def _direct(link: Link) -> Connection:
 
 
 def connection_from_path(path: Path) -> Connection:
-    """How the recipient and I are connected, said to them, from a warm path."""
+    """How the recipient and I are connected, said to them, from a warm path.
+
+    A path through someone I do not know (network.connections decides: a directory row,
+    a shared group only) names nobody: it gives no connection at all.
+    """
     links = path.links
     if len(links) == 1:
         return _direct(links[0])
+    if not path.first_is_known:
+        return NO_CONNECTION
     middle = links[-2].person.name
     last = links[-1].reason
     verb = (
@@ -195,34 +195,30 @@ def connection_from_path(path: Path) -> Connection:
 
 
 def connection_for(owner: Any, person: Person, *, path_key: str = "") -> Connection:
-    """The connection sentence: a chosen warm path; else who introduced us; else the warmest."""
+    """The connection sentence: a chosen warm path; else who introduced us; else the warmest.
+
+    Only a path that may be named honestly is used: one through someone I do not know
+    gives way to the warmest path that can be.
+    """
     if not path_key:
-        introduced = (
-            owned(Tie, owner)
-            .filter(from_person__isnull=True, to_person=person, introduced_by__isnull=False)
-            .select_related("introduced_by")
-            .order_by("-strength", "pk")
-            .first()
-        )
-        if introduced is not None and introduced.introduced_by is not None:
-            name = introduced.introduced_by.full_name
+        names = introducers(owner, person)
+        if names:
             return Connection(
-                f"{name} suggested I get in touch with you.", ConnectionKind.INTRODUCED, name
+                f"{names[0]} suggested I get in touch with you.",
+                ConnectionKind.INTRODUCED,
+                names[0],
             )
     warm = paths_to_person(owner, person, per_person=10)
     paths = warm.ranked(limit=None, per_person=10)
     chosen = next((p for p in paths if p.key == path_key), None) if path_key else None
-    chosen = chosen or (paths[0] if paths else None)
-    if chosen is None:
-        return NO_CONNECTION
-    return connection_from_path(chosen)
+    for path in ([chosen] if chosen is not None else []) + paths:
+        connection = connection_from_path(path)
+        if connection.sentence:
+            return connection
+    return NO_CONNECTION
 
 
 # Compose -------------------------------------------------------------------------------
-
-
-def _first_name(full: str) -> str:
-    return full.split()[0] if full.split() else ""
 
 
 def _day(value: datetime.date | datetime.datetime | None, user: Any) -> str:
@@ -291,10 +287,7 @@ def suggest(
     situation = lead_situation(owner, person, organization)
     if situation is not None:
         return situation.purpose, situation
-    introduced = owned(Tie, owner).filter(
-        from_person__isnull=True, to_person=person, introduced_by__isnull=False
-    )
-    if introduced.exists():
+    if introducers(owner, person):
         return Purpose.REFERRAL, None
     return Purpose.INFORMATIONAL, None
 
@@ -313,6 +306,7 @@ def variables(
     job: Employment | None = None,
     connection: Connection = NO_CONNECTION,
     nudge_of: Message | None = None,
+    nudged_purpose: str = "",
     extra: dict[str, str] | None = None,
     application: Application | None = None,
     posting: Posting | None = None,
@@ -323,15 +317,15 @@ def variables(
     name = mail.my_name(user) or user.email.split("@")[0]
     org_name = organization.name if organization is not None else ""
     values: dict[str, str] = {
-        "first_name": person.first_name or person.full_name,
+        "first_name": greeting_name(person.first_name, person.last_name),
         "full_name": person.full_name,
         "organization": org_name or "your organization",
         "at_organization": f"at {org_name}" if org_name else "",
         "their_title": job.title if job is not None and organization is not None else "",
         "my_name": name,
-        "my_first_name": _first_name(name),
+        "my_first_name": split_name(name).first,
         "my_intro": (getattr(profile, "intro", "") or "").strip(),
-        "ask": ASK_PHRASES.get(ask, ASK_PHRASES[Ask.CALL]),
+        "ask": ask_phrase(purpose, ask, nudged_purpose=nudged_purpose),
         "application": "",
         "role": "the role",
         "referred_by": connection.introducer or "a mutual contact",
@@ -466,12 +460,12 @@ def compose(
         organization = job.organization
     if purpose == Purpose.NUDGE and nudge_of is None:
         nudge_of = last_unanswered(user, person)
-    first_note = purpose in {
-        Purpose.INFORMATIONAL,
-        Purpose.AFTER_APPLYING,
-        Purpose.COLD_MANAGER,
-        Purpose.REFERRAL,
-    }
+    nudged_purpose = ""
+    if purpose == Purpose.NUDGE and nudge_of is not None:
+        # A nudge asks again for what the first message of the thread asked.
+        root = thread_of(nudge_of)[0]
+        nudged_purpose, ask = root.purpose, root.ask or ask
+    first_note = purpose in FIRST_NOTES
     connection = connection_for(user, person, path_key=path_key) if first_note else NO_CONNECTION
     values = variables(
         user,
@@ -482,6 +476,7 @@ def compose(
         job=job,
         connection=connection,
         nudge_of=nudge_of,
+        nudged_purpose=nudged_purpose,
         extra=extra,
         application=application,
         posting=posting,
@@ -494,6 +489,11 @@ def compose(
         subject_text, body_text, template_name = built.subject, built.body, built.name
     subject = fill(subject_text, values, single_line=True) if channel == Channel.EMAIL else ""
     body = fill(body_text, values)
+    if purpose == Purpose.THANK_YOU and conversation is not None:
+        thanks = introducer_thanks(conversation, person)
+        if thanks is not None:
+            subject = thanks[0] if channel == Channel.EMAIL else ""
+            body = f"{thanks[1]}\n{values['signature']}"
     email = person.email_addresses.all()[0].email if person.email_addresses.all() else ""
     kind = connection.kind
     if extra and extra.get("referred_by"):
@@ -534,6 +534,18 @@ def conversation_variables(conversation: Conversation, person: Person) -> dict[s
         "learned": context["learned"],
         "referrals": context["referred_names"],
     }
+
+
+def introducer_thanks(conversation: Conversation, person: Person) -> tuple[str, str] | None:
+    """(subject, body) of a thank-you to ``person`` for passing you on toward
+    ``conversation`` (they were not in it); None when they did not."""
+    from coffeechat.conversations.services import (
+        introducer_thanks_context,
+        introducer_thanks_text,
+    )
+
+    context = introducer_thanks_context(conversation, person)
+    return None if context is None else introducer_thanks_text(context)
 
 
 def preview(user: Any, template: MessageTemplate, person: Person) -> Message:
@@ -583,13 +595,17 @@ def _timeline(message: Message, direction: str, when: datetime.datetime, key: st
     )
 
 
-def nudge_dates(user: Any, sent_at: datetime.datetime) -> tuple[datetime.date, datetime.date]:
-    day = local_today(user, sent_at)
-    country = user_country(user)
-    return (
-        add_business_days(day, FIRST_NUDGE_BUSINESS_DAYS, country),
-        add_business_days(day, SECOND_NUDGE_BUSINESS_DAYS, country),
-    )
+def thread_of(message: Message) -> tuple[Message, int]:
+    """The first message of ``message``'s nudge chain, and how many nudges lead from it
+    to ``message`` (0 for a first message)."""
+    root, nudges, seen = message, 0, {message.pk}
+    while root.nudge_of_id is not None and root.nudge_of_id not in seen:
+        seen.add(root.nudge_of_id)
+        parent = Message.objects.filter(pk=root.nudge_of_id).first()
+        if parent is None:
+            break
+        root, nudges = parent, nudges + 1
+    return root, nudges
 
 
 def mark_sent(message: Message, when: datetime.datetime | None = None) -> Message:
@@ -599,17 +615,18 @@ def mark_sent(message: Message, when: datetime.datetime | None = None) -> Messag
     if message.status != Status.DRAFT:
         raise ValidationError(f"This message is already {message.get_status_display().lower()}.")
     when = when or timezone.now()
-    first = second = None
-    if message.purpose not in NO_NUDGE_PURPOSES:
-        first, second = nudge_dates(message.owner, when)
+    dates = policy.NoReplyDates(None, None)
+    if message.purpose in AWAITS_REPLY:
+        _root, nudges = thread_of(message)
+        dates = policy.dates_for(message.owner, when, nudges_sent=nudges)
     with transaction.atomic():
         _change_status(
             message,
             Status.SENT,
             sent_at=when,
             queued_at=None,
-            first_nudge_on=first,
-            second_nudge_on=second,
+            try_another_on=dates.try_another_on,
+            nudge_due_on=dates.nudge_on,
             send_error="",
         )
         _timeline(message, Direction.SENT, when, f"outreach:message:{message.pk}")
@@ -921,7 +938,7 @@ def reply_rates(user: Any) -> ReplyRates:
 
     return ReplyRates(
         Rate("All messages", *total),
-        rates("purpose", dict(Purpose.choices)),
+        rates("purpose", {key: rule.label for key, rule in PURPOSES.items()}),
         rates("template"),
         rates("channel", dict(Channel.choices)),
         rates("connection", dict(ConnectionKind.choices)),

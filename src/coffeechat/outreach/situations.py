@@ -32,6 +32,7 @@ from coffeechat.conversations.models import Conversation, Participant
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.scoping import owned
+from coffeechat.network.connections import Footing, footings
 from coffeechat.network.models import Employment, Organization, Person
 from coffeechat.outreach.models import Message, Purpose
 from coffeechat.outreach.models import Status as MessageStatus
@@ -447,23 +448,39 @@ def situations_for_conversation(owner: Any, conversation: Conversation) -> list[
     return [s for person in people for s in by_person[person.pk]]
 
 
+def _people(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} people"
+
+
+def _people_there(found: Iterable[Footing], organization: str) -> str:
+    """ "You know 2 people at Acme": only those the data shows you know (network.connections)."""
+    found = list(found)
+    known = sum(1 for f in found if f.is_known)
+    shared = sum(1 for f in found if not f.is_known and f.shares_affiliation)
+    if known and shared:
+        return f"You know {_people(known)} at {organization}, and share a group with {shared} more"
+    if known:
+        return f"You know {_people(known)} at {organization}"
+    if shared:
+        return f"You share a school or group with {_people(shared)} at {organization}"
+    there = f"{_people(len(found))} there {'is' if len(found) == 1 else 'are'} in your network"
+    return f"Nobody you know at {organization} yet ({there})"
+
+
 def situations_for_application(owner: Any, application: Application) -> list[Situation]:
     found: list[Situation] = []
     organization = application.organization
     if application.is_sent:
-        staff = (
+        staff = set(
             owned(Employment, owner)
             .filter(organization=organization, is_current=True)
-            .values("person_id")
-            .distinct()
-            .count()
+            .values_list("person_id", flat=True)
         )
         if staff:
-            people = "person" if staff == 1 else "people"
             found.append(
                 Situation(
                     APPLIED_THERE,
-                    f"You know {staff} {people} at {organization.name}",
+                    _people_there(footings(owner, staff).values(), organization.name),
                     "When you contact any of them, say upfront that you applied for "
                     f"{application.role_title}; ask for information, not for the job.",
                     organization.pk,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from coffeechat.network.forms import OwnedModelForm
+from coffeechat.network.pickers import PersonPickerField
 from coffeechat.targets.models import (
     RESEARCH_TOPICS,
     Application,
@@ -104,6 +105,7 @@ class PostingForm(OwnedModelForm):
         model = Posting
         fields = ["organization_name", "title", "url", "seen_on", "contact", "status", "notes"]
         widgets = {"seen_on": DATE, "notes": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"contact": PersonPickerField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +140,7 @@ class ApplicationForm(OwnedModelForm):
             "notes",
         ]
         widgets = {"applied_on": DATE, "notes": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"referred_by": PersonPickerField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

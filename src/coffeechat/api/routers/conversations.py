@@ -222,8 +222,10 @@ class ReferralFields(Schema):
 
 class ReferralIn(ReferralFields, Input):
     name: str = Field("", max_length=300, description="Matched to your people, or created")
-    email: str = Field("", max_length=254)
+    email: str = Field("", max_length=254, description="Checked like a person's e-mail")
     organization_name: str = Field("", max_length=200)
+    title: str = Field("", max_length=200, description="Their role at organization_name")
+    has_hiring_authority: bool = Field(False, description="They can hire (their job there)")
 
 
 class ReferralOut(ReferralFields):
@@ -281,6 +283,8 @@ def save_referral(owner: Any, referral: Referral, data: dict[str, Any]) -> Refer
         name=data.get("name", ""),
         email=data.get("email", ""),
         organization_name=data.get("organization_name", ""),
+        title=data.get("title", ""),
+        has_hiring_authority=data.get("has_hiring_authority", False),
         will_introduce=data.get("will_introduce", False),
         note=data.get("note", ""),
         follow_up_on=data.get("follow_up_on"),
@@ -351,15 +355,16 @@ class QuestionFilters(Input):
 class NodeOut(Schema):
     person_id: int
     name: str
-    depth: int
+    depth: int = Field(description="Links from you: your first contact is 1")
     hires: bool
-    talked: bool
+    talked: bool = Field(description="A conversation with them was held")
+    scheduled: bool = Field(description="A conversation with them is only scheduled")
     children: list["NodeOut"]
 
 
 class PersonChainOut(Schema):
     person_id: int
-    depth: int = Field(description="Links from your first contact")
+    depth: int = Field(description="Links from you: your first contact is 1")
     back: list[NodeOut] = Field(description="From your first contact to the referrer")
     forward: list[NodeOut] = Field(description="Whom they passed you to, as a tree")
 
@@ -379,6 +384,7 @@ def node_out(node: ChainNode) -> dict[str, Any]:
         "depth": node.depth,
         "hires": node.hires,
         "talked": node.talked,
+        "scheduled": node.scheduled,
         "children": [node_out(c) for c in node.children],
     }
 

@@ -45,10 +45,11 @@ class FollowUpIn(FollowUpFields, Input):
 
 class FollowUpOut(FollowUpFields):
     id: int
-    status: str = Field(description="open, done, snoozed or skipped")
+    status: str = Field(description="open, done, snoozed, skipped or retired (no longer needed)")
     snoozed_until: datetime.date | None
     remind_on: datetime.date = Field(description="The day it shows on the today list")
     skip_reason: str
+    closed_reason: str = Field(description="What closed it (done) or why it is no longer needed")
     done_at: datetime.datetime | None
     rule: str = Field(description="The rule that added it; empty when added by hand")
     rule_key: str

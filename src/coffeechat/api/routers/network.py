@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StringConstraints, create_model, field_validator
 
-from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned, save_owned
+from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned
 from coffeechat.network import services
 from coffeechat.network.models import (
     Affiliation,
@@ -266,9 +266,7 @@ def filter_by_fields(queryset: QuerySet[Any], filters: Schema) -> QuerySet[Any]:
 
 
 def save_plain(owner: Any, instance: models.Model, data: dict[str, Any]) -> models.Model:
-    for key, value in data.items():
-        setattr(instance, key, value)
-    return save_owned(owner, instance)
+    return services.save_fields(owner, instance, data)
 
 
 def save_person(owner: Any, person: Person, data: dict[str, Any]) -> Person:

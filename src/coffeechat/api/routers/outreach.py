@@ -4,6 +4,7 @@ No ``from __future__ import annotations``: django-ninja reads the types.
 """
 
 import datetime
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ from coffeechat.api.routers.network import (
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
-from coffeechat.outreach import mail, services
+from coffeechat.outreach import mail, policy, services
 from coffeechat.outreach.checks import Check, checks_for_message, load_context, run_checks
 from coffeechat.outreach.models import (
     MAX_BODY,
@@ -37,6 +38,7 @@ from coffeechat.outreach.models import (
     MessageTemplate,
     Purpose,
 )
+from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.rendering import TemplateError
 from coffeechat.targets.models import Application, Posting
 
@@ -64,8 +66,12 @@ class MessageOut(Schema):
     queued_at: datetime.datetime | None
     sent_at: datetime.datetime | None
     replied_at: datetime.datetime | None
-    first_nudge_on: datetime.date | None
-    second_nudge_on: datetime.date | None
+    try_another_on: datetime.date | None = Field(
+        description="No reply by then: write to someone else (the no-reply policy)"
+    )
+    nudge_due_on: datetime.date | None = Field(
+        description="No reply by then: nudge (the no-reply policy); null after the last nudge"
+    )
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -78,9 +84,8 @@ class ComposeIn(Input):
     person_id: ObjectId
     purpose: str = Field(
         "",
-        description="informational, after_applying, rejection_feedback, cold_manager, referral, "
-        "thank_you, nudge, keep_in_touch, supervisor_stay_in_touch; empty: proposed (a nudge "
-        "with nudge_of_id, else from the person's situation)",
+        description=f"{', '.join(PURPOSES)}; empty: proposed (a nudge with nudge_of_id, "
+        "else from the person's situation)",
     )
     channel: str = Field("email", description="email, linkedin or phone")
     ask: str = Field("call", description="call, coffee or lunch")
@@ -118,6 +123,31 @@ class WhenIn(Input):
 class StatusIn(Input):
     status: str = Field("", description="sent, replied, no_reply or bounced")
     when: datetime.datetime | None = None
+
+
+class PurposeOut(Schema):
+    purpose: str
+    label: str
+    first_note: bool
+    awaits_reply: bool
+    asks_for_conversation: bool
+    information_only: bool
+    say_you_applied: bool
+    words: int | None
+    ask: str
+    closes_follow_up: str
+
+
+class PolicyIn(Input):
+    try_another_after_days: int = Field(description="business days")
+    nudge_after_days: int = Field(description="business days, more than try_another_after_days")
+    max_nudges: int = Field(description="stop after this many unanswered nudges")
+
+
+class PolicyOut(Schema):
+    try_another_after_days: int
+    nudge_after_days: int
+    max_nudges: int
 
 
 class CheckOut(Schema):
@@ -426,6 +456,34 @@ def register(api: NinjaAPI) -> None:
             "by_channel": [_rate(r) for r in rates.by_channel],
             "by_connection": [_rate(r) for r in rates.by_connection],
         }
+
+    @router.get(
+        "/outreach/purposes",
+        response=list[PurposeOut],
+        url_name="outreach-purposes",
+        summary="What each purpose of a message means (the purposes table)",
+    )
+    def purposes(request: HttpRequest) -> Any:
+        return [{**asdict(rule), "label": rule.label} for rule in PURPOSES.values()]
+
+    @router.get(
+        "/outreach/no-reply-policy",
+        response=PolicyOut,
+        url_name="outreach-no-reply-policy",
+        summary="When to try another person, when to nudge, when to stop",
+    )
+    def get_no_reply_policy(request: HttpRequest) -> Any:
+        return asdict(policy.policy_of(request.user))
+
+    @router.put(
+        "/outreach/no-reply-policy",
+        response=PolicyOut,
+        url_name="outreach-no-reply-policy-set",
+        summary="Change the no-reply policy (messages sent from now on follow it)",
+    )
+    def set_no_reply_policy(request: HttpRequest, payload: PolicyIn) -> Any:
+        numbers = policy.NoReplyPolicy(**payload.model_dump())
+        return asdict(policy.set_policy(request.user, numbers))
 
     crud(
         router,

@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from coffeechat.imports.parsers.dates import parse_class_year, parse_date
-from coffeechat.imports.parsers.fields import (
-    MAX_VALUE,
-    clean_email,
-    clean_linkedin_url,
-    clean_phone,
-    split_emails,
-    split_full_name,
-)
+from coffeechat.imports.parsers.fields import MAX_VALUE, clean_phone, split_emails
 from coffeechat.imports.records import ColumnMapping, PersonRecord, Problem
 from coffeechat.imports.writers import split_values, unescape_cell
+from coffeechat.network.addresses import clean_email, clean_linkedin_url
+from coffeechat.network.names import split_name
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_ROWS = 30
@@ -282,7 +277,8 @@ class RowBuilder:
         if not first and not last:
             full = _first(cells, n, plan.full)[0]
             if full:
-                first, last = split_full_name(full)
+                parts = split_name(full)
+                first, last = parts.first, parts.last
         if not first and not last:
             if not any(cells):
                 return None

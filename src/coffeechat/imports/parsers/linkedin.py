@@ -27,9 +27,10 @@ from dataclasses import dataclass
 
 from coffeechat.imports.parsers.csvfiles import Row, is_blank
 from coffeechat.imports.parsers.dates import parse_datetime
-from coffeechat.imports.parsers.fields import MAX_VALUE, clean_linkedin_url
+from coffeechat.imports.parsers.fields import MAX_VALUE
 from coffeechat.imports.parsers.mapping import normalize_header
 from coffeechat.imports.records import MessageRecord, Problem
+from coffeechat.network.addresses import clean_linkedin_url
 from coffeechat.network.normalize import fold, linkedin_key
 
 RowSource = Callable[[], Iterator[Row]]  # the data rows (after the header), from the start

@@ -22,14 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from coffeechat.imports.parsers.dates import parse_class_year, parse_date
-from coffeechat.imports.parsers.fields import (
-    MAX_VALUE,
-    clean_email,
-    clean_linkedin_url,
-    clean_phone,
-    split_full_name,
-)
+from coffeechat.imports.parsers.fields import MAX_VALUE, clean_phone
 from coffeechat.imports.records import ImportFileError, PersonRecord, Problem
+from coffeechat.network.addresses import clean_email, clean_linkedin_url
+from coffeechat.network.names import split_name
 
 _SKIPPED_DATA = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT", "QP"})
@@ -433,7 +429,8 @@ class VCardReader:
                 yield Problem(number, "N", "this card is an organization, not a person; skipped")
                 return
             if formatted:
-                record.first_name, record.last_name = split_full_name(formatted)
+                whole = split_name(formatted)
+                record.first_name, record.last_name = whole.first, whole.last
         if not record.first_name and not record.last_name:
             yield Problem(number, "N", "this card has no name; skipped")
             return

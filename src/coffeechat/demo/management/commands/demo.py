@@ -24,10 +24,10 @@ from coffeechat.demo.network import (
     DEFAULT_PEOPLE,
     DEFAULT_SEED,
     DEMO_EMAIL,
-    DEMO_FULL_NAME,
     MIN_PEOPLE,
     STEPS,
     build_demo_network,
+    demo_full_name,
 )
 
 MAX_PEOPLE = 5000
@@ -146,7 +146,7 @@ class Command(BaseCommand):
             if existing is not None:
                 existing.delete()
             try:
-                user = create_account(email, password, full_name=DEMO_FULL_NAME)
+                user = create_account(email, password, full_name=demo_full_name())
             except ValidationError as error:
                 raise CommandError("Password refused: " + " ".join(error.messages)) from None
             counts = build_demo_network(user, seed=seed, people=people, on_step=on_step)

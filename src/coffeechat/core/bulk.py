@@ -3,8 +3,9 @@
 Django's ``bulk_create`` builds a model instance and compiles every value of every
 row, which costs about ten times the database's own work for a 30,000-row import.
 :func:`insert_rows` reserves the ids first (so the caller knows them, in order) and
-hands plain tuples to the driver's ``executemany``. Only the importer uses it, inside
-its transaction; everything it writes is validated before.
+hands plain tuples to the driver's ``executemany``. The import's writers
+(:mod:`coffeechat.network.writers`) use it inside the import's transaction;
+everything they write is validated before.
 """
 
 from __future__ import annotations
