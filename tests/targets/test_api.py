@@ -153,7 +153,13 @@ def test_situations_are_served_for_people_organizations_and_applications(
 
     person = api.get(f"/api/v1/people/{lee.pk}/situations").json()
     assert {s["kind"] for s in person} == {"applied_there", "apply_now"}
-    assert next(s for s in person if s["kind"] == "apply_now")["posting_id"] == posting.pk
+    apply_now = next(s for s in person if s["kind"] == "apply_now")
+    assert apply_now["posting_id"] == posting.pk
+    assert (
+        apply_now["purpose"] == "after_applying"
+        and apply_now["action"] == "Draft the note telling Lee"
+    )
+    assert apply_now["action_url"].startswith(f"/outreach/compose/?person={lee.pk}&purpose=")
     assert api.get(f"/api/v1/organizations/{organization.pk}/situations").status_code == 200
     found = api.get(f"/api/v1/applications/{application['id']}/situations").json()
     assert found[0]["title"] == "You know 1 person at Acme"

@@ -9,11 +9,6 @@ app_name = "conversations"
 urlpatterns = [
     path("conversations/new/", views.conversation_create, name="conversation-create"),
     path(
-        "conversations/<int:conversation_id>/",
-        views.conversation_detail,
-        name="conversation-detail",
-    ),
-    path(
         "conversations/<int:conversation_id>/edit/",
         views.conversation_update,
         name="conversation-update",
@@ -42,11 +37,6 @@ urlpatterns = [
         "conversations/<int:conversation_id>/calendar.ics",
         views.conversation_ics,
         name="conversation-ics",
-    ),
-    path(
-        "conversations/<int:conversation_id>/prep/",
-        views.conversation_prep,
-        name="conversation-prep",
     ),
     path(
         "conversations/<int:conversation_id>/questions/",

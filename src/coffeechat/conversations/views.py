@@ -40,7 +40,7 @@ from coffeechat.conversations.models import (
     Status,
     Story,
 )
-from coffeechat.conversations.prep import CLOSING_THREE, brief
+from coffeechat.conversations.prep import CLOSING_THREE
 from coffeechat.conversations.questions import BANK, grouped
 from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
@@ -112,28 +112,6 @@ def conversation_create(request: HttpRequest) -> HttpResponse:
             "query": query,
             "chosen_ids": [p.pk for p in shown if str(p.pk) in chosen],
             "organization_names": _organization_names(request),
-            "email_configured": email_configured(),
-        },
-    )
-
-
-@login_required
-def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = get_owned_or_404(
-        services.with_people(Conversation.objects.all()).prefetch_related(
-            "learnings",
-            Prefetch("referrals", Referral.objects.select_related("person", "referred_by")),
-            Prefetch("promises", Promise.objects.select_related("person")),
-        ),
-        request.user,
-        pk=conversation_id,
-    )
-    return render(
-        request,
-        "conversations/conversation_detail.html",
-        {
-            "conversation": conversation,
-            "times": services.local_times(conversation, request.user),
             "email_configured": email_configured(),
         },
     )
@@ -277,19 +255,6 @@ def conversation_ics(request: HttpRequest, conversation_id: int) -> HttpResponse
 
 
 # Prepare ------------------------------------------------------------------------------
-
-
-@login_required
-def conversation_prep(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = get_owned_or_404(
-        services.with_people(Conversation.objects.all()).prefetch_related("chosen_questions"),
-        request.user,
-        pk=conversation_id,
-    )
-    context = brief(request.user, conversation)
-    context["times"] = services.local_times(conversation, request.user)
-    context["own_form"] = OwnQuestionForm()
-    return render(request, "conversations/conversation_prep.html", context)
 
 
 @login_required

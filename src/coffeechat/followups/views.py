@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ from coffeechat.followups.models import ACTIVE, FollowUp, Status
 from coffeechat.followups.today import today_list
 from coffeechat.outreach.forms import NoReplyPolicyForm
 from coffeechat.outreach.policy import NoReplyPolicy, set_policy
+from coffeechat.outreach.situations import open_situations
 
 
 def _fetch(request: HttpRequest, follow_up_id: int) -> FollowUp:
@@ -42,9 +45,10 @@ def _after_action(request: HttpRequest, message: str) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def today(request: HttpRequest) -> HttpResponse:
-    context = {"today": today_list(request.user)}
+    context: dict[str, Any] = {"today": today_list(request.user)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "followups/today.html#list", context)
+    context["situations"] = open_situations(request.user)
     return render(request, "followups/today.html", context)
 
 

@@ -59,7 +59,7 @@ from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.rendering import VARIABLES, fill
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 from coffeechat.outreach.signals import message_replied, message_sent, message_status_changed
-from coffeechat.outreach.situations import applications_at
+from coffeechat.outreach.situations import Situation, applications_at, lead_situation
 from coffeechat.outreach.smtp import (
     SEND_ERRORS,
     TEST_TIMEOUT,
@@ -70,7 +70,7 @@ from coffeechat.outreach.smtp import (
     server_of_backend,
 )
 from coffeechat.outreach.smtp import server_of as smtp_server_of
-from coffeechat.targets.models import ApplicationStatus
+from coffeechat.targets.models import Application, ApplicationStatus, Posting
 from coffeechat.targets.paths import Link, Path, paths_to_person
 
 INTERACTION_KINDS: dict[str, str] = {
@@ -276,12 +276,24 @@ def last_unanswered(owner: Any, person: Person) -> Message | None:
     )
 
 
-def suggest_purpose(owner: Any, person: Person, organization: Organization | None) -> str:
-    if organization is not None and applications_at(owner, organization):
-        return Purpose.AFTER_APPLYING
+def suggest(
+    owner: Any, person: Person, organization: Organization | None
+) -> tuple[str, Situation | None]:
+    """The purpose to propose for a message to ``person``, and the situation it follows.
+
+    A situation (see :mod:`coffeechat.outreach.situations`) decides first; else an
+    introduction makes it a referral note; else an informational request.
+    """
+    situation = lead_situation(owner, person, organization)
+    if situation is not None:
+        return situation.purpose, situation
     if introducers(owner, person):
-        return Purpose.REFERRAL
-    return Purpose.INFORMATIONAL
+        return Purpose.REFERRAL, None
+    return Purpose.INFORMATIONAL, None
+
+
+def suggest_purpose(owner: Any, person: Person, organization: Organization | None) -> str:
+    return suggest(owner, person, organization)[0]
 
 
 def variables(
@@ -296,6 +308,8 @@ def variables(
     nudge_of: Message | None = None,
     nudged_purpose: str = "",
     extra: dict[str, str] | None = None,
+    application: Application | None = None,
+    posting: Posting | None = None,
 ) -> dict[str, str]:
     """The values of every template variable for this message (see rendering.VARIABLES)."""
     extra = {key: str(value) for key, value in (extra or {}).items()}
@@ -328,19 +342,28 @@ def variables(
         values["referred_by"] = extra["referred_by"]
         connection_sentence = f"{extra['referred_by']} suggested I get in touch with you."
     values["connection"] = connection_sentence
-    if organization is not None:
+    if application is None and organization is not None:
         applications = applications_at(user, organization)
         if purpose == Purpose.REJECTION_FEEDBACK:
             rejected = [a for a in applications if a.status == ApplicationStatus.REJECTED]
             applications = rejected or applications
-        if applications:
-            application = applications[0]
-            values["role"] = f"the {application.role_title} role"
-            day = f" on {_day(application.applied_on, user)}" if application.applied_on else ""
-            values["application"] = (
-                f"I should say up front that I applied for the {application.role_title} role "
-                f"at {org_name}{day}."
-            )
+        if posting is not None:
+            applications = [a for a in applications if a.posting_id == posting.pk]
+        application = applications[0] if applications else None
+    if application is not None:
+        values["role"] = f"the {application.role_title} role"
+        day = f" on {_day(application.applied_on, user)}" if application.applied_on else ""
+        values["application"] = (
+            f"I should say up front that I applied for the {application.role_title} role "
+            f"at {application.organization.name}{day}."
+        )
+    elif posting is not None:
+        # Apply now, then tell them: the note is written while the application goes in.
+        values["role"] = f"the {posting.title} role"
+        contact = " (you are its listed contact)" if posting.contact_id == person.pk else ""
+        values["application"] = (
+            f"I am applying for the {posting.title} role at {posting.organization.name}{contact}."
+        )
     if nudge_of is not None:
         values["last_note"] = (
             f"my note of {_day(nudge_of.sent_at, user)}" if nudge_of.sent_at else "my earlier note"
@@ -385,12 +408,19 @@ def compose(
     nudge_of: Message | None = None,
     template: MessageTemplate | None = None,
     conversation: Conversation | None = None,
+    application: Application | None = None,
+    posting: Posting | None = None,
 ) -> Message:
     """A filled, UNSAVED draft to ``person`` for ``purpose``; the user edits it freely.
 
+    An empty ``purpose`` is proposed: a nudge with ``nudge_of``, else the purpose of the
+    person's situation (with its application or posting), see :func:`suggest`.
+
     With ``conversation`` (a thank-you, a keep-in-touch note), what the conversation
     recorded fills the variables (when, what I learned, whom they suggested) and the
-    message is linked to it; explicit ``extra`` values win.
+    message is linked to it; explicit ``extra`` values win. With ``application`` (or
+    ``posting``, before the application is recorded) the draft says up front which
+    role you applied for (or are applying for).
 
     ``extra`` supplies more template variables (``conversation_date``, ``learned``,
     ``referred_by``, ``referrals``, ``advice``…). Raises PermissionDenied for another
@@ -399,6 +429,14 @@ def compose(
     """
     if person.owner_id != user.pk:
         raise PermissionDenied("That person is not in your network.")
+    if not purpose and nudge_of is not None:
+        purpose = Purpose.NUDGE
+    elif not purpose:
+        purpose, lead = suggest(user, person, organization)
+        if lead is not None and application is None and posting is None:
+            # The proposed purpose brings its situation's application or posting along.
+            application = _owned_or_none(user, Application, lead.application_id)
+            posting = _owned_or_none(user, Posting, lead.posting_id)
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": f"“{purpose}” is not a purpose of a message."})
     if channel not in Channel.values:
@@ -407,9 +445,12 @@ def compose(
         )
     if ask not in Ask.values:
         ask = Ask.CALL
-    for other in (organization, nudge_of, template, conversation):
+    for other in (organization, nudge_of, template, conversation, application, posting):
         if other is not None and other.owner_id != user.pk:
             raise PermissionDenied("That is not yours.")
+    for about in (application, posting):
+        if organization is None and about is not None:
+            organization = about.organization
     if conversation is not None:
         extra = {**conversation_variables(conversation, person), **(extra or {})}
         if organization is None:
@@ -437,6 +478,8 @@ def compose(
         nudge_of=nudge_of,
         nudged_purpose=nudged_purpose,
         extra=extra,
+        application=application,
+        posting=posting,
     )
     template = template or default_template(user, purpose, channel)
     if template is not None:
@@ -473,6 +516,12 @@ def compose(
         nudge_of=nudge_of,
         conversation=conversation,
     )
+
+
+def _owned_or_none(user: Any, model: Any, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    return owned(model, user).select_related("organization").filter(pk=pk).first()
 
 
 def conversation_variables(conversation: Conversation, person: Person) -> dict[str, str]:

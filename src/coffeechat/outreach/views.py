@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.conversations.models import Conversation
@@ -33,6 +32,8 @@ from coffeechat.outreach.models import (
     Status,
 )
 from coffeechat.outreach.rendering import VARIABLES, TemplateError
+from coffeechat.outreach.situations import situations_for_person
+from coffeechat.targets.models import Application, Posting
 
 # Query parameters of the composer that are not template variables.
 COMPOSE_PARAMS = {
@@ -45,6 +46,8 @@ COMPOSE_PARAMS = {
     "template",
     "path",
     "conversation",
+    "application",
+    "posting",
 }
 EXTRA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 PREFERRED_CHANNELS = {"email": Channel.EMAIL, "linkedin": Channel.LINKEDIN, "phone": Channel.PHONE}
@@ -149,11 +152,21 @@ def compose(request: HttpRequest) -> HttpResponse:
         if params.get("conversation")
         else None
     )
+    application = (
+        get_owned_or_404(
+            Application.objects.select_related("organization"), user, pk=params["application"]
+        )
+        if params.get("application")
+        else None
+    )
+    posting = (
+        get_owned_or_404(Posting.objects.select_related("organization"), user, pk=params["posting"])
+        if params.get("posting")
+        else None
+    )
     purpose = params.get("purpose", "")
     if purpose not in Purpose.values:
-        purpose = (
-            Purpose.NUDGE if nudge_of else services.suggest_purpose(user, person, organization)
-        )
+        purpose = ""  # compose proposes one
     channel = params.get("channel", "")
     if channel not in Channel.values:
         channel = PREFERRED_CHANNELS.get(person.preferred_channel, Channel.EMAIL)
@@ -176,6 +189,8 @@ def compose(request: HttpRequest) -> HttpResponse:
             nudge_of=nudge_of,
             template=template,
             conversation=conversation,
+            application=application,
+            posting=posting,
         )
     except TemplateError as error:
         return render(
@@ -239,6 +254,7 @@ def _composer(request: HttpRequest, message: Message, person: Person) -> HttpRes
                 if key not in {"purpose", "channel", "ask"}
             ],
             "can_send": mail.can_send(request.user),
+            "situations": situations_for_person(request.user, person),
             **_checks_context(
                 request,
                 person,
@@ -594,10 +610,3 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
             "test_result": test_result,
         },
     )
-
-
-def compose_url(person: Person, **params: Any) -> str:
-    from urllib.parse import urlencode
-
-    query = {"person": person.pk, **{k: v for k, v in params.items() if v not in (None, "")}}
-    return f"{reverse('outreach:compose')}?{urlencode(query)}"

@@ -1,17 +1,24 @@
-"""The conversations list: the calendar's rows with the requests waiting to be scheduled
-(which outreach owns)."""
+"""The conversations list, a conversation's page and its prep page: the calendar's rows
+with what outreach adds (the requests waiting to be scheduled, the situations of the
+people taking part)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from coffeechat.conversations import services
-from coffeechat.conversations.models import Status
+from coffeechat.conversations.forms import OwnQuestionForm
+from coffeechat.conversations.invitations import email_configured
+from coffeechat.conversations.models import Conversation, Promise, Referral, Status
+from coffeechat.conversations.prep import brief
 from coffeechat.core.pages import paginate
+from coffeechat.core.scoping import get_owned_or_404
 from coffeechat.outreach.requests import one_per_person, to_schedule
+from coffeechat.outreach.situations import situations_for
 
 
 @login_required
@@ -37,3 +44,40 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
         },
     )
+
+
+@login_required
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related(
+            "learnings",
+            Prefetch("referrals", Referral.objects.select_related("person", "referred_by")),
+            Prefetch("promises", Promise.objects.select_related("person")),
+        ),
+        request.user,
+        pk=conversation_id,
+    )
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "times": services.local_times(conversation, request.user),
+            "email_configured": email_configured(),
+            "situations": situations_for(request.user, conversation),
+        },
+    )
+
+
+@login_required
+def conversation_prep(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()).prefetch_related("chosen_questions"),
+        request.user,
+        pk=conversation_id,
+    )
+    context = brief(request.user, conversation)
+    context["times"] = services.local_times(conversation, request.user)
+    context["own_form"] = OwnQuestionForm()
+    context["situations"] = situations_for(request.user, conversation)
+    return render(request, "conversations/conversation_prep.html", context)

@@ -22,7 +22,7 @@ from coffeechat.network.models import (
     Tie,
 )
 from coffeechat.outreach.panels import person_messages
-from coffeechat.outreach.situations import situations_for_organization, situations_for_person
+from coffeechat.outreach.situations import situations_for
 from coffeechat.targets.panels import organization_panel, person_panel
 
 TIMELINE_LENGTH = 50
@@ -56,7 +56,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             .filter(introduced_by=person)
             .select_related("from_person", "to_person"),
             **person_panel(user, person),
-            "situations": situations_for_person(user, person),
+            "situations": situations_for(user, person),
             **person_messages(user, person),
         },
     )
@@ -82,6 +82,6 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
             "former": former,
             "affiliations": owned(Affiliation, request.user).filter(organization=organization),
             **organization_panel(request.user, organization),
-            "situations": situations_for_organization(request.user, organization),
+            "situations": situations_for(request.user, organization),
         },
     )

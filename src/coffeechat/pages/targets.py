@@ -9,11 +9,7 @@ from django.shortcuts import render
 
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.network.models import Person
-from coffeechat.outreach.situations import (
-    situations_for_application,
-    situations_for_organization,
-    situations_for_person,
-)
+from coffeechat.outreach.situations import situations_for
 from coffeechat.targets import services
 from coffeechat.targets.forms import ApplicationStatusForm
 from coffeechat.targets.models import Application, Posting
@@ -42,7 +38,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             .filter(organization=organization)
             .select_related("contact"),
             "applications": owned(Application, user).filter(organization=organization),
-            "situations": situations_for_organization(user, organization),
+            "situations": situations_for(user, organization),
         },
     )
 
@@ -57,7 +53,7 @@ def person_paths(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "paths": warm.ranked(limit=10, per_person=10),
-            "situations": situations_for_person(request.user, person),
+            "situations": situations_for(request.user, person),
         },
     )
 
@@ -67,14 +63,13 @@ def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
     posting = get_owned_or_404(
         Posting.objects.select_related("organization", "contact"), request.user, pk=posting_id
     )
-    situations = situations_for_person(request.user, posting.contact) if posting.contact else []
     return render(
         request,
         "targets/posting_detail.html",
         {
             "posting": posting,
             "applications": owned(Application, request.user).filter(posting=posting),
-            "situations": [s for s in situations if s.organization_id == posting.organization_id],
+            "situations": situations_for(request.user, posting),
         },
     )
 
@@ -94,7 +89,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         {
             "application": application,
             "events": application.events.all(),
-            "situations": situations_for_application(request.user, application),
+            "situations": situations_for(request.user, application),
             "status_form": ApplicationStatusForm(initial={"status": application.status}),
         },
     )

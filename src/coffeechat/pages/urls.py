@@ -40,4 +40,14 @@ targets_pages = [
 
 conversations_pages = [
     path("conversations/", conversations.conversation_list, name="conversation-list"),
+    path(
+        "conversations/<int:conversation_id>/",
+        conversations.conversation_detail,
+        name="conversation-detail",
+    ),
+    path(
+        "conversations/<int:conversation_id>/prep/",
+        conversations.conversation_prep,
+        name="conversation-prep",
+    ),
 ]

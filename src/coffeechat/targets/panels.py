@@ -35,7 +35,7 @@ def person_panel(owner: Any, person: Person) -> dict[str, Any]:
     return {
         "warm_paths": warm.ranked(limit=3, per_person=3),
         "listed_postings": list(
-            owned(Posting, owner).filter(contact=person).select_related("organization")
+            owned(Posting, owner).filter(contact=person).select_related("organization", "contact")
         ),
         "referred_applications": list(
             owned(Application, owner).filter(referred_by=person).select_related("organization")

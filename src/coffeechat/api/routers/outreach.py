@@ -40,6 +40,7 @@ from coffeechat.outreach.models import (
 )
 from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.rendering import TemplateError
+from coffeechat.targets.models import Application, Posting
 
 # Schemas ------------------------------------------------------------------------------
 
@@ -83,7 +84,8 @@ class ComposeIn(Input):
     person_id: ObjectId
     purpose: str = Field(
         "",
-        description=f"{', '.join(PURPOSES)}; empty: suggested",
+        description=f"{', '.join(PURPOSES)}; empty: proposed (a nudge with nudge_of_id, "
+        "else from the person's situation)",
     )
     channel: str = Field("email", description="email, linkedin or phone")
     ask: str = Field("call", description="call, coffee or lunch")
@@ -92,6 +94,12 @@ class ComposeIn(Input):
     template_id: ObjectId | None = None
     conversation_id: ObjectId | None = Field(
         None, description="a conversation with the person: fills when, what I learned, names"
+    )
+    application_id: ObjectId | None = Field(
+        None, description="one of your applications: the draft says you applied for it"
+    )
+    posting_id: ObjectId | None = Field(
+        None, description="an open posting you are applying for: the draft says so"
     )
     path: str = Field("", max_length=100, description="A warm path's key (person ids)")
     extra: dict[str, str] = Field(
@@ -274,12 +282,19 @@ def register(api: NinjaAPI) -> None:
             if payload.conversation_id
             else None
         )
-        purpose = payload.purpose or services.suggest_purpose(user, person, organization)
+        application = (
+            get_owned_or_404(Application, user, pk=payload.application_id)
+            if payload.application_id
+            else None
+        )
+        posting = (
+            get_owned_or_404(Posting, user, pk=payload.posting_id) if payload.posting_id else None
+        )
         try:
             message = services.compose(
                 user,
                 person,
-                purpose,
+                payload.purpose,
                 channel=payload.channel,
                 ask=payload.ask if payload.ask in Ask.values else Ask.CALL,
                 extra=payload.extra,
@@ -288,6 +303,8 @@ def register(api: NinjaAPI) -> None:
                 nudge_of=nudge_of,
                 template=template,
                 conversation=conversation,
+                application=application,
+                posting=posting,
             )
         except TemplateError as error:
             raise _invalid(error) from None

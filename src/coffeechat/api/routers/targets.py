@@ -227,6 +227,9 @@ class SituationOut(Schema):
     person: str
     application_id: int | None
     posting_id: int | None
+    purpose: str = Field(description="the purpose of the message the situation calls for")
+    action: str = Field(description="what its one-click action does")
+    action_url: str = Field(description="the composer, prefilled (or the page to look at)")
 
 
 def situations_out(found: list[Situation]) -> list[dict[str, Any]]:
@@ -241,6 +244,9 @@ def situations_out(found: list[Situation]) -> list[dict[str, Any]]:
             "person": s.person,
             "application_id": s.application_id,
             "posting_id": s.posting_id,
+            "purpose": s.purpose,
+            "action": s.action,
+            "action_url": s.action_url,
         }
         for s in found
     ]
