@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from coffeechat.core.calendar import local_today
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -55,7 +57,7 @@ def test_apply_now_from_the_conversation_page_to_the_note_after_applying(
     # Apply, then record it: the posting is already chosen.
     page.locator(".situation.apply_now").get_by_role("link", name="Record the application").click()
     expect(page.locator("#id_role_title")).to_have_value("Data Analyst")
-    page.locator("#id_applied_on").fill(timezone.localdate().isoformat())
+    page.locator("#id_applied_on").fill(local_today(conversation.owner).isoformat())
     page.locator("#id_status").select_option("applied")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Saved the application.")

@@ -8,6 +8,7 @@ file, and compares what landed.
 from __future__ import annotations
 
 import gc
+import itertools
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -247,6 +248,7 @@ def test_the_collector_thresholds_come_back_after_nested_bulk_work() -> None:
     assert gc.get_threshold() == before
 
 
+EXAMPLES = itertools.count()
 names = st.sampled_from(["Dana", "Lee", "Ana", "Kim"])
 emails = st.lists(st.sampled_from(["a@x.example", "b@x.example", "B@X.example", "c@y.example"]))
 orgs = st.sampled_from(["", "Acme", "Acme Inc.", "Globex"])
@@ -274,8 +276,11 @@ rows = st.lists(
 def test_chunk_boundaries_never_change_the_result(
     alice: Any, records: list[Any], chunk: int
 ) -> None:
-    small = make_user(f"small-{id(records)}-{chunk}@example.org")
-    whole = make_user(f"whole-{id(records)}-{chunk}@example.org")
+    # Hypothesis runs every example in the same test transaction: each needs new users
+    # (``id(records)`` can repeat once an example's list is freed).
+    example = next(EXAMPLES)
+    small = make_user(f"small-{example}@example.org")
+    whole = make_user(f"whole-{example}@example.org")
     for user in (small, whole):
         save_person(user, Person(first_name="Dana", last_name="Reyes"), emails=["a@x.example"])
     for number, record in enumerate(records, start=2):
