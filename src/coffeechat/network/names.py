@@ -31,6 +31,7 @@ class _Words:
     suffixes: frozenset[str]
     ambiguous_suffixes: frozenset[str]
     particles: frozenset[str]
+    conjunctions: frozenset[str]
 
 
 @cache
@@ -41,6 +42,7 @@ def _words() -> _Words:
         suffixes=frozenset(data["suffixes"]),
         ambiguous_suffixes=frozenset(data["ambiguous_suffixes"]),
         particles=frozenset(data["particles"]),
+        conjunctions=frozenset(data["conjunctions"]),
     )
 
 
@@ -69,6 +71,18 @@ def is_suffix(word: str, *, after_comma: bool = False) -> bool:
     if key in words.ambiguous_suffixes:
         return after_comma or "." in word or word.isupper()
     return False
+
+
+def not_name_words() -> frozenset[str]:
+    """Honorifics and the suffixes that are never a name ("Ma" is): no part of anyone's name."""
+    words = _words()
+    return words.honorifics | words.suffixes
+
+
+def family_fillers() -> frozenset[str]:
+    """Particles and conjunctions: words of a family name that tell no family apart."""
+    words = _words()
+    return words.particles | words.conjunctions
 
 
 def _all_suffixes(part: str) -> bool:

@@ -1,0 +1,93 @@
+"""What an import plans to do: its limits, and the people and messages it plans to write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from coffeechat.imports.records import Format, MessageRecord
+
+# How many problems a batch keeps to show; the count is always exact.
+MAX_PROBLEMS_KEPT = 1000
+MAX_SAMPLES = 50
+BULK_SIZE = 2000
+# People planned before they are written (or, in a preview, counted) and dropped.
+CHUNK_ROWS = 5000
+
+Progress = Callable[[str, int], None]
+
+PERSON_LIMITS = {
+    "first_name": 150,
+    "last_name": 150,
+    "location": 200,
+}
+JOB_LIMITS = {"title": 200, "department": 200}
+
+TIE_NOTE_BY_FORMAT = {
+    Format.LINKEDIN: "LinkedIn connection",
+    Format.LINKEDIN_ARCHIVE: "LinkedIn connection",
+    Format.GOOGLE: "In your address book",
+    Format.OUTLOOK: "In your address book",
+    Format.VCARD: "In your address book",
+    Format.COFFEECHAT: "Imported from a Coffeechat export",
+}
+
+
+@dataclass(slots=True)
+class Job:
+    organization_name: str
+    organization_key: str
+    title: str
+    department: str
+
+
+@dataclass(slots=True)
+class PlannedPerson:
+    """What the import does for one person (new when ``person_id`` is None)."""
+
+    line: int
+    first_name: str
+    last_name: str
+    person_id: int | None = None  # set for new people once they are written
+    is_new: bool = True
+    match_reason: str = ""
+    linkedin_url: str = ""
+    location: str = ""
+    notes: str = ""
+    level: str = ""
+    connected_on: date | None = None
+    new_emails: list[str] = field(default_factory=list)
+    new_phones: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+    job: Job | None = None
+    end_jobs: list[int] = field(default_factory=list)
+    fill: dict[str, Any] = field(default_factory=dict)  # existing person's empty fields
+    tie: bool = False
+    membership: tuple[str, int | None] | None = None  # (detail, class year)
+    changes: list[str] = field(default_factory=list)  # plain words for the preview
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.new_emails
+            or self.new_phones
+            or self.new_tags
+            or self.job
+            or self.fill
+            or self.tie
+            or self.membership
+        )
+
+
+@dataclass(slots=True)
+class PlannedMessage:
+    line: int
+    person_id: int
+    record: MessageRecord
+    source_key: str

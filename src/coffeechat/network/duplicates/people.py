@@ -1,0 +1,183 @@
+"""One person as the finder sees them: a :class:`Candidate`, and prepared for comparing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from coffeechat.network import nicknames
+from coffeechat.network.duplicates.points import word_set
+from coffeechat.network.names import family_fillers, not_name_words
+from coffeechat.network.normalize import fold
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One person as the finder sees them. ``id`` may be negative for a row not yet saved."""
+
+    id: int
+    first_name: str
+    last_name: str
+    emails: frozenset[str] = frozenset()  # email_key()
+    phones: frozenset[str] = frozenset()  # phone_key()
+    linkedin: str = ""  # linkedin_key()
+    organizations: frozenset[str] = frozenset()  # organization_key() of current and past jobs
+    # organization_key → a name to show in reasons ("Acme, Inc." rather than "acme").
+    organization_names: Mapping[str, str] = field(default_factory=dict)
+
+
+FREE_MAIL = word_set(
+    """
+    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es ymail.com
+    hotmail.com hotmail.co.uk hotmail.fr hotmail.de hotmail.es live.com live.co.uk
+    outlook.com outlook.de outlook.fr msn.com icloud.com me.com mac.com aol.com
+    gmx.de gmx.net gmx.at gmx.ch gmx.com web.de t-online.de freenet.de posteo.de
+    mailbox.org proton.me protonmail.com protonmail.ch pm.me tutanota.com tuta.io
+    zoho.com yandex.ru yandex.com mail.ru qq.com 163.com 126.com naver.com
+    comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net earthlink.net
+    orange.fr wanadoo.fr free.fr laposte.net sfr.fr libero.it virgilio.it alice.it
+    tiscali.it btinternet.com sky.com virginmedia.com fastmail.com fastmail.fm hey.com
+    example.com example.org example.net
+    """
+)
+ROLE_ADDRESSES = word_set(
+    """
+    info contact office hello admin hr jobs careers career recruiting talent team
+    sales support service mail post kontakt bureau buero secretariat reception
+    """
+)
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(key for word in words if (key := _NOT_ALNUM.sub("", fold(word))))
+
+
+# From the name splitter's lists: words that are no part of a name (honorifics,
+# degrees), and words of a family name that tell no family apart (particles, "y").
+NOT_NAME_WORDS = _folded(not_name_words())
+FAMILY_FILLERS = _folded(family_fillers())
+
+_SOUNDEX = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    """(as written, folded) for each word of a name, honorifics, degrees and words
+    folding to nothing dropped."""
+    words = []
+    for raw in _WORD.findall(text):
+        folded = _NOT_ALNUM.sub("", fold(raw))
+        if folded:
+            words.append((raw, folded))
+    kept = [word for word in words if word[1] not in NOT_NAME_WORDS]
+    return tuple(kept or words)
+
+
+@lru_cache(maxsize=65536)
+def soundex(word: str) -> str:
+    """The classic four-character sound code: "Smith" and "Smyth" are both S530."""
+    if not word:
+        return ""
+    out: list[str] = []
+    previous = _SOUNDEX.get(word[0], "")
+    for char in word[1:]:
+        code = _SOUNDEX.get(char, "")
+        if code and code != previous:
+            out.append(code)
+            if len(out) == 3:
+                break
+        if char not in "hw":
+            previous = code
+    return word[0] + "".join(out).ljust(3, "0")
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2]
+
+
+class PreparedPerson:
+    __slots__ = (
+        "candidate",
+        "first",
+        "first_raw",
+        "middle",
+        "last",
+        "last_raw",
+        "last_compact",
+        "family",
+        "tokens",
+        "groups",
+        "emails",
+        "roles",
+        "domains",
+        "phones",
+        "linkedin",
+        "organizations",
+    )
+
+    def __init__(self, candidate: Candidate) -> None:
+        self.candidate = candidate
+        given = _words(candidate.first_name)
+        family = _words(candidate.last_name)
+        if not family and len(given) > 1:  # "John Smith" typed into the first name
+            given, family = given[:-1], given[-1:]
+        elif not given and len(family) > 1:
+            given, family = family[:1], family[1:]
+        self.first = given[0][1] if given else ""
+        self.first_raw = given[0][0] if given else ""
+        self.middle = given[1][1] if len(given) > 1 else ""
+        self.last = " ".join(folded for _, folded in family)
+        self.last_raw = " ".join(raw for raw, _ in family)
+        self.last_compact = self.last.replace(" ", "")
+        self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
+        self.tokens = tuple(sorted(folded for _, folded in given + family))
+        self.groups = nicknames.groups_of(self.first)
+        emails = candidate.emails
+        if emails:
+            self.emails = frozenset(e for e in emails if e.partition("@")[0] not in ROLE_ADDRESSES)
+            self.roles = emails - self.emails
+            self.domains = frozenset(
+                domain for e in emails if (domain := email_domain(e)) and domain not in FREE_MAIL
+            )
+        else:
+            self.emails = self.roles = self.domains = emails
+        self.phones = candidate.phones
+        self.linkedin = candidate.linkedin
+        self.organizations = candidate.organizations
+
+    def keys(self) -> Iterable[tuple[Any, ...]]:
+        """The blocks this person belongs to."""
+        for email in self.candidate.emails:
+            yield ("e", email)
+        for phone in self.phones:
+            yield ("p", phone)
+        if self.linkedin:
+            yield ("l", self.linkedin)
+        if not (self.first and self.last):
+            return
+        initial = self.first[0]
+        yield ("li", self.last_compact, initial)
+        if " " in self.last:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
+            for word in self.family:
+                yield ("li", word, initial)
+        for group in self.groups:
+            yield ("lg", self.last_compact, group)
+        sound = soundex(self.last_compact)
+        for first in (self.first, *self.groups):
+            yield ("fs", first, sound)  # a typo in the last name keeps its sound
+        if self.middle:
+            yield ("li", self.last_compact, self.middle[0])  # goes by the middle name
+        yield ("n", *self.tokens)  # swapped, or split differently
