@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from coffeechat.imports.records import Format
+from coffeechat.imports.formats import FORMAT_CHOICES
 from coffeechat.network.models import Affiliation, AffiliationKind
 
 
@@ -20,19 +20,6 @@ class Status(models.TextChoices):
     UNDONE = "undone", "Undone"
     FAILED = "failed", "Could not be read"
     CANCELLED = "cancelled", "Cancelled"
-
-
-FORMAT_CHOICES = [
-    (Format.LINKEDIN.value, "LinkedIn connections (Connections.csv)"),
-    (Format.LINKEDIN_ARCHIVE.value, "LinkedIn data archive (.zip)"),
-    (Format.LINKEDIN_MESSAGES.value, "LinkedIn messages (messages.csv)"),
-    (Format.LINKEDIN_INVITATIONS.value, "LinkedIn invitations (Invitations.csv)"),
-    (Format.GOOGLE.value, "Google Contacts (CSV)"),
-    (Format.OUTLOOK.value, "Outlook or Thunderbird (CSV)"),
-    (Format.VCARD.value, "vCard (.vcf)"),
-    (Format.CSV.value, "Another CSV: a directory, a member list, a spreadsheet"),
-    (Format.COFFEECHAT.value, "Coffeechat export (CSV)"),
-]
 
 
 class ImportBatch(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from coffeechat.imports.records import Format, MessageRecord
+from coffeechat.imports.records import MessageRecord
 
 # How many problems a batch keeps to show; the count is always exact.
 MAX_PROBLEMS_KEPT = 1000
@@ -24,15 +24,6 @@ PERSON_LIMITS = {
     "location": 200,
 }
 JOB_LIMITS = {"title": 200, "department": 200}
-
-TIE_NOTE_BY_FORMAT = {
-    Format.LINKEDIN: "LinkedIn connection",
-    Format.LINKEDIN_ARCHIVE: "LinkedIn connection",
-    Format.GOOGLE: "In your address book",
-    Format.OUTLOOK: "In your address book",
-    Format.VCARD: "In your address book",
-    Format.COFFEECHAT: "Imported from a Coffeechat export",
-}
 
 
 @dataclass(slots=True)

@@ -10,11 +10,11 @@ from coffeechat.imports.engine.plans import (
     JOB_LIMITS,
     MAX_PROBLEMS_KEPT,
     PERSON_LIMITS,
-    TIE_NOTE_BY_FORMAT,
     Job,
     PlannedPerson,
 )
 from coffeechat.imports.export import person_from_uid
+from coffeechat.imports.formats import TIE_NOTES
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.records import Format, ParsedFile, PersonRecord, Problem
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
@@ -348,9 +348,7 @@ class RowPlanner:
         already = person_id is not None and person_id in self.index.me_ties
         fmt = self.parsed.format
         # Our own export carries a tie to me as its "Connected On" date.
-        wanted = fmt in TIE_NOTE_BY_FORMAT and (
-            fmt != Format.COFFEECHAT or record.connected_on is not None
-        )
+        wanted = fmt in TIE_NOTES and (fmt != Format.COFFEECHAT or record.connected_on is not None)
         if wanted and not already and not planned.tie:
             planned.tie = True
             if person_id:

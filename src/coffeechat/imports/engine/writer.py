@@ -13,12 +13,12 @@ from coffeechat.imports.engine.planner import Planner
 from coffeechat.imports.engine.plans import (
     BULK_SIZE,
     CHUNK_ROWS,
-    TIE_NOTE_BY_FORMAT,
     PlannedPerson,
     Progress,
 )
+from coffeechat.imports.formats import TIE_NOTES, source_of
 from coffeechat.imports.models import ImportBatch, ImportChange
-from coffeechat.imports.records import Format, ParsedFile
+from coffeechat.imports.records import ParsedFile
 from coffeechat.network import writers
 from coffeechat.network.models import (  # read here; written through network.writers
     Affiliation,
@@ -27,17 +27,6 @@ from coffeechat.network.models import (  # read here; written through network.wr
     Source,
 )
 
-SOURCE_BY_FORMAT = {
-    Format.LINKEDIN: Source.LINKEDIN,
-    Format.LINKEDIN_ARCHIVE: Source.LINKEDIN,
-    Format.LINKEDIN_MESSAGES: Source.LINKEDIN,
-    Format.LINKEDIN_INVITATIONS: Source.LINKEDIN,
-    Format.GOOGLE: Source.ADDRESS_BOOK,
-    Format.OUTLOOK: Source.ADDRESS_BOOK,
-    Format.VCARD: Source.ADDRESS_BOOK,
-    Format.CSV: Source.DIRECTORY,
-    Format.COFFEECHAT: Source.MANUAL,
-}
 SOURCE_BY_AFFILIATION: dict[str, Source] = {
     AffiliationKind.SCHOOL: Source.ALUMNI_DIRECTORY,
     AffiliationKind.ASSOCIATION: Source.ASSOCIATION_DIRECTORY,
@@ -47,7 +36,7 @@ SOURCE_BY_AFFILIATION: dict[str, Source] = {
 def _source_for(parsed: ParsedFile, affiliation: Affiliation | None) -> str:
     if affiliation is not None:
         return str(SOURCE_BY_AFFILIATION.get(affiliation.kind, Source.DIRECTORY))
-    return str(SOURCE_BY_FORMAT.get(parsed.format, Source.MANUAL))
+    return source_of(parsed.format)
 
 
 def import_file(
@@ -159,7 +148,7 @@ class _ChunkWriter:
             ],
         )
 
-        tie_note = TIE_NOTE_BY_FORMAT.get(plan.parsed.format, "")
+        tie_note = TIE_NOTES.get(plan.parsed.format, "")
         created["network.Tie"] += writers.insert_ties_to_me(
             owner,
             [(p.person_id, p.connected_on, tie_note) for p in people if p.tie and p.person_id],

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from coffeechat.imports.formats import label_of
 from coffeechat.imports.parsers.csvfiles import (
     Plan,
     Row,
@@ -66,13 +67,6 @@ LINKEDIN_FORMATS = frozenset(
         Format.LINKEDIN_ARCHIVE,
     }
 )
-_FORMAT_LABELS = {
-    Format.LINKEDIN: "LinkedIn",
-    Format.GOOGLE: "Google Contacts",
-    Format.OUTLOOK: "Outlook or Thunderbird",
-    Format.COFFEECHAT: "Coffeechat export",
-    Format.VCARD: "vCard",
-}
 _VCARD_START = re.compile(r"\s*BEGIN\s*:\s*VCARD\b", re.IGNORECASE)
 _DAMAGE = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
@@ -121,7 +115,7 @@ def open_file(
 
 
 def _label(format: Format | None) -> str:
-    return _FORMAT_LABELS.get(format, "CSV") if format else "CSV"
+    return label_of(format)
 
 
 def _is_vcard(text: str) -> bool:

@@ -14,22 +14,11 @@ from coffeechat.accounts.console import user_by_email
 from coffeechat.core.console import command_console
 from coffeechat.core.scoping import owned
 from coffeechat.imports import services
+from coffeechat.imports.formats import COMMAND_NAMES
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.imports.records import Format
 from coffeechat.network.models import Affiliation, AffiliationKind
 
-FORMAT_NAMES = {
-    "linkedin": Format.LINKEDIN,
-    "linkedin-archive": Format.LINKEDIN_ARCHIVE,
-    "linkedin-messages": Format.LINKEDIN_MESSAGES,
-    "linkedin-invitations": Format.LINKEDIN_INVITATIONS,
-    "google": Format.GOOGLE,
-    "outlook": Format.OUTLOOK,
-    "thunderbird": Format.OUTLOOK,
-    "vcard": Format.VCARD,
-    "csv": Format.CSV,
-    "coffeechat": Format.COFFEECHAT,
-}
 SHOWN_PROBLEMS = 20
 
 
@@ -45,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="E-mail address of the account.")
         parser.add_argument(
             "--format",
-            choices=sorted(FORMAT_NAMES),
+            choices=sorted(COMMAND_NAMES),
             help="The file's format; recognised from its content when left out.",
         )
         parser.add_argument(
@@ -76,7 +65,7 @@ class Command(BaseCommand):
                 owned(Affiliation, user).filter(name__iexact=options["affiliation"].strip()).first()
             )
             new_name = "" if affiliation else options["affiliation"]
-        fmt = FORMAT_NAMES[options["format"]].value if options["format"] else ""
+        fmt = COMMAND_NAMES[options["format"]].value if options["format"] else ""
         with path.open("rb") as source:
             try:
                 batch = services.create_batch(
