@@ -151,3 +151,21 @@ def test_staff_manage_accounts_but_not_networks_in_the_admin(alice: Any) -> None
 
     assert admin.site.is_registered(User)
     assert not admin.site.is_registered(Person)
+
+
+def test_it_edits_my_affiliation_at_its_own_address_not_a_groups(
+    alice: Any, alice_client: Any
+) -> None:
+    # A group and one of my affiliations have ids of their own: each address must reach
+    # its own view (they once shared /affiliations/<id>/edit/).
+    for number in range(3):
+        AffiliationFactory(owner=alice, name=f"Club {number}")
+    group = AffiliationFactory(owner=alice, name="Lakemont")
+    mine = MyAffiliation.objects.create(owner=alice, affiliation=group, detail="BSc")
+    assert mine.pk != group.pk
+    update = reverse("network:my-affiliation-update", kwargs={"my_affiliation_id": mine.pk})
+    delete = reverse("network:my-affiliation-delete", kwargs={"my_affiliation_id": mine.pk})
+    assert update.startswith("/profile/") and delete.startswith("/profile/")
+    assert alice_client.get(update).status_code == 200
+    assert "BSc" in alice_client.get(update).content.decode()
+    assert alice_client.get(delete).status_code == 200

@@ -75,7 +75,7 @@ def confirm_delete(
     *,
     kind: str = "",
     delete: Callable[[], str] | None = None,
-    template: str = "network/confirm_delete.html",
+    template: str = "core/confirm_delete.html",
     extra: dict[str, Any] | None = None,
     **next_kwargs: Any,
 ) -> HttpResponse:

@@ -80,12 +80,12 @@ urlpatterns = [
     ),
     path("profile/affiliations/new/", views.my_affiliation_create, name="my-affiliation-create"),
     path(
-        "affiliations/<int:my_affiliation_id>/edit/",
+        "profile/affiliations/<int:my_affiliation_id>/edit/",
         views.my_affiliation_update,
         name="my-affiliation-update",
     ),
     path(
-        "affiliations/<int:my_affiliation_id>/delete/",
+        "profile/affiliations/<int:my_affiliation_id>/delete/",
         views.my_affiliation_delete,
         name="my-affiliation-delete",
     ),
