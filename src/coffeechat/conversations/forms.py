@@ -62,7 +62,8 @@ class ConversationForm(WhenMixin, OwnedModelForm):
     invite = forms.BooleanField(
         label="E-mail them a calendar invitation",
         required=False,
-        help_text="Only when e-mail is configured on this instance.",
+        help_text="Through your own SMTP server, or else the instance's mail server. "
+        "Not for a time in the past.",
     )
 
     class Meta:

@@ -54,9 +54,23 @@ def description_of(conversation: Conversation) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(conversation: Conversation, method: str = PUBLISH) -> bytes:
-    """The .ics for ``conversation``: one VEVENT, with ``method`` as its METHOD."""
-    organizer_email, organizer_name = organizer_of(conversation)
+def build_calendar(
+    conversation: Conversation,
+    method: str = PUBLISH,
+    *,
+    organizer_email: str = "",
+    attendees: list[tuple[str, str]] | None = None,
+) -> bytes:
+    """The .ics for ``conversation``: one VEVENT, with ``method`` as its METHOD.
+
+    ``organizer_email`` is the address the invitation is sent From (the user's own SMTP
+    address), by default the account's. ``attendees`` (name, e-mail) narrows a CANCEL to
+    the people taken off the conversation: then the event itself stays confirmed, and
+    only those people are listed (RFC 5546, 3.2.5).
+    """
+    own_email, organizer_name = organizer_of(conversation)
+    organizer_email = organizer_email or own_email
+    uninvite = attendees is not None
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -76,10 +90,11 @@ def build_calendar(conversation: Conversation, method: str = PUBLISH) -> bytes:
             event.add("url", conversation.mode_detail)
         event.add("location", conversation.mode_detail)
     cancelled = method == CANCEL or conversation.status == Status.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if not uninvite:
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(organizer_email, organizer_name))
-    for person, email in attendees_of(conversation):
+    for person, email in attendees if attendees is not None else attendees_of(conversation):
         event.add(
             "attendee",
             _address(
@@ -101,10 +116,16 @@ def attendees_of(conversation: Conversation) -> list[tuple[str, str]]:
     """(name, e-mail) of each participant with an e-mail address (their first one)."""
     found = []
     for person in conversation.participants.all():
-        addresses = list(person.email_addresses.all())
-        if addresses:
-            found.append((person.full_name, addresses[0].email))
+        address = invitation_address(person)
+        if address:
+            found.append((person.full_name, address))
     return found
+
+
+def invitation_address(person: Any) -> str:
+    """Where a participant's invitation goes: their first e-mail address, if any."""
+    addresses = list(person.email_addresses.all())
+    return addresses[0].email if addresses else ""
 
 
 def _page_url(conversation: Conversation) -> str:

@@ -3,6 +3,11 @@
 Each is sent with ``sender=Conversation`` and the keyword ``conversation``, after the
 change is saved. Receivers must not hold business logic the conversation needs: the
 services do the work; the signals only tell.
+
+``invitations_due`` carries ``conversation``, ``deliveries`` (a list of
+:class:`~coffeechat.conversations.invitations.Delivery`) and ``requested`` (the user
+asked to e-mail now, rather than an update after an invitation went out). Outreach
+sends them and answers what happened, in words.
 """
 
 from __future__ import annotations
@@ -14,3 +19,4 @@ conversation_rescheduled = Signal()
 conversation_cancelled = Signal()
 conversation_held = Signal()
 debrief_saved = Signal()
+invitations_due = Signal()

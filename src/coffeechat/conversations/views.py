@@ -227,7 +227,13 @@ def conversation_cancel(request: HttpRequest, conversation_id: int) -> HttpRespo
 @require_POST
 def conversation_invite(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation(request, conversation_id)
-    messages.info(request, services.invite(request.user, conversation))
+    try:
+        report = services.invite(request.user, conversation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        level = messages.WARNING if "could not" in report else messages.INFO
+        messages.add_message(request, level, report)
     return redirect(conversation)
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from coffeechat.conversations import services
 from coffeechat.conversations.forms import OwnQuestionForm
-from coffeechat.conversations.invitations import email_configured
 from coffeechat.conversations.models import Conversation, Promise, Referral, Status
 from coffeechat.conversations.prep import brief
 from coffeechat.core.pages import paginate
 from coffeechat.core.scoping import get_owned_or_404
+from coffeechat.outreach.mail import can_send
 from coffeechat.outreach.requests import one_per_person, to_schedule
 from coffeechat.outreach.situations import situations_for
 
@@ -63,7 +63,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         {
             "conversation": conversation,
             "times": services.local_times(conversation, request.user),
-            "email_configured": email_configured(),
+            "email_configured": can_send(request.user),
             "situations": situations_for(request.user, conversation),
         },
     )

@@ -49,7 +49,10 @@ class ConversationFields(Schema):
 
 
 class ConversationIn(ConversationFields, Input):
-    invite: bool = Field(False, description="E-mail an invitation (when e-mail is configured)")
+    invite: bool = Field(
+        False,
+        description="E-mail an invitation; refused (422) when no mail server can send it",
+    )
 
 
 class ConversationOut(ConversationFields):

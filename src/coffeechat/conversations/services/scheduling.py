@@ -8,10 +8,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from coffeechat.conversations import signals
-from coffeechat.conversations.ics import CANCEL, REQUEST
-from coffeechat.conversations.invitations import send_invitation
+from coffeechat.conversations.invitations import (
+    CANCELLED,
+    NEW,
+    UPDATE,
+    Delivery,
+    deliveries_after,
+    invitation_to_all,
+    significant,
+    snapshot,
+)
 from coffeechat.conversations.models import Conversation, Participant, Status
 from coffeechat.conversations.services.notes import choose_proposed_questions
 from coffeechat.conversations.services.reading import fresh
@@ -54,6 +63,27 @@ def _notify(report: str, conversation: Conversation) -> None:
     conversation.invitation_report = report  # type: ignore[attr-defined]
 
 
+PAST = (
+    "This conversation is in the past: no invitation was e-mailed. Use “E-mail the "
+    "invitation” on its page if you still want to send one."
+)
+
+
+def _send(
+    owner: Any, conversation: Conversation, deliveries: list[Delivery], *, requested: bool
+) -> str:
+    """Ask outreach to e-mail ``deliveries``; its answer, in words (refusals raise)."""
+    if not deliveries:
+        return ""
+    answers = signals.invitations_due.send(
+        sender=Conversation,
+        conversation=fresh(owner, conversation),
+        deliveries=deliveries,
+        requested=requested,
+    )
+    return " ".join(str(answer) for _receiver, answer in answers if answer)
+
+
 @transaction.atomic
 def schedule_conversation(
     owner: Any,
@@ -80,7 +110,12 @@ def schedule_conversation(
     )
     choose_proposed_questions(owner, conversation, people[0].level)
     signals.conversation_scheduled.send(sender=Conversation, conversation=conversation)
-    _notify(send_invitation(fresh(owner, conversation), REQUEST) if invite else "", conversation)
+    report = ""
+    if invite and conversation.starts_at < timezone.now():
+        report = PAST
+    elif invite:
+        report = _send(owner, conversation, [invitation_to_all(conversation)], requested=True)
+    _notify(report, conversation)
     return conversation
 
 
@@ -93,49 +128,63 @@ def update_conversation(
     organization_name: str = "",
     invite: bool | None = None,
 ) -> Conversation:
-    """Save changed details; a changed time or length is a reschedule (SEQUENCE + 1)."""
-    before = Conversation.objects.filter(pk=conversation.pk).values(
-        "starts_at", "duration_minutes", "status"
-    )[0]
+    """Save changed details; a significant change raises SEQUENCE and updates invitations.
+
+    Time, duration, mode, place and the people with an e-mail address are significant.
+    Once an invitation went out (or with ``invite``), everyone still invited gets the
+    update, a person taken off a cancellation, a person added the invitation;
+    ``invite=False`` sends nothing.
+    """
+    stored = Conversation.objects.get(pk=conversation.pk)
+    before = snapshot(fresh(owner, stored))
     if organization_name.strip():
         conversation.organization = organization_named(owner, organization_name)
     moved = (
-        before["starts_at"] != conversation.starts_at
-        or before["duration_minutes"] != conversation.duration_minutes
+        stored.starts_at != conversation.starts_at
+        or stored.duration_minutes != conversation.duration_minutes
     )
-    if moved and before["status"] == Status.CANCELLED:
+    if moved and stored.status == Status.CANCELLED:
         raise ValidationError({"starts_at": "A cancelled conversation cannot be moved."})
-    if moved:
-        conversation.sequence += 1
     save_owned(owner, conversation)
     if people is not None:
-        people = _check_people(owner, people)
-        Participant.objects.filter(conversation=conversation).exclude(
-            person_id__in=[p.pk for p in people]
-        ).delete()
-        existing = set(
-            Participant.objects.filter(conversation=conversation).values_list(
-                "person_id", flat=True
-            )
-        )
-        for index, person in enumerate(people):
-            if person.pk in existing:
-                Participant.objects.filter(conversation=conversation, person=person).update(
-                    position=index
-                )
-            else:
-                Participant.objects.create(
-                    owner=owner, conversation=conversation, person=person, position=index
-                )
-    report = ""
+        _set_people(owner, conversation, _check_people(owner, people))
+    after = snapshot(fresh(owner, conversation))
+    changed = significant(before, after) and stored.status != Status.CANCELLED
+    if changed:
+        conversation.sequence += 1
+        conversation.save(update_fields=["sequence", "updated_at"])
     if moved:
         signals.conversation_rescheduled.send(sender=Conversation, conversation=conversation)
-        if invite or (invite is None and conversation.invitation_sent_at is not None):
-            report = send_invitation(fresh(owner, conversation), REQUEST)
+    report = ""
+    if invite is False or conversation.status == Status.CANCELLED:
+        pass
+    elif conversation.invitation_sent_at is not None:
+        deliveries = deliveries_after(before, after) if changed else []
+        if invite and not deliveries:
+            deliveries = [invitation_to_all(conversation, UPDATE)]
+        report = _send(owner, conversation, deliveries, requested=bool(invite))
     elif invite:
-        report = send_invitation(fresh(owner, conversation), REQUEST)
+        report = _send(owner, conversation, [invitation_to_all(conversation)], requested=True)
     _notify(report, conversation)
     return conversation
+
+
+def _set_people(owner: Any, conversation: Conversation, people: Sequence[Person]) -> None:
+    Participant.objects.filter(conversation=conversation).exclude(
+        person_id__in=[p.pk for p in people]
+    ).delete()
+    existing = set(
+        Participant.objects.filter(conversation=conversation).values_list("person_id", flat=True)
+    )
+    for index, person in enumerate(people):
+        if person.pk in existing:
+            Participant.objects.filter(conversation=conversation, person=person).update(
+                position=index
+            )
+        else:
+            Participant.objects.create(
+                owner=owner, conversation=conversation, person=person, position=index
+            )
 
 
 def reschedule_conversation(
@@ -173,15 +222,21 @@ def cancel_conversation(
     signals.conversation_cancelled.send(sender=Conversation, conversation=conversation)
     report = ""
     if notify or (notify is None and conversation.invitation_sent_at is not None):
-        report = send_invitation(fresh(owner, conversation), CANCEL)
+        deliveries = [invitation_to_all(conversation, CANCELLED)]
+        report = _send(owner, conversation, deliveries, requested=bool(notify))
     _notify(report, conversation)
     return conversation
 
 
 def invite(owner: Any, conversation: Conversation) -> str:
-    """Send (again) the invitation of a scheduled conversation, or its cancellation."""
-    method = CANCEL if conversation.status == Status.CANCELLED else REQUEST
-    return send_invitation(fresh(owner, conversation), method)
+    """Send (again) the invitation of a scheduled conversation, or its cancellation.
+
+    Refused (ValidationError) when no mail server can send it.
+    """
+    kind = CANCELLED if conversation.status == Status.CANCELLED else NEW
+    if kind == NEW and conversation.invitation_sent_at is not None:
+        kind = UPDATE
+    return _send(owner, conversation, [invitation_to_all(conversation, kind)], requested=True)
 
 
 @transaction.atomic
