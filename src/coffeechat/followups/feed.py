@@ -2,12 +2,19 @@
 
 The feed's items come from the functions in ``SOURCES`` (``fn(owner, today) ->
 Iterable[FeedItem]``). Follow-ups are all-day events (the kind every calendar
-application shows) or, with ``?todo=1``, VTODOs; conversations are timed events.
+application shows) or, with ``?todo=1``, VTODOs, and free time (TRANSPARENT);
+conversations are timed events, busy time (OPAQUE), with the same UID and SEQUENCE as
+their invitation, so a calendar that has both shows one event.
+
+UIDs do not depend on the site's address; links are absolute. Each item's DTSTAMP is
+its last change, so the same data gives the same bytes: the view's ETag and 304 rest on
+that.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +25,13 @@ from django.utils import timezone
 from coffeechat.conversations.models import Conversation
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today
-from coffeechat.core.links import absolute_url, site_domain
+from coffeechat.core.links import absolute_url
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import ACTIVE, FollowUp
 
 PAST_DAYS = 30
 AHEAD_DAYS = 366
+REFRESH = datetime.timedelta(hours=1)  # the hint to calendar applications
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class FeedItem:
     url: str = ""
     todo: bool = False  # may be shown as a to-do
     done: bool = False
+    busy: bool = False  # OPAQUE (a meeting) or TRANSPARENT (a reminder)
+    sequence: int = 0
+    stamp: datetime.datetime | None = None  # its last change
 
 
 FeedSource = Callable[[Any, datetime.date], Iterable[FeedItem]]
@@ -62,14 +73,21 @@ def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
         if item.note:
             lines.append(item.note)
         yield FeedItem(
-            uid=f"follow-up-{item.pk}@{site_domain()}",
+            uid=follow_up_uid(owner, item.pk),
             summary=item.title,
             start=item.remind_on,
             end=item.remind_on + datetime.timedelta(days=1),
             description="\n".join(lines),
             url=item.action_url or item.get_absolute_url(),
             todo=True,
+            stamp=item.updated_at,
         )
+
+
+def follow_up_uid(owner: Any, pk: int) -> str:
+    """Stable for the follow-up's life, whatever the site's address; unique per account."""
+    account = f"{owner.pk}:{owner.date_joined.isoformat()}".encode()
+    return f"follow-up-{pk}-{hashlib.sha256(account).hexdigest()[:12]}@coffeechat"
 
 
 def conversation_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
@@ -89,34 +107,49 @@ def conversation_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
         names = ", ".join(row.person.full_name for row in conversation.participant_rows.all())
         at = f" ({conversation.organization.name})" if conversation.organization else ""
         yield FeedItem(
-            uid=f"conversation-{conversation.uid}",
+            uid=conversation.uid,  # the invitation's
             summary=f"Coffee chat: {names}{at}",
             start=conversation.starts_at,
             end=conversation.ends_at,
             description=conversation.get_mode_display(),
             url=conversation.get_absolute_url(),
+            busy=True,
+            sequence=conversation.sequence,
+            stamp=conversation.updated_at,
         )
 
 
 SOURCES: tuple[FeedSource, ...] = (follow_up_items, conversation_items)
 
 
-def build_calendar(
-    owner: Any, *, todo: bool = False, now: datetime.datetime | None = None
-) -> bytes:
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    last_modified: datetime.datetime  # the latest change of an item, or today's start
+
+
+def build_feed(owner: Any, *, todo: bool = False, now: datetime.datetime | None = None) -> Feed:
     now = now or timezone.now()
     today = local_today(owner, now)
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    latest = start_of_today.astimezone(datetime.UTC)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Coffeechat//Follow-ups//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Coffeechat")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for source in SOURCES:
         for item in source(owner, today):
+            stamp = (item.stamp or now).astimezone(datetime.UTC).replace(microsecond=0)
+            latest = max(latest, stamp)
             as_todo = todo and item.todo
             component = icalendar.Todo() if as_todo else icalendar.Event()
             component.add("uid", item.uid)
-            component.add("dtstamp", now)
+            component.add("dtstamp", stamp)
+            if item.sequence:
+                component.add("sequence", item.sequence)
             component.add("summary", item.summary)
             if as_todo:
                 component.add("due", item.start)
@@ -125,10 +158,16 @@ def build_calendar(
                 component.add("dtstart", item.start)
                 if item.end is not None:
                     component.add("dtend", item.end)
-                component.add("transp", "TRANSPARENT")
+                component.add("transp", "OPAQUE" if item.busy else "TRANSPARENT")
             if item.description:
                 component.add("description", item.description)
             if item.url:
                 component.add("url", absolute_url(item.url))  # opened from a calendar
             calendar.add_component(component)
-    return calendar.to_ical()
+    return Feed(calendar.to_ical(), min(latest, now))
+
+
+def build_calendar(
+    owner: Any, *, todo: bool = False, now: datetime.datetime | None = None
+) -> bytes:
+    return build_feed(owner, todo=todo, now=now).body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.accounts.services import get_profile
@@ -182,15 +189,26 @@ def feed_token(request: HttpRequest) -> HttpResponse:
     return redirect("followups:settings")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private feed: the token is the only key; a wrong or revoked one is a 404."""
+    """The private feed: the token is the only key; a wrong or revoked one is a 404.
+
+    GET and HEAD; ``If-None-Match`` (the ETag is the body's hash) and
+    ``If-Modified-Since`` get a 304 when nothing changed.
+    """
     owner = services.owner_for_feed_token(token)
     if owner is None:
         raise Http404("No such calendar feed.")
-    body = feed.build_calendar(owner, todo=request.GET.get("todo") == "1")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    built = feed.build_feed(owner, todo=request.GET.get("todo") == "1")
+    response = HttpResponse(built.body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="coffeechat.ics"'
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
-    return response
+    etag = f'"{hashlib.sha256(built.body).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    modified = int(built.last_modified.timestamp())
+    response["Last-Modified"] = http_date(modified)
+    return (
+        get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+        or response
+    )
