@@ -140,14 +140,51 @@ def test_the_eml_file_parses_back_with_the_standard_library(draft):
     assert parsed["To"].addresses[0].addr_spec == "dana@acme.example"
     assert parsed["From"].addresses[0].display_name == "Zoë Müller-Łukasik"
     assert parsed["Subject"] == draft.subject
-    assert parsed.get_content().rstrip() == draft.body
+    assert parsed.get_content().replace("\r\n", "\n").rstrip() == draft.body
     assert parsed["Message-ID"]
+
+
+def test_the_eml_file_is_a_draft_with_crlf_line_endings(draft):
+    data = mail.eml_bytes(draft)
+    assert b"\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF anywhere
+    parsed = email.message_from_bytes(data, policy=default)
+    assert parsed["X-Unsent"] == "1"
+    assert parsed.get_content().replace("\r\n", "\n").rstrip() == draft.body
+
+
+def test_the_eml_message_id_is_stable_for_one_message(draft, named, dana):
+    first = email.message_from_bytes(mail.eml_bytes(draft), policy=default)["Message-ID"]
+    again = email.message_from_bytes(mail.eml_bytes(draft), policy=default)["Message-ID"]
+    other = MessageFactory(person=dana, to_email="dana@acme.example")
+    third = email.message_from_bytes(mail.eml_bytes(other), policy=default)["Message-ID"]
+    assert first == again != third
+    assert first.startswith("<") and first.endswith(">") and "@" in first
 
 
 def test_the_mailto_link_carries_subject_and_body(draft):
     url = mail.mailto_url(draft)
     assert url.startswith("mailto:dana@acme.example?subject=A%20question")
-    assert "Hello%20Dana%2C%0A%0A" in url
+    assert "Hello%20Dana%2C%0D%0A%0D%0A" in url
+    assert "%0A" not in url.replace("%0D%0A", "")
+
+
+def test_a_text_too_long_for_a_mailto_link_offers_copy_and_eml(draft, client):
+    draft.body = "A sentence that goes on. " * 80  # 2,000 characters
+    draft.save()
+    assert mail.mailto_url(draft) == ""
+    client.force_login(draft.owner)
+    page = client.get(f"/outreach/messages/{draft.pk}/").content.decode()
+    assert 'id="mailto-too-long"' in page and "too long for a mailto: link" in page
+    assert "Copy text" in page and "Download .eml" in page
+    assert 'href="mailto:' not in page
+
+
+def test_a_short_text_keeps_its_mailto_link(draft, client):
+    client.force_login(draft.owner)
+    page = client.get(f"/outreach/messages/{draft.pk}/").content.decode()
+    assert 'href="mailto:dana@acme.example?' in page
+    assert 'id="mailto-too-long"' not in page
 
 
 def test_per_user_smtp_is_used_and_its_password_is_encrypted_at_rest(smtp_server, settings, draft):

@@ -7,6 +7,8 @@ have set one (:class:`SmtpSettings`), otherwise through the instance's ``EMAIL_U
 
 from __future__ import annotations
 
+import hashlib
+from email import policy
 from email.headerregistry import Address
 from email.utils import formataddr, parseaddr
 from typing import Any
@@ -15,13 +17,17 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, make_msgid
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 
 from coffeechat.outreach.models import MAX_BODY, MAX_SUBJECT, Message, SmtpSettings
 from coffeechat.outreach.smtp import Server, backend_for, server_of, server_of_backend
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
+# Past about this many characters, mail programs and browsers cut a mailto: link (or
+# refuse it); the composer offers Copy text and the .eml instead.
+MAILTO_LIMIT = 1800
+EML_POLICY = policy.default.clone(linesep="\r\n")
 
 
 def instance_can_send() -> bool:
@@ -96,9 +102,7 @@ def build_email(message: Message, *, smtp: SmtpSettings | None = None) -> EmailM
         instance_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         if instance_from and instance_from.lower() != from_address.lower():
             headers["Sender"] = instance_from
-    domain = from_address.rsplit("@", 1)[-1] or "coffeechat.local"
-    message_id = message.email_message_id or make_msgid(domain=domain)
-    headers["Message-ID"] = message_id
+    headers["Message-ID"] = message.email_message_id or message_id_for(message, from_address)
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
@@ -109,14 +113,30 @@ def build_email(message: Message, *, smtp: SmtpSettings | None = None) -> EmailM
     return email
 
 
+def message_id_for(message: Message, from_address: str) -> str:
+    """The same Message-ID for one message every time (download, then send), unique to it."""
+    domain = from_address.rsplit("@", 1)[-1] or "coffeechat.local"
+    seed = f"{message.owner_id}:{message.pk}:{message.created_at.isoformat()}".encode()
+    return f"<coffeechat.{message.pk}.{hashlib.sha256(seed).hexdigest()[:20]}@{domain}>"
+
+
 def eml_bytes(message: Message) -> bytes:
-    """The message as an RFC 5322 file to open in any mail program."""
-    return build_email(message, smtp=user_smtp(message.owner)).message().as_bytes()
+    """The message as an RFC 5322 file a mail program opens as a draft to send.
+
+    CRLF line endings, as RFC 5322 wants and Outlook needs; ``X-Unsent: 1`` makes
+    Outlook and Thunderbird open it as a draft rather than a received message.
+    """
+    email = build_email(message, smtp=user_smtp(message.owner))
+    email.extra_headers["X-Unsent"] = "1"
+    return email.message().as_bytes(policy=EML_POLICY)
 
 
 def mailto_url(message: Message) -> str:
-    query = f"subject={quote(message.subject)}&body={quote(message.body)}"
-    return f"mailto:{quote(message.to_email, safe='@')}?{query}"
+    """A ``mailto:`` link (RFC 6068): line breaks as ``%0D%0A``; "" when it is too long."""
+    body = message.body.replace("\r\n", "\n").replace("\n", "\r\n")
+    query = f"subject={quote(message.subject)}&body={quote(body)}"
+    url = f"mailto:{quote(message.to_email, safe='@')}?{query}"
+    return url if len(url) <= MAILTO_LIMIT else ""
 
 
 def connection_for(smtp: SmtpSettings | None) -> tuple[Any, Server]:

@@ -323,6 +323,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
         "status_form": StatusForm(initial={"status": message.status}),
         "nudges": list(owned(Message, request.user).filter(nudge_of=message)),
         "mailto": mail.mailto_url(message) if message.channel == Channel.EMAIL else "",
+        "mailto_limit": mail.MAILTO_LIMIT,
     }
     if message.is_draft:
         context.update(
