@@ -41,7 +41,7 @@ CANCELLED = "cancel"  # the conversation is called off
 UNINVITED = "uninvite"  # this person was taken off the conversation
 
 NO_SERVER = (
-    "No mail server can send this invitation: set your own SMTP server (Outreach → SMTP "
+    "No mail server can send this invitation: set your own SMTP server (Outreach → E-mail "
     "settings) or ask the administrator to set EMAIL_URL. Download the .ics and send it "
     "yourself meanwhile."
 )
