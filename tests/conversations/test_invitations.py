@@ -379,3 +379,24 @@ def test_the_api_refuses_invite_true_when_no_server_can_send(
     assert response.status_code == 422
     assert "No mail server can send" in response.content.decode()
     assert not Conversation.objects.filter(owner=alice).exists()
+
+
+def test_it_keeps_the_sent_invitation_on_the_object_it_returns(
+    inbox: Inbox, alice: Any, dana: Any, erin: Any
+) -> None:
+    conversation = schedule(alice, [dana], invite=True)
+    inbox.wait_for(1)
+    assert conversation.invitation_sent_at is not None
+    services.update_conversation(alice, conversation, [dana, erin])  # the same object
+    assert len(inbox.wait_for(2)) == 2
+
+
+def test_a_held_conversation_sends_nothing_when_corrected(
+    inbox: Inbox, alice: Any, dana: Any
+) -> None:
+    conversation = invited(alice, [dana], inbox)
+    services.mark_held(alice, conversation)
+    conversation.mode_detail = "Room 4"
+    services.update_conversation(alice, conversation)
+    time.sleep(0.2)
+    assert inbox.messages == []

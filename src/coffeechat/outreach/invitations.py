@@ -73,7 +73,10 @@ def deliver_invitations(
     if requested:
         check_can_send(user)
     elif not mail.can_send(user):
-        return "No mail server can send the update: download the .ics and send it yourself."
+        return (
+            "The update could not be e-mailed: no mail server can send it. Download the "
+            ".ics and send it yourself."
+        )
     sender = invitation_sender(user)
     messages = [m for d in deliveries for m in invitation_messages(conversation, d, sender)]
     if not messages:

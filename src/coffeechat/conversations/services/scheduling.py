@@ -81,6 +81,7 @@ def _send(
         deliveries=deliveries,
         requested=requested,
     )
+    conversation.refresh_from_db(fields=["invitation_sent_at"])
     return " ".join(str(answer) for _receiver, answer in answers if answer)
 
 
@@ -145,6 +146,7 @@ def update_conversation(
     )
     if moved and stored.status == Status.CANCELLED:
         raise ValidationError({"starts_at": "A cancelled conversation cannot be moved."})
+    conversation.invitation_sent_at = stored.invitation_sent_at  # only sending sets it
     save_owned(owner, conversation)
     if people is not None:
         _set_people(owner, conversation, _check_people(owner, people))
@@ -156,8 +158,8 @@ def update_conversation(
     if moved:
         signals.conversation_rescheduled.send(sender=Conversation, conversation=conversation)
     report = ""
-    if invite is False or conversation.status == Status.CANCELLED:
-        pass
+    if invite is False or conversation.status != Status.SCHEDULED:
+        pass  # nothing asked, or it was cancelled or held: nobody's calendar to update
     elif conversation.invitation_sent_at is not None:
         deliveries = deliveries_after(before, after) if changed else []
         if invite and not deliveries:
