@@ -150,7 +150,7 @@ def test_it_sends_the_invitation_from_the_instance_for_the_user(
     alice.profile.full_name = "Alice Martin"
     alice.profile.time_zone = "Europe/Berlin"
     alice.profile.save()
-    conversation = schedule(alice, [dana], invite=True)
+    conversation = schedule(alice, [dana], invite=True, mode_detail="https://meet.example/chat")
     (mail,) = inbox.wait_for(1)
 
     assert mail.recipients == ["dana@acme.example"]
@@ -168,6 +168,7 @@ def test_it_sends_the_invitation_from_the_instance_for_the_user(
     assert "(CET)" in mail.text or "(CEST)" in mail.text
     assert "(EST)" in mail.text or "(EDT)" in mail.text
     assert "Your time: " in mail.html
+    assert '<a href="https://meet.example/chat"' in mail.html
     assert mail.event.decoded("DTSTART") == local
     conversation.refresh_from_db()
     assert conversation.invitation_sent_at is not None

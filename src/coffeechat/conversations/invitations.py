@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks, urlize
 
 from coffeechat.conversations.ics import (
     CANCEL,
@@ -182,7 +182,7 @@ def _zone(name: str) -> ZoneInfo | None:
 
 def _at(moment: datetime, zone: Any) -> str:
     local = moment.astimezone(zone)
-    return f"{local:%A %d %B %Y, %H:%M} ({local.tzname()})"
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({local.tzname()})"
 
 
 def when_lines(conversation: Conversation, invitee: Invitee) -> list[str]:
@@ -199,15 +199,16 @@ def when_lines(conversation: Conversation, invitee: Invitee) -> list[str]:
 
 def _local_day(conversation: Conversation, invitee: Invitee) -> str:
     zone = _zone(invitee.time_zone) or user_zone(conversation.owner)
-    return f"{conversation.starts_at.astimezone(zone):%d %b %Y}"
+    local = conversation.starts_at.astimezone(zone)
+    return f"{local.day} {local:%b %Y}"
 
 
 _OPENING = {
     NEW: "Thank you for making time. Here is the invitation for our conversation.",
     UPDATE: "Our conversation has changed; here are the new details.",
     CANCELLED: "I have to cancel our conversation. I am sorry for the change.",
-    UNINVITED: "You are no longer needed in this conversation; I am sorry for the change. "
-    "It is removed from your calendar.",
+    UNINVITED: "The conversation will go ahead without you this time, so I have taken it "
+    "off your calendar. Thank you for your understanding.",
 }
 
 
@@ -255,7 +256,7 @@ def invitation_messages(
             calendar=calendar,
             method=delivery.method,
         )
-        html = f"<html><body>{linebreaks(escape(body))}</body></html>"
+        html = f"<html><body>{linebreaks(urlize(body, autoescape=True))}</body></html>"
         message.attach_alternative(html, "text/html")
         found.append(message)
     return found
