@@ -175,8 +175,9 @@ def test_it_sends_the_invitation_from_the_instance_for_the_user(
 
 
 def test_it_sends_through_the_users_own_server_from_the_user(
-    inbox: Inbox, alice: Any, dana: Any
+    no_server: None, alice: Any, dana: Any
 ) -> None:
+    """The instance has no mail server: the user's own is enough."""
     own = Inbox()
     controller, port = start(own)
     try:
@@ -193,7 +194,6 @@ def test_it_sends_through_the_users_own_server_from_the_user(
         (mail,) = own.wait_for(1)
     finally:
         controller.stop()
-    assert inbox.messages == []
     assert mail.mail_from == "alice@own.example"
     assert mail.message["From"].addresses[0].addr_spec == "alice@own.example"
     assert str(mail.event["ORGANIZER"]) == "mailto:alice@own.example"

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation
 from coffeechat.conversations.models import Status as ConversationStatus
-from coffeechat.core.calendar import local_today
+from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.links import absolute_url
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import ACTIVE, FollowUp
@@ -131,7 +131,7 @@ class Feed:
 def build_feed(owner: Any, *, todo: bool = False, now: datetime.datetime | None = None) -> Feed:
     now = now or timezone.now()
     today = local_today(owner, now)
-    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    start_of_today = datetime.datetime.combine(today, datetime.time(), tzinfo=user_zone(owner))
     latest = start_of_today.astimezone(datetime.UTC)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Coffeechat//Follow-ups//EN")
