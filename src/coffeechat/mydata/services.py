@@ -29,6 +29,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.bench.models import (
+    BenchContact,
+    BenchEntry,
+    BenchSkill,
+    Opening,
+    OpeningOutcome,
+    OpeningSkill,
+)
 from coffeechat.conversations.models import (
     ChosenQuestion,
     Conversation,
@@ -154,6 +162,25 @@ PARTS: tuple[Part, ...] = (
             Child("learnings", Learning, "conversation"),
             Child("referrals", Referral, "conversation"),
             Child("promises", Promise, "conversation"),
+        ),
+    ),
+    Part(
+        "bench.json",
+        BenchEntry,
+        "Your bench: the people you would hire one day, with their skills, your "
+        "assessment, their availability, where the data came from and every contact.",
+        children=(
+            Child("skills", BenchSkill, "entry"),
+            Child("contacts", BenchContact, "entry"),
+        ),
+    ),
+    Part(
+        "openings.json",
+        Opening,
+        "Openings on your side of the table, with their skills and who was hired or approached.",
+        children=(
+            Child("skills", OpeningSkill, "opening"),
+            Child("outcomes", OpeningOutcome, "opening"),
         ),
     ),
     Part("questions.json", Question, "Your own questions in the question bank."),
