@@ -11,10 +11,17 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from coffeechat.bench.models import Availability, BenchEntry, Fit, Opening
+from coffeechat.bench.models import (
+    Availability,
+    BenchContact,
+    BenchEntry,
+    BenchSkill,
+    Fit,
+    Opening,
+)
 from coffeechat.bench.services import draft_url, skill_key
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Tie
@@ -73,22 +80,21 @@ class Ranked:
         return draft_url(self.entry.person)
 
 
-def bench_rows(owner: Any) -> QuerySet[BenchEntry]:
-    """Entries with everything the ranking and the list show, in a constant number of queries."""
+def bench_rows(owner: Any, *, skills: bool = True) -> QuerySet[BenchEntry]:
+    """Entries with everything the ranking and the list show, in a constant number of queries
+    (``skills=False``: without prefetching their skills, which the ranking reads as values)."""
     ties = (
         Tie.objects.filter(to_person=OuterRef("person_id"), from_person__isnull=False)
         .values("to_person")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        owned(BenchEntry, owner)
-        .select_related("person", "referred_by")
-        .prefetch_related("skills")
-        .annotate(
-            last_logged=Max("contacts__on"),
-            tie_count=Coalesce(Subquery(ties), 0),
-        )
+    rows = owned(BenchEntry, owner).select_related("person", "referred_by")
+    return (rows.prefetch_related("skills") if skills else rows).annotate(
+        last_logged=Subquery(
+            BenchContact.objects.filter(entry=OuterRef("pk")).order_by("-on").values("on")[:1]
+        ),
+        tie_count=Coalesce(Subquery(ties), 0),
     )
 
 
@@ -107,8 +113,17 @@ def ready_on(entry: BenchEntry, today: datetime.date) -> datetime.date | None:
     return start + datetime.timedelta(weeks=entry.notice_weeks or 0)
 
 
-def skill_score(entry: BenchEntry, wanted: list[tuple[str, bool]]) -> tuple[int, list[SkillMatch]]:
-    levels = {skill_key(skill.name): skill.level for skill in entry.skills.all()}
+def skill_levels(owner: Any) -> dict[int, dict[str, int]]:
+    """Every entry's skills as {entry id: {skill key: level}}, in one query."""
+    found: dict[int, dict[str, int]] = {}
+    for entry_id, name, level in owned(BenchSkill, owner).values_list("entry_id", "name", "level"):
+        found.setdefault(entry_id, {})[skill_key(name)] = level
+    return found
+
+
+def skill_score(
+    levels: dict[str, int], wanted: list[tuple[str, bool]]
+) -> tuple[int, list[SkillMatch]]:
     matches = [
         SkillMatch(name, required, levels.get(skill_key(name), 0)) for name, required in wanted
     ]
@@ -146,9 +161,13 @@ def vouch_score(entry: BenchEntry, ties: int) -> int:
 
 
 def score(
-    entry: BenchEntry, wanted: list[tuple[str, bool]], start: datetime.date, today: datetime.date
+    entry: BenchEntry,
+    levels: dict[str, int],
+    wanted: list[tuple[str, bool]],
+    start: datetime.date,
+    today: datetime.date,
 ) -> Ranked:
-    skills, matches = skill_score(entry, wanted)
+    skills, matches = skill_score(levels, wanted)
     ready = ready_on(entry, today)
     last = last_contact(entry)
     ties = int(getattr(entry, "tie_count", 0) or 0)
@@ -168,8 +187,9 @@ def rank(
     """The bench ranked for ``opening``, best first (ties: by name)."""
     wanted = [(skill.name, skill.required) for skill in opening.skills.all()]
     start = opening.start_on or today
-    rows = entries if entries is not None else bench_rows(owner)
-    ranked = [score(entry, wanted, start, today) for entry in rows]
+    rows = entries if entries is not None else bench_rows(owner, skills=False)
+    levels = skill_levels(owner)
+    ranked = [score(entry, levels.get(entry.pk, {}), wanted, start, today) for entry in rows]
     ranked.sort(key=lambda r: (-r.total, r.person.last_name.casefold(), r.entry.pk))
     return ranked
 
