@@ -130,3 +130,29 @@ def test_it_removes_an_entry_from_its_page(alice: Any, alice_client: Client) -> 
     assert alice_client.get(url).status_code == 200
     assert alice_client.post(url).status_code == 302
     assert not BenchEntry.objects.exists()
+
+
+def test_it_benches_a_person_from_a_debrief_with_where_we_met(
+    alice: Any, alice_client: Client
+) -> None:
+    from tests.factories import ConversationFactory
+
+    person = PersonFactory(owner=alice, first_name="Ada")
+    conversation = ConversationFactory(owner=alice, people=[person])
+    url = reverse("conversations:conversation-debrief", kwargs={"conversation_id": conversation.pk})
+    page = alice_client.get(url).content.decode()
+    link = f"{reverse('bench:entry-create')}?person={person.pk}&amp;conversation={conversation.pk}"
+    assert link in page
+    form = alice_client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Our conversation on" in form
+
+
+def test_another_users_conversation_is_a_404_when_benching(
+    alice: Any, bob: Any, alice_client: Client
+) -> None:
+    from tests.factories import ConversationFactory
+
+    person = PersonFactory(owner=alice)
+    bobs = ConversationFactory(owner=bob)
+    url = f"{reverse('bench:entry-create')}?person={person.pk}&conversation={bobs.pk}"
+    assert alice_client.get(url).status_code == 404

@@ -9,14 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.bench import ranking, services
 from coffeechat.bench.forms import CloseForm, ContactForm, EntryForm, OpeningForm
-from coffeechat.bench.models import Availability, BenchEntry, Fit, Opening
-from coffeechat.core.calendar import local_today
-from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page
+from coffeechat.bench.models import Availability, BenchEntry, DataSource, Fit, Opening
+from coffeechat.conversations.models import Conversation
+from coffeechat.core.calendar import local_today, user_zone
+from coffeechat.core.pages import apply_form_errors, confirm_delete, form_page, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.models import Person
 
@@ -51,9 +53,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "stale_months": _int(request.GET.get("stale")),
     }
     rows = ranking.filter_bench(ranking.bench_rows(request.user), today=today, **filters)
-    entries = [(entry, ranking.last_contact(entry)) for entry in rows[:500]]
+    page = paginate(request, rows)
     context: dict[str, Any] = {
-        "entries": entries,
+        "page": page,
+        "entries": [(entry, ranking.last_contact(entry)) for entry in page.object_list],
         "filters": filters,
         "fits": Fit.choices,
         "availabilities": Availability.choices,
@@ -72,6 +75,11 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         if existing is not None:
             return redirect(existing)
     entry = BenchEntry(person=person) if person else BenchEntry()
+    if request.GET.get("conversation"):
+        conversation = get_owned_or_404(Conversation, request.user, pk=request.GET["conversation"])
+        day = timezone.localtime(conversation.starts_at, user_zone(request.user)).date()
+        entry.met_where = f"Our conversation on {day:%d %b %Y}"[:200]
+        entry.data_source = DataSource.CONVERSATION
     form = EntryForm(
         form_data(request), instance=entry, owner=request.user, fixed_person=bool(person)
     )
