@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.services import create_api_token
 from coffeechat.bench.models import OpeningOutcome
+from coffeechat.bench.services import save_settings
 from coffeechat.conversations.models import ChosenQuestion, Promise, Referral
 from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import Digest, FollowUpSettings, Notification
@@ -98,6 +99,7 @@ def fill_every_kind(owner: Any) -> Secrets:
         person_a=min(person, other, key=lambda p: p.pk),
         person_b=max(person, other, key=lambda p: p.pk),
     )
+    save_settings(owner, 60)
     OpeningOutcome.objects.create(
         owner=owner, opening=objects["opening"], entry=objects["bench_entry"], outcome="hired"
     )

@@ -156,3 +156,10 @@ def test_another_users_conversation_is_a_404_when_benching(
     bobs = ConversationFactory(owner=bob)
     url = f"{reverse('bench:entry-create')}?person={person.pk}&conversation={bobs.pk}"
     assert alice_client.get(url).status_code == 404
+
+
+def test_it_changes_my_keep_warm_cadence(alice: Any, alice_client: Client) -> None:
+    url = reverse("bench:settings")
+    assert alice_client.get(url).status_code == 200
+    assert alice_client.post(url, {"keep_warm_days": "30"}).status_code == 302
+    assert services.settings_for(alice).keep_warm_days == 30

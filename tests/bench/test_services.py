@@ -107,3 +107,11 @@ def test_it_reads_skills_with_levels(alice: Any) -> None:
     assert [(s.name, s.level) for s in skills] == [("python", 3), ("sql", 2)]
     with pytest.raises(ValidationError):
         services.parse_skills("python:9")
+
+
+def test_it_uses_my_own_default_cadence(alice: Any, bob: Any) -> None:
+    services.save_settings(alice, 45)
+    assert bench(alice, "Ada").person.keep_in_touch_days == 45
+    assert bench(bob, "Ben").person.keep_in_touch_days == 90
+    with pytest.raises(ValidationError):
+        services.save_settings(alice, 1)

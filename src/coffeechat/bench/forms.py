@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from coffeechat.bench.models import BenchEntry, Opening
+from coffeechat.bench.models import BenchEntry, BenchSettings, Opening
 from coffeechat.bench.services import parse_skills, skills_text
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.pickers import PersonPickerField
@@ -107,3 +107,9 @@ class CloseForm(forms.Form):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = entries
             field.label_from_instance = _entry_label  # type: ignore[method-assign,assignment]
+
+
+class SettingsForm(forms.ModelForm[BenchSettings]):
+    class Meta:
+        model = BenchSettings
+        fields = ["keep_warm_days"]

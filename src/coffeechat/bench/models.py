@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -168,3 +169,24 @@ class OpeningOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.person}: {self.get_outcome_display()}"
+
+
+class BenchSettings(models.Model):
+    """How often I keep in touch with a benched person who did not say how often."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bench_settings"
+    )
+    keep_warm_days = models.PositiveSmallIntegerField(
+        "keep in touch every (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="For people on your bench who did not say how often they want to hear "
+        "from you; their own wish always wins.",
+    )
+
+    class Meta:
+        verbose_name_plural = "bench settings"
+
+    def __str__(self) -> str:
+        return f"every {self.keep_warm_days} days"

@@ -13,6 +13,7 @@ from django.db import transaction
 from coffeechat.bench.models import (
     BenchContact,
     BenchEntry,
+    BenchSettings,
     BenchSkill,
     Opening,
     OpeningOutcome,
@@ -28,8 +29,6 @@ from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.network import services as network
 from coffeechat.network.models import Person
 
-# How often a benched person hears from me when they did not say how often they want to.
-DEFAULT_KEEP_WARM_DAYS = 90
 # The purpose of the "something has opened up" and keep-warm drafts.
 DRAFT_PURPOSE = "keep_in_touch"
 
@@ -64,6 +63,24 @@ def skills_text(skills: Iterable[BenchSkill]) -> str:
 
 def skill_key(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+# Settings -----------------------------------------------------------------------------
+
+
+def settings_for(owner: Any) -> BenchSettings:
+    """The user's bench settings (the defaults until they change them; nothing is written)."""
+    found = BenchSettings.objects.filter(owner=owner).first()
+    return found or BenchSettings(owner=owner)
+
+
+def save_settings(owner: Any, keep_warm_days: int) -> BenchSettings:
+    """Change my default keep-warm cadence; people already benched keep theirs."""
+    found = settings_for(owner)
+    found.keep_warm_days = keep_warm_days
+    found.full_clean()
+    found.save()
+    return found
 
 
 # Entries ------------------------------------------------------------------------------
@@ -104,12 +121,12 @@ def save_entry(
     entry: BenchEntry,
     *,
     skills: Iterable[SkillIn] | None = None,
-    keep_warm_days: int = DEFAULT_KEEP_WARM_DAYS,
 ) -> BenchEntry:
     """Put a person on my bench, or change their entry (skills replace when given).
 
-    A new entry gives the person a keep-in-touch cadence of ``keep_warm_days`` unless
-    they asked for their own, so the follow-ups keep-in-touch rule puts them on Today.
+    A new entry gives the person my keep-warm cadence (:func:`settings_for`, 90 days
+    by default) unless they asked for their own, so the follow-ups keep-in-touch rule
+    puts them on Today.
     """
     creating = entry.pk is None
     if creating and owned(BenchEntry, owner).filter(person_id=entry.person_id).exists():
@@ -124,7 +141,7 @@ def save_entry(
     if skills is not None:
         _set_skills(owner, entry, skills)
     if creating:
-        _keep_warm(owner, entry, keep_warm_days)
+        _keep_warm(owner, entry, settings_for(owner).keep_warm_days)
     return entry
 
 

@@ -9,6 +9,7 @@ app_name = "bench"
 urlpatterns = [
     path("", views.entry_list, name="entry-list"),
     path("new/", views.entry_create, name="entry-create"),
+    path("settings/", views.bench_settings, name="settings"),
     path("<int:entry_id>/", views.entry_detail, name="entry-detail"),
     path("<int:entry_id>/edit/", views.entry_update, name="entry-update"),
     path("<int:entry_id>/contacts/", views.entry_contact, name="entry-contact"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.bench import ranking, services
-from coffeechat.bench.forms import CloseForm, ContactForm, EntryForm, OpeningForm
+from coffeechat.bench.forms import CloseForm, ContactForm, EntryForm, OpeningForm, SettingsForm
 from coffeechat.bench.models import Availability, BenchEntry, DataSource, Fit, Opening
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.calendar import local_today, user_zone
@@ -249,3 +249,17 @@ def opening_follow_ups(request: HttpRequest, opening_id: int) -> HttpResponse:
     made = services.follow_up_picked(request.user, opening, people)
     messages.success(request, f"{len(made)} follow-up(s) on your Today list.")
     return redirect(opening)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bench_settings(request: HttpRequest) -> HttpResponse:
+    form = SettingsForm(form_data(request), instance=services.settings_for(request.user))
+    return form_page(
+        request,
+        form,
+        "bench/settings.html",
+        success="Saved: people you bench from now on get this cadence.",
+        save=lambda: services.save_settings(request.user, form.cleaned_data["keep_warm_days"]),
+        back="bench:entry-list",
+    )

@@ -32,6 +32,7 @@ from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
 from coffeechat.bench.models import (
     BenchContact,
     BenchEntry,
+    BenchSettings,
     BenchSkill,
     Opening,
     OpeningOutcome,
@@ -217,6 +218,7 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     FollowUpSettings: "account.json (never the calendar-feed token)",
     SmtpSettings: "account.json (never the password)",
     ImportChange: "left out: what an import changed, kept only to undo it",
+    BenchSettings: "account.json",
 }
 
 
@@ -309,6 +311,7 @@ def account_data(user: User) -> dict[str, Any]:
     profile = Profile.objects.filter(user=user).first()
     settings_row = FollowUpSettings.objects.filter(owner=user).first()
     smtp = SmtpSettings.objects.filter(owner=user).first()
+    bench_row = BenchSettings.objects.filter(owner=user).first()
     data: dict[str, Any] = {
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
@@ -320,6 +323,7 @@ def account_data(user: User) -> dict[str, Any]:
         "follow_up_settings": (
             row(settings_row, _columns(FollowUpSettings)) if settings_row else None
         ),
+        "bench_settings": row(bench_row, _columns(BenchSettings)) if bench_row else None,
         "smtp_settings": (
             {**row(smtp, _columns(SmtpSettings)), "has_password": smtp.has_password}
             if smtp
