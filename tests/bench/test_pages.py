@@ -39,7 +39,9 @@ def test_it_puts_a_person_on_my_bench_from_their_page(alice: Any, alice_client: 
     entry = BenchEntry.objects.get(owner=alice, person=person)
     assert response.status_code == 302
     assert sorted(entry.skills.values_list("name", "level")) == [("python", 4), ("sql", 2)]
-    assert "On my bench" in alice_client.get(person.get_absolute_url()).content.decode()
+    person_page = alice_client.get(person.get_absolute_url()).content.decode()
+    assert "On my bench" in person_page
+    assert "python 4/4" in person_page and "sharp" in person_page
     detail = alice_client.get(entry.get_absolute_url()).content.decode()
     assert "every 90 days" in detail
     assert "Our conversation" in detail

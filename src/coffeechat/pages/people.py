@@ -59,7 +59,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             **person_panel(user, person),
             "situations": situations_for(user, person),
             **person_messages(user, person),
-            "bench_entry": owned(BenchEntry, user).filter(person=person).first(),
+            "bench_entry": owned(BenchEntry, user)
+            .filter(person=person)
+            .prefetch_related("skills")
+            .first(),
         },
     )
 
