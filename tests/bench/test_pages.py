@@ -165,3 +165,20 @@ def test_it_changes_my_keep_warm_cadence(alice: Any, alice_client: Client) -> No
     assert alice_client.get(url).status_code == 200
     assert alice_client.post(url, {"keep_warm_days": "30"}).status_code == 302
     assert services.settings_for(alice).keep_warm_days == 30
+
+
+def test_the_bench_list_holds_a_constant_query_count(alice: Any, alice_client: Client) -> None:
+    referrer = PersonFactory(owner=alice)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(reverse("bench:entry-list")).status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        entry = bench(alice, f"Few{n}", "python:3, sql:2", referred_by=referrer)
+        services.log_contact(alice, entry, TODAY)
+    few = count()
+    for n in range(30):
+        bench(alice, f"Many{n}", "python:2", referred_by=referrer)
+    assert count() == few
