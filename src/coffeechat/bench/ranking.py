@@ -8,7 +8,7 @@ docs/bench.md for what each factor means.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -61,7 +61,6 @@ class Ranked:
     last_contact: datetime.date | None
     ties: int
     ready_on: datetime.date | None
-    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
