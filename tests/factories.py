@@ -10,6 +10,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.bench.models import BenchEntry, Opening
+from coffeechat.bench.services import log_contact, parse_skills, save_entry, save_opening
 from coffeechat.conversations.models import (
     Conversation,
     Learning,
@@ -284,7 +286,16 @@ def network_of(owner: Any) -> dict[str, Any]:
     referral = Referral.objects.create(
         owner=owner, conversation=conversation, referred_by=person, person=other
     )
+    bench_entry = save_entry(
+        owner,
+        BenchEntry(person=person, fit_reason="Whisperwind fit"),
+        skills=parse_skills("quietcraft:4"),
+    )
+    bench_opening = save_opening(owner, Opening(title="Hushed postdoc"), required=["quietcraft"])
+    log_contact(owner, bench_entry, datetime.date(2026, 1, 5), note="Murmured chat")
     return {
+        "bench_entry": bench_entry,
+        "opening": bench_opening,
         "conversation": conversation,
         "learning": LearningFactory(conversation=conversation, text="Murmured lesson"),
         "referral": referral,

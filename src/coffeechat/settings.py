@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "coffeechat.imports",
     "coffeechat.followups",
     "coffeechat.outreach",
+    "coffeechat.bench",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

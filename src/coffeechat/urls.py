@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("coffeechat.followups.urls")),
     path("", include(joined(conversations_urls, pages_urls.conversations_pages))),
     path("outreach/", include("coffeechat.outreach.urls")),
+    path("bench/", include("coffeechat.bench.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
     path("accounts/", include("allauth.urls")),

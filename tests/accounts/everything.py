@@ -12,6 +12,8 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
 
 from coffeechat.accounts.services import create_api_token
+from coffeechat.bench.models import OpeningOutcome
+from coffeechat.bench.services import save_settings
 from coffeechat.conversations.models import ChosenQuestion, Promise, Referral
 from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import Digest, FollowUpSettings, Notification
@@ -96,6 +98,10 @@ def fill_every_kind(owner: Any) -> Secrets:
         owner=owner,
         person_a=min(person, other, key=lambda p: p.pk),
         person_b=max(person, other, key=lambda p: p.pk),
+    )
+    save_settings(owner, 60)
+    OpeningOutcome.objects.create(
+        owner=owner, opening=objects["opening"], entry=objects["bench_entry"], outcome="hired"
     )
     SavedMapping.objects.create(owner=owner, signature="a" * 64, header=["Name"], mapping={})
     Digest.objects.create(

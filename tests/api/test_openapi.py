@@ -69,6 +69,13 @@ EXTRA_PATHS = {
     "/api/v1/outreach/reply-rates": {"get"},
     "/api/v1/outreach/purposes": {"get"},
     "/api/v1/outreach/no-reply-policy": {"get", "put"},
+    "/api/v1/bench/entries": {"get", "post"},
+    "/api/v1/bench/entries/{entry_id}": {"get", "put", "patch", "delete"},
+    "/api/v1/bench/entries/{entry_id}/contacts": {"post"},
+    "/api/v1/bench/openings": {"get", "post"},
+    "/api/v1/bench/openings/{opening_id}": {"get", "put", "patch", "delete"},
+    "/api/v1/bench/openings/{opening_id}/close": {"post"},
+    "/api/v1/bench/openings/{opening_id}/ranking": {"get"},
 }
 
 

@@ -46,6 +46,8 @@ OBJECT_KWARGS = {
     "referral_id": "referral",
     "message_id": "message",
     "template_id": "template",
+    "entry_id": "bench_entry",
+    "opening_id": "opening",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -74,6 +76,8 @@ ALICE_MARKERS = [
     "Send the hushed article",
     "Clandestine success",
     "Whispered question?",
+    "Hushed postdoc",
+    "quietcraft",
 ]
 
 

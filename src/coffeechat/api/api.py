@@ -11,7 +11,15 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
-from coffeechat.api.routers import conversations, duplicates, followups, network, outreach, targets
+from coffeechat.api.routers import (
+    bench,
+    conversations,
+    duplicates,
+    followups,
+    network,
+    outreach,
+    targets,
+)
 
 
 class BearerToken(HttpBearer):
@@ -73,3 +81,4 @@ targets.register(api)
 followups.register(api)
 conversations.register(api)
 outreach.register(api)
+bench.register(api)

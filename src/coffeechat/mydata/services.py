@@ -29,6 +29,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.bench.models import (
+    BenchContact,
+    BenchEntry,
+    BenchSettings,
+    BenchSkill,
+    Opening,
+    OpeningOutcome,
+    OpeningSkill,
+)
 from coffeechat.conversations.models import (
     ChosenQuestion,
     Conversation,
@@ -156,6 +165,25 @@ PARTS: tuple[Part, ...] = (
             Child("promises", Promise, "conversation"),
         ),
     ),
+    Part(
+        "bench.json",
+        BenchEntry,
+        "Your bench: the people you would hire one day, with their skills, your "
+        "assessment, their availability, where the data came from and every contact.",
+        children=(
+            Child("skills", BenchSkill, "entry"),
+            Child("contacts", BenchContact, "entry"),
+        ),
+    ),
+    Part(
+        "openings.json",
+        Opening,
+        "Openings on your side of the table, with their skills and who was hired or approached.",
+        children=(
+            Child("skills", OpeningSkill, "opening"),
+            Child("outcomes", OpeningOutcome, "opening"),
+        ),
+    ),
     Part("questions.json", Question, "Your own questions in the question bank."),
     Part("stories.json", Story, "Your success stories."),
     Part(
@@ -190,6 +218,7 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     FollowUpSettings: "account.json (never the calendar-feed token)",
     SmtpSettings: "account.json (never the password)",
     ImportChange: "left out: what an import changed, kept only to undo it",
+    BenchSettings: "account.json",
 }
 
 
@@ -282,6 +311,7 @@ def account_data(user: User) -> dict[str, Any]:
     profile = Profile.objects.filter(user=user).first()
     settings_row = FollowUpSettings.objects.filter(owner=user).first()
     smtp = SmtpSettings.objects.filter(owner=user).first()
+    bench_row = BenchSettings.objects.filter(owner=user).first()
     data: dict[str, Any] = {
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
@@ -293,6 +323,7 @@ def account_data(user: User) -> dict[str, Any]:
         "follow_up_settings": (
             row(settings_row, _columns(FollowUpSettings)) if settings_row else None
         ),
+        "bench_settings": row(bench_row, _columns(BenchSettings)) if bench_row else None,
         "smtp_settings": (
             {**row(smtp, _columns(SmtpSettings)), "has_password": smtp.has_password}
             if smtp

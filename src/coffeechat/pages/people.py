@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from coffeechat.bench.models import BenchEntry
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.network import services
 from coffeechat.network.models import (
@@ -58,6 +59,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             **person_panel(user, person),
             "situations": situations_for(user, person),
             **person_messages(user, person),
+            "bench_entry": owned(BenchEntry, user)
+            .filter(person=person)
+            .prefetch_related("skills")
+            .first(),
         },
     )
 

@@ -1,0 +1,192 @@
+"""The manager's bench: people I would hire one day, the openings, and the log of contacts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from coffeechat.network.models import Owned, Person
+
+
+class SkillLevel(models.IntegerChoices):
+    BASIC = 1, "Basic"
+    WORKING = 2, "Working"
+    STRONG = 3, "Strong"
+    EXPERT = 4, "Expert"
+
+
+class Fit(models.TextChoices):
+    STRONG = "strong", "Strong fit"
+    GOOD = "good", "Good fit"
+    POSSIBLE = "possible", "Possible fit"
+    WEAK = "weak", "Weak fit"
+
+
+class Availability(models.TextChoices):
+    NOW = "now", "Available now"
+    FROM_DATE = "from_date", "Available from a date"
+    NOT_LOOKING = "not_looking", "Not looking"
+
+
+class DataSource(models.TextChoices):
+    CONVERSATION = "conversation", "Our conversation"
+    THEY_TOLD_ME = "they_told_me", "They told me (e-mail, call)"
+    CV = "cv", "Their CV or public profile"
+    REFERRER = "referrer", "The person who referred them"
+    MY_NOTES = "my_notes", "My own notes"
+
+
+class BenchEntry(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="bench_entries")
+    role_fit = models.CharField(
+        "would fit", max_length=200, blank=True, help_text="A role or project they would fit."
+    )
+    fit = models.CharField(max_length=20, choices=Fit.choices, default=Fit.GOOD)
+    fit_reason = models.CharField("why", max_length=300, blank=True)
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.NOW
+    )
+    available_from = models.DateField(null=True, blank=True)
+    notice_weeks = models.PositiveSmallIntegerField("notice period (weeks)", null=True, blank=True)
+    referred_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="bench_referrals"
+    )
+    met_where = models.CharField("where we met", max_length=200, blank=True)
+    data_source = models.CharField(
+        "where this comes from",
+        max_length=20,
+        choices=DataSource.choices,
+        default=DataSource.CONVERSATION,
+    )
+    data_note = models.CharField("source note", max_length=300, blank=True)
+    # The keep-in-touch cadence the bench gave the person (None: they had their own wish,
+    # or they may not be contacted). Taken back when they leave the bench.
+    keep_warm_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name", "pk"]
+        verbose_name_plural = "bench entries"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "person"], name="bench_entry_one_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on the bench"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bench:entry-detail", kwargs={"entry_id": self.pk})
+
+
+class BenchSkill(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(BenchEntry, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.WORKING)
+
+    class Meta:
+        ordering = ["-level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="bench_skill_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_level_display()})"
+
+
+class BenchContact(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(BenchEntry, on_delete=models.CASCADE, related_name="contacts")
+    on = models.DateField()
+    channel = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.note[:40]}"
+
+
+class OpeningStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Opening(Owned):
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    start_on = models.DateField("start date", null=True, blank=True)
+    internal = models.BooleanField(default=True, help_text="Not a public posting.")
+    status = models.CharField(
+        max_length=10, choices=OpeningStatus.choices, default=OpeningStatus.OPEN
+    )
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("bench:opening-detail", kwargs={"opening_id": self.pk})
+
+
+class OpeningSkill(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(max_length=60)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-required", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["opening", "name"], name="opening_skill_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    HIRED = "hired", "Hired"
+    APPROACHED = "approached", "Approached"
+
+
+class OpeningOutcome(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="outcomes")
+    entry = models.ForeignKey(BenchEntry, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["opening", "entry"], name="opening_outcome_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.person}: {self.get_outcome_display()}"
+
+
+class BenchSettings(models.Model):
+    """How often I keep in touch with a benched person who did not say how often."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bench_settings"
+    )
+    keep_warm_days = models.PositiveSmallIntegerField(
+        "keep in touch every (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="For people on your bench who did not say how often they want to hear "
+        "from you; their own wish always wins.",
+    )
+
+    class Meta:
+        verbose_name_plural = "bench settings"
+
+    def __str__(self) -> str:
+        return f"every {self.keep_warm_days} days"

@@ -1,0 +1,250 @@
+"""Every write to the bench goes through one of these; pages, API and CLI share them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from coffeechat.bench.models import (
+    BenchContact,
+    BenchEntry,
+    BenchSettings,
+    BenchSkill,
+    Opening,
+    OpeningOutcome,
+    OpeningSkill,
+    OpeningStatus,
+    Outcome,
+    SkillLevel,
+)
+from coffeechat.core.calendar import local_today
+from coffeechat.core.scoping import owned, save_owned
+from coffeechat.followups import services as followups
+from coffeechat.followups.models import FollowUp, Kind
+from coffeechat.network import services as network
+from coffeechat.network.models import Person
+
+# The purpose of the "something has opened up" and keep-warm drafts.
+DRAFT_PURPOSE = "keep_in_touch"
+
+
+@dataclass(frozen=True)
+class SkillIn:
+    name: str
+    level: int = SkillLevel.WORKING
+
+
+def parse_skills(text: str) -> list[SkillIn]:
+    """``"python:4, sql, statistics:3"`` → skills with levels (2 when none is given)."""
+    skills: dict[str, SkillIn] = {}
+    for raw in text.replace("\n", ",").split(","):
+        name, _, level = raw.partition(":")
+        name = " ".join(name.split())[:60]
+        if not name:
+            continue
+        try:
+            value = int(level) if level.strip() else SkillLevel.WORKING
+        except ValueError:
+            raise ValidationError({"skills": f"{raw.strip()!r}: the level is 1 to 4."}) from None
+        if value not in SkillLevel.values:
+            raise ValidationError({"skills": f"{raw.strip()!r}: the level is 1 to 4."})
+        skills[name.casefold()] = SkillIn(name, value)
+    return list(skills.values())
+
+
+def skills_text(skills: Iterable[BenchSkill]) -> str:
+    return ", ".join(f"{skill.name}:{skill.level}" for skill in skills)
+
+
+def skill_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+# Settings -----------------------------------------------------------------------------
+
+
+def settings_for(owner: Any) -> BenchSettings:
+    """The user's bench settings (the defaults until they change them; nothing is written)."""
+    found = BenchSettings.objects.filter(owner=owner).first()
+    return found or BenchSettings(owner=owner)
+
+
+def save_settings(owner: Any, keep_warm_days: int) -> BenchSettings:
+    """Change my default keep-warm cadence; people already benched keep theirs."""
+    found = settings_for(owner)
+    found.keep_warm_days = keep_warm_days
+    found.full_clean()
+    found.save()
+    return found
+
+
+# Entries ------------------------------------------------------------------------------
+
+
+def _keep_warm(owner: Any, entry: BenchEntry, default_days: int) -> None:
+    """Give the person a keep-in-touch cadence, unless they said how often (never more often)."""
+    person = entry.person
+    if person.keep_in_touch_days is not None or not person.may_keep_in_touch:
+        return
+    if person.do_not_contact:
+        return
+    network.save_fields(owner, person, {"keep_in_touch_days": default_days})
+    entry.keep_warm_days = default_days
+    entry.save(update_fields=["keep_warm_days"])
+
+
+def _let_go_cold(owner: Any, entry: BenchEntry) -> None:
+    """Take back the cadence the bench gave, if the person still has exactly that one."""
+    person = entry.person
+    if entry.keep_warm_days is not None and person.keep_in_touch_days == entry.keep_warm_days:
+        network.save_fields(owner, person, {"keep_in_touch_days": None})
+    if entry.keep_warm_days is not None:
+        entry.keep_warm_days = None
+        entry.save(update_fields=["keep_warm_days"])
+
+
+def _set_skills(owner: Any, entry: BenchEntry, skills: Iterable[SkillIn]) -> None:
+    entry.skills.all().delete()
+    BenchSkill.objects.bulk_create(
+        BenchSkill(owner=owner, entry=entry, name=skill.name, level=skill.level) for skill in skills
+    )
+
+
+@transaction.atomic
+def save_entry(
+    owner: Any,
+    entry: BenchEntry,
+    *,
+    skills: Iterable[SkillIn] | None = None,
+) -> BenchEntry:
+    """Put a person on my bench, or change their entry (skills replace when given).
+
+    A new entry gives the person my keep-warm cadence (:func:`settings_for`, 90 days
+    by default) unless they asked for their own, so the follow-ups keep-in-touch rule
+    puts them on Today.
+    """
+    creating = entry.pk is None
+    if creating and owned(BenchEntry, owner).filter(person_id=entry.person_id).exists():
+        raise ValidationError({"person": "This person is already on your bench."})
+    if entry.referred_by_id is not None and entry.referred_by_id == entry.person_id:
+        raise ValidationError({"referred_by": "A person cannot refer themselves."})
+    if entry.availability != "from_date":
+        entry.available_from = None
+    elif entry.available_from is None:
+        raise ValidationError({"available_from": "Give the date they are available from."})
+    save_owned(owner, entry)
+    if skills is not None:
+        _set_skills(owner, entry, skills)
+    if creating:
+        _keep_warm(owner, entry, settings_for(owner).keep_warm_days)
+    return entry
+
+
+@transaction.atomic
+def remove_entry(owner: Any, entry: BenchEntry) -> None:
+    """Take a person off my bench with its history (skills, contacts, outcomes)."""
+    _let_go_cold(owner, entry)
+    entry.delete()
+
+
+@transaction.atomic
+def log_contact(
+    owner: Any, entry: BenchEntry, on: datetime.date, *, channel: str = "", note: str = ""
+) -> BenchContact:
+    """I was in touch with a benched person: logged, and their "last contacted" moves."""
+    contact = save_owned(
+        owner, BenchContact(entry=entry, on=on, channel=channel[:20], note=note[:500])
+    )
+    network.record_contact(owner, [entry.person], on)
+    return contact
+
+
+# Openings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_opening(
+    owner: Any,
+    opening: Opening,
+    *,
+    required: Iterable[str] | None = None,
+    nice_to_have: Iterable[str] | None = None,
+) -> Opening:
+    """Create or change an opening; the lists of skills replace when given."""
+    save_owned(owner, opening)
+    if required is not None or nice_to_have is not None:
+        wanted: dict[str, OpeningSkill] = {}
+        for names, is_required in ((nice_to_have or []), False), ((required or []), True):
+            for name in names:
+                clean = " ".join(name.split())[:60]
+                if clean:
+                    wanted[skill_key(clean)] = OpeningSkill(
+                        owner=owner, opening=opening, name=clean, required=is_required
+                    )
+        opening.skills.all().delete()
+        OpeningSkill.objects.bulk_create(wanted.values())
+    return opening
+
+
+@transaction.atomic
+def close_opening(
+    owner: Any,
+    opening: Opening,
+    *,
+    hired: Iterable[BenchEntry] = (),
+    approached: Iterable[BenchEntry] = (),
+    today: datetime.date | None = None,
+) -> Opening:
+    """Close an opening, recording who was hired and who was approached.
+
+    The people hired leave keep-warm (they work with me now); everyone else stays on it.
+    """
+    if opening.status == OpeningStatus.CLOSED:
+        raise ValidationError({"status": "This opening is already closed."})
+    hired = list(hired)
+    outcomes = {entry.pk: (entry, Outcome.APPROACHED) for entry in approached}
+    outcomes.update({entry.pk: (entry, Outcome.HIRED) for entry in hired})
+    for entry, _outcome in outcomes.values():
+        if entry.owner_id != owner.pk:
+            raise ValidationError({"hired": f"There is no bench entry with id {entry.pk}."})
+    opening.outcomes.all().delete()
+    OpeningOutcome.objects.bulk_create(
+        OpeningOutcome(owner=owner, opening=opening, entry=entry, outcome=outcome)
+        for entry, outcome in outcomes.values()
+    )
+    for entry in hired:
+        _let_go_cold(owner, entry)
+    opening.status = OpeningStatus.CLOSED
+    opening.closed_on = today or local_today(owner)
+    return save_owned(owner, opening)
+
+
+def draft_url(person: Person) -> str:
+    """The composer with the "something has opened up" draft, in their preferred channel."""
+    return followups.draft_url(person, DRAFT_PURPOSE)
+
+
+def follow_up_picked(
+    owner: Any, opening: Opening, people: Iterable[Person], today: datetime.date | None = None
+) -> list[FollowUp]:
+    """A follow-up today for each person I picked for this opening (once per person)."""
+    due = today or local_today(owner)
+    made = []
+    for person in people:
+        item, _created = followups.ensure(
+            owner,
+            f"bench_opening:{opening.pk}:person:{person.pk}",
+            rule="bench_opening",
+            kind=Kind.CUSTOM,
+            title=f"Tell {person.full_name} about {opening.title}"[:200],
+            due_on=due,
+            person=person,
+            action_url=draft_url(person),
+        )
+        made.append(item)
+    return made
