@@ -22,6 +22,7 @@ Everything is read in a fixed number of queries whatever the number of people.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,12 +164,14 @@ def footings(
     *,
     rows: Mapping[int, Row] | None = None,
     groups: bool = True,
+    evidence_only: bool = False,
 ) -> dict[int, Footing]:
     """How I know each of ``people`` (ids of ``owner``'s people), in a fixed few queries.
 
     ``rows`` (person id -> (source, last contacted)) saves a query when the caller has
     read them; ``groups=False`` skips the shared affiliations (enough for
-    :attr:`Footing.is_known`).
+    :attr:`Footing.is_known`); ``evidence_only`` leaves out the people with no tie,
+    introduction or shared group (the warm-path search reads tens of thousands).
     """
     ids = set(people)
     if rows is None:
@@ -181,11 +184,14 @@ def footings(
             )
 
         rows = {pk: (source, talked) for pk, source, talked in rows_for_ids(read, ids)}
-    ids &= set(rows)
-    found: dict[int, _Found] = {pk: _Found() for pk in ids}
+    ids &= rows.keys()
+    found: dict[int, _Found] = defaultdict(_Found)
     _read_ties(owner, ids, found)
     if groups:
         _read_affiliations(owner, ids, found)
+    if not evidence_only:
+        for pk in ids - found.keys():
+            found[pk] = _Found()
     return {
         pk: Footing(
             pk,
@@ -230,9 +236,9 @@ def _read_ties(owner: Any, ids: set[int], found: dict[int, _Found]) -> None:
         if pk in seen:  # a tie can match two chunks
             continue
         seen.add(pk)
-        if to_id in found:
+        if to_id in ids:
             found[to_id].ties.append(MyTie(kind, strength, since, by_id))
-        if by_id in found:
+        if by_id in ids:
             name = f"{first} {last}".strip()
             found[by_id].introductions.append(Introduction(to_id, name, since))
 

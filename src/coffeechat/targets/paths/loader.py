@@ -149,7 +149,7 @@ class Loader:
 
     def _load_first_links(self, data: Slice, area: set[int]) -> None:
         """How you reach each person of the slice: what network.connections finds."""
-        found = footings(self.owner, area, rows=self.sources)
+        found = footings(self.owner, area, rows=self.sources, evidence_only=True)
         reasons: dict[int, list[Reason]] = {}
         last_contact: dict[int, date] = {}
 
