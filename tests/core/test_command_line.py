@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
+import shlex
 import subprocess
 import sys
 from importlib import metadata
@@ -104,6 +106,35 @@ def test_it_ends_quietly_when_the_reader_closes_the_pipe() -> None:
 
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
     assert process.returncode == 141
+
+
+def test_it_ends_an_export_into_head_quietly(tmp_path: Path) -> None:
+    """`coffeechat export vcard -o - | head`, for real: more than a pipe holds, read 3 lines."""
+    env = {**os.environ, "COFFEECHAT_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    for args in (["migrate", "-v0"], ["demo", "-v0"]):
+        setup = subprocess.run(
+            [sys.executable, "-m", "coffeechat", *args],
+            env=env,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        assert setup.returncode == 0, setup.stderr
+    command = f"{shlex.quote(sys.executable)} -m coffeechat export vcard "
+    command += "--user demo@coffeechat.local -o - | head -3"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.stdout.splitlines() == ["BEGIN:VCARD", "VERSION:4.0", result.stdout.split()[2]]
+    assert result.stderr == ""
+    assert result.returncode == 141
 
 
 # --json and plain text ------------------------------------------------------------------------
