@@ -169,3 +169,26 @@ def test_it_answers_json_to_an_unknown_address_without_a_csrf_token(alice):
 
 def test_it_answers_json_at_the_root_of_the_api(alice_api):
     assert_error(alice_api.get("/api/v1/"), 404)
+
+
+def test_it_answers_json_to_a_bug_and_still_reports_it(alice_token, monkeypatch):
+    from coffeechat.api.routers import followups
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(followups, "today_list", broken)
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/api/v1/today", headers={"Authorization": f"Bearer {alice_token}"})
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Server error.", "errors": []}
+
+
+def test_it_answers_head_on_a_route_without_get_with_an_empty_405(alice_api):
+    response = alice_api.client.head("/api/v1/targets/bulk")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "OPTIONS, POST"
+    assert response.content == b""

@@ -21,7 +21,7 @@ from coffeechat.api.api import api
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory
 
 # Requests per operation: about a hundred operations stay within two minutes on two cores.
-EXAMPLES = 4
+EXAMPLES = 3
 # Not run: whether a request is refused or accepted is about the input, not the answers.
 # Pydantic accepts 0 for false (so "invalid" data is accepted), and a valid-looking id may
 # name nothing (so "valid" data is refused).

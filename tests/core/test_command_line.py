@@ -144,6 +144,8 @@ def test_it_ends_an_export_into_head_quietly(tmp_path: Path) -> None:
 @time_machine.travel(datetime.datetime(2026, 3, 10, 15, 0, tzinfo=datetime.UTC), tick=False)
 def test_it_prints_the_today_list_as_json_and_as_plain_text(alice: Any) -> None:
     FollowUpFactory(owner=alice, due_on=datetime.date(2026, 3, 8), title="Thank Ada")
+    long_title = "Send Grace the notes about the compiler talk, with the two papers she named"
+    FollowUpFactory(owner=alice, due_on=datetime.date(2026, 3, 12), title=long_title)
 
     data = json.loads(run("today", user=alice.email, json=True))
     text = run("today", user=alice.email)
@@ -153,6 +155,7 @@ def test_it_prints_the_today_list_as_json_and_as_plain_text(alice: Any) -> None:
     assert set(data["groups"]) == {"overdue", "today", "upcoming"}
     assert data["progress"]
     assert "Thank Ada" in text
+    assert any(long_title in line for line in text.splitlines())  # one row, one line
     assert not BOX & set(text)
 
 

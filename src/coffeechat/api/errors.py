@@ -7,14 +7,19 @@ Every 4xx answer is ``{"detail": "<what went wrong>", "errors": [...]}``; each i
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+logger = logging.getLogger("django.request")
 
 # What a client is told to send when it is not signed in (RFC 9110, 11.6.1).
 WWW_AUTHENTICATE = 'Bearer realm="coffeechat", charset="UTF-8"'
@@ -97,3 +102,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, error_body(REASONS[404]))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """A bug: logged and signalled as Django does for a page, answered as JSON."""
+        if settings.DEBUG:
+            raise exc
+        logger.error("Server error: %s", request.path, exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        return respond(request, 500, error_body("Server error."))

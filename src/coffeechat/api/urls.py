@@ -65,7 +65,7 @@ def json_view(view: View) -> View:
             else:
                 answer = error_response(405, f"{method} is not allowed here: {', '.join(allow)}.")
             answer["Allow"] = ", ".join(allow)
-            return answer
+            response = answer
         response = as_json(response)
         if method == "HEAD" and isinstance(response, HttpResponse):
             response["Content-Length"] = str(len(response.content))

@@ -35,12 +35,19 @@ class _Stream:
         return self.out.isatty()
 
 
+# Into a file or a pipe, lines are not wrapped at 80 columns: a row stays one line.
+PLAIN_WIDTH = 200
+
+
 def command_console(out: OutputWrapper, options: dict[str, Any]) -> Console:
+    stream = _Stream(out)
+    terminal = stream.isatty() or bool(options.get("force_color"))
     return Console(
-        file=cast(TextIO, _Stream(out)),
+        file=cast(TextIO, stream),
         no_color=bool(options.get("no_color")),
         force_terminal=True if options.get("force_color") else None,
         highlight=False,
+        width=None if terminal else PLAIN_WIDTH,
     )
 
 
