@@ -82,7 +82,7 @@ def test_it_gives_field_errors_a_location_a_message_and_a_type(alice_api):
     assert body["errors"] == [
         {"loc": ["body", "payload", "first_name"], "msg": "Field required", "type": "missing"}
     ]
-    assert body["detail"] == "payload.first_name: Field required"
+    assert body["detail"] == "first_name: Field required"
 
 
 def test_it_gives_a_malformed_body_the_same_shape(alice_api):

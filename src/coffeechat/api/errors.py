@@ -47,7 +47,10 @@ def _summary(errors: list[dict[str, Any]]) -> str:
     """One line that names each field: ``first_name: Field required``."""
     parts = []
     for item in errors:
-        where = [str(part) for part in item["loc"] if part not in ("body", "query", "path")]
+        loc = list(item["loc"])
+        if len(loc) > 2 and loc[0] == "body":
+            loc = loc[2:]  # ninja puts the body's parameter name second: ["body", "payload", …]
+        where = [str(part) for part in loc if part not in ("body", "query", "path")]
         parts.append(f"{'.'.join(where)}: {item['msg']}" if where else str(item["msg"]))
     return "; ".join(parts) or REASONS[422]
 
