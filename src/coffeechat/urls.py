@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.urls import include, path
 
-from coffeechat.api.api import api
+from coffeechat.api.urls import api_urls
 from coffeechat.conversations import urls as conversations_urls
 from coffeechat.network import urls as network_urls
 from coffeechat.pages import urls as pages_urls
@@ -29,6 +29,6 @@ urlpatterns = [
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

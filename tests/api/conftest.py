@@ -55,11 +55,11 @@ class JsonClient:
 def error_fields(response: HttpResponse) -> set[str]:
     """The field names a 422 answer points at (the last part of each ``loc``)."""
     assert response["Content-Type"].startswith("application/json"), response.content
-    return {str(item["loc"][-1]) for item in response.json()["detail"]}
+    return {str(item["loc"][-1]) for item in response.json()["errors"]}
 
 
 def error_text(response: HttpResponse) -> str:
-    return " ".join(str(item["msg"]) for item in response.json()["detail"])
+    return " ".join(str(item["msg"]) for item in response.json()["errors"])
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def assert_unauthorized(response: Any) -> None:
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {"detail": "Unauthorized", "errors": []}
 
 
 # No or bad credentials ---------------------------------------------------------------------

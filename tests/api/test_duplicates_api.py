@@ -116,7 +116,7 @@ def test_it_refuses_to_merge_a_person_with_themselves(alice_bearer: JsonClient, 
     response = alice_bearer.post(merge_url(keep, keep), {})
 
     assert response.status_code == 422
-    assert "same person" in response.json()["detail"][0]["msg"]
+    assert "same person" in response.json()["errors"][0]["msg"]
 
 
 def test_it_marks_reads_and_forgets_not_the_same(alice_bearer: JsonClient, alice: Any) -> None:
@@ -151,7 +151,7 @@ def test_another_users_people_answer_404_and_nothing_changes(
         ]:
             response = bob_api.send(method, url, {} if method == "post" else None)
             assert response.status_code == 404, (method, url)
-            assert response.json() == {"detail": "Not Found"}
+            assert response.json() == {"detail": "Not Found", "errors": []}
     assert bob_api.get(LIST, {"person_id": keep.pk}).status_code == 404
 
     assert Person.objects.filter(owner=alice).count() == 2

@@ -67,9 +67,16 @@ def test_it_refuses_an_invalid_person_naming_the_field(alice_api, payload, field
 def test_it_says_which_choice_was_invalid(alice_api):
     response = alice_api.post(list_url("person"), {"first_name": "A", "level": "boss"})
 
-    assert response.json()["detail"] == [
-        {"loc": ["body", "level"], "msg": "Value 'boss' is not a valid choice."}
-    ]
+    assert response.json() == {
+        "detail": "level: Value 'boss' is not a valid choice.",
+        "errors": [
+            {
+                "loc": ["body", "level"],
+                "msg": "Value 'boss' is not a valid choice.",
+                "type": "value_error",
+            }
+        ],
+    }
 
 
 def test_it_refuses_a_bad_email_in_emails_and_writes_nothing(alice_api):
@@ -100,7 +107,7 @@ def test_it_refuses_an_email_longer_than_the_database_column(alice_api):
     response = alice_api.post(list_url("person"), {"first_name": "A", "emails": [long_email]})
 
     assert_422(response, "0")
-    assert "emails" in str(response.json()["detail"][0]["loc"])
+    assert "emails" in str(response.json()["errors"][0]["loc"])
     assert not EmailAddress.objects.exists()
 
 
@@ -108,7 +115,7 @@ def test_it_refuses_a_phone_number_longer_than_the_database_column(alice_api):
     response = alice_api.post(list_url("person"), {"first_name": "A", "phones": ["1" * 41]})
 
     assert_422(response)
-    assert "phones" in str(response.json()["detail"][0]["loc"])
+    assert "phones" in str(response.json()["errors"][0]["loc"])
     assert not PhoneNumber.objects.exists()
 
 
@@ -116,7 +123,7 @@ def test_it_refuses_a_missing_required_field(alice_api):
     response = alice_api.post(list_url("person"), {"last_name": "Only"})
 
     assert_422(response, "first_name")
-    assert response.json()["detail"][0]["msg"] == "Field required"
+    assert response.json()["errors"][0]["msg"] == "Field required"
 
 
 @pytest.mark.parametrize(
@@ -223,7 +230,7 @@ def test_it_answers_404_to_an_id_too_large_for_the_database(alice_api):
     response = alice_api.get(detail_url("person", 10**20))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": "Not Found", "errors": []}
 
 
 def test_it_refuses_a_reference_to_an_id_too_large_for_the_database(alice_api, alice):

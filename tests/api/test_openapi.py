@@ -222,7 +222,8 @@ def test_it_loads_the_docs_page_assets_only_from_this_site(docs_page):
     for url in parser.urls:
         assert url.startswith("/") and not url.startswith("//"), url
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", docs_page)
-    assert "cdn" not in docs_page.lower()
+    # A host name, not any "cdn" (the random CSRF token on the page may contain those letters).
+    assert not re.search(r"cdn[.\-/]|//[^/]*cdn", docs_page.lower())
 
 
 def test_it_serves_every_asset_of_the_docs_page_from_static_files(docs_page):

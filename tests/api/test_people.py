@@ -129,7 +129,7 @@ def test_it_answers_404_as_json_for_a_missing_person(alice_api):
     response = alice_api.get(detail_url("person", 987654))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": "Not Found", "errors": []}
 
 
 # List, search, filters --------------------------------------------------------------

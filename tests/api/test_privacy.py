@@ -108,7 +108,7 @@ def test_it_answers_404_to_every_detail_route_for_another_users_object(
         response = getattr(bob_api, method)(url)
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": "Not Found", "errors": []}
     assert snapshot() == before
 
 
@@ -221,7 +221,7 @@ def test_it_refuses_to_create_a_row_pointing_at_another_users_row(
 
     assert response.status_code in (404, 422), response.content
     if response.status_code == 422:
-        named = {item["loc"][-1] for item in response.json()["detail"]}
+        named = {item["loc"][-1] for item in response.json()["errors"]}
         assert foreign <= named
     assert snapshot() == before
 
@@ -253,7 +253,7 @@ def test_it_words_the_refusal_the_same_for_another_users_id_and_a_missing_id(bob
     ).json()
     missing = bob_api.post(list_url("tie"), {"to_person_id": 10**9, "kind": "friend"}).json()
 
-    assert theirs["detail"][0]["msg"].replace(str(alices["person"].pk), "N") == missing["detail"][
+    assert theirs["errors"][0]["msg"].replace(str(alices["person"].pk), "N") == missing["errors"][
         0
     ]["msg"].replace(str(10**9), "N")
 

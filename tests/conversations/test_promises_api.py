@@ -34,7 +34,7 @@ def api(alice: Any) -> Any:
 
 
 def messages_for(response: Any, field: str) -> list[str]:
-    return [d["msg"] for d in response.json()["detail"] if d["loc"] == ["body", field]]
+    return [d["msg"] for d in response.json()["errors"] if d["loc"] == ["body", field]]
 
 
 def test_it_creates_a_promise_made_by_a_participant(alice: Any, dana: Any, api: Any) -> None:

@@ -269,10 +269,11 @@ def test_the_api_refuses_to_delete_a_person_with_more_than_the_referral(
     MessageFactory(owner=alice, person=referral.person)
     response = api("delete", f"/api/v1/referrals/{referral.pk}?delete_person=true")
     assert response.status_code == 422
-    assert response.json()["detail"] == [
+    assert response.json()["errors"] == [
         {
             "loc": ["body", "delete_person"],
             "msg": "Kim Ng stays in your network: they also have messages.",
+            "type": "value_error",
         }
     ]
     assert Referral.objects.filter(pk=referral.pk).exists()
@@ -290,6 +291,6 @@ def test_the_api_edits_a_referral_but_not_who_gave_it(
     other = PersonFactory(owner=alice)
     moved = api("patch", path, {"referred_by_id": other.pk})
     assert moved.status_code == 422
-    assert moved.json()["detail"][0]["loc"] == ["body", "referred_by_id"]
+    assert moved.json()["errors"][0]["loc"] == ["body", "referred_by_id"]
     referral.refresh_from_db()
     assert referral.referred_by_id == dana.pk

@@ -63,7 +63,7 @@ def test_it_refuses_another_users_person(alice_client: Any, bob: Any, today: dat
         {"title": "x", "due_on": str(today), "person_id": person.pk},
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "person_id"]
+    assert response.json()["errors"][0]["loc"] == ["body", "person_id"]
 
 
 def test_it_refuses_an_off_site_action_link(alice_client: Any, today: datetime.date) -> None:

@@ -51,11 +51,11 @@ def test_import_reimport_and_undo(alice: Any, tmp_path: Path) -> None:
 
     listing = run("undo-import", user=alice.email)
     assert "Connections.csv" in listing
-    output = run("undo-import", str(batch.pk), user=alice.email)
+    output = run("undo-import", str(batch.pk), user=alice.email, yes=True)
     assert "removed 2 people" in output
     assert not Person.objects.filter(owner=alice).exists()
     with pytest.raises(CommandError, match="only an imported file can be undone"):
-        run("undo-import", str(batch.pk), user=alice.email)
+        run("undo-import", str(batch.pk), user=alice.email, yes=True)
 
 
 def test_directory_with_a_group(alice: Any, tmp_path: Path) -> None:

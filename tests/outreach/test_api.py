@@ -67,8 +67,8 @@ def test_it_refuses_a_header_injection_with_a_422_naming_the_field(api, dana, sm
     Message.objects.filter(pk=message.pk).update(subject="Hi\r\nBcc: all@example.org")
     response = api.post(f"/api/v1/messages/{message.pk}/send", {})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "subject"]
-    assert "line break" in response.json()["detail"][0]["msg"]
+    assert response.json()["errors"][0]["loc"] == ["body", "subject"]
+    assert "line break" in response.json()["errors"][0]["msg"]
     assert smtp_server[0].envelopes == []
 
 

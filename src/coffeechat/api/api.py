@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Swagger
+from django.http import HttpRequest
+from ninja import Swagger
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coffeechat.accounts.services import user_for_token
+from coffeechat.api.errors import install_error_handlers
 from coffeechat.api.routers import (
     bench,
     conversations,
@@ -20,6 +19,7 @@ from coffeechat.api.routers import (
     outreach,
     targets,
 )
+from coffeechat.api.schema import CoffeechatAPI
 
 
 class BearerToken(HttpBearer):
@@ -44,7 +44,7 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+api = CoffeechatAPI(
     title="Coffeechat API",
     version="1",
     description=(
@@ -59,22 +59,7 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(DjangoValidationError)
-def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    """A model's validation error as a 422 that names each field, like ninja's own."""
-    if hasattr(exc, "error_dict"):
-        detail = [
-            {
-                "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
-                "msg": " ".join(messages),
-            }
-            for field, messages in exc.message_dict.items()
-        ]
-    else:
-        detail = [{"loc": ["body"], "msg": message} for message in exc.messages]
-    return api.create_response(request, {"detail": detail}, status=422)
-
-
+install_error_handlers(api)
 network.register(api)
 duplicates.register(api)
 targets.register(api)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from django.db.models import Prefetch
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
 from coffeechat.imports.records import PersonRecord
 from coffeechat.network.models import Employment, Membership, Person, Tie
@@ -98,8 +99,22 @@ def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonReco
         )
 
 
-def export_people(owner: Any, fmt: str, out: TextIO) -> None:
+def export_people(owner: Any, fmt: str, out: TextIO, echo: Echo | None = None) -> None:
+    """Write the owner's people; ``echo(phase, done, total)`` hears of every hundred."""
     from coffeechat.imports.writers import write_csv, write_vcards
 
     writer = write_csv if fmt == "csv" else write_vcards
-    writer(people_records(owner), out)
+    records = people_records(owner)
+    if echo is not None:
+        records = _counted(records, owned(Person, owner).count(), echo)
+    writer(records, out)
+
+
+def _counted[T](items: Iterable[T], total: int, echo: Echo) -> Iterator[T]:
+    done = 0
+    echo("Exporting people", done, total)
+    for item in items:
+        yield item
+        done += 1
+        if done % 100 == 0 or done == total:
+            echo("Exporting people", done, total)

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from coffeechat.core.console import Echo
 from coffeechat.imports.models import ImportBatch, ImportChange, Status
 from coffeechat.network.models import Person
 
@@ -119,8 +120,13 @@ def undo_report(batch: ImportBatch) -> UndoReport:
     )
 
 
-def undo(batch: ImportBatch, *, delete_touched: bool = False) -> dict[str, int]:
-    """Undo the batch in one transaction. Returns what it removed and restored."""
+def undo(
+    batch: ImportBatch, *, delete_touched: bool = False, echo: Echo | None = None
+) -> dict[str, int]:
+    """Undo the batch in one transaction. Returns what it removed and restored.
+
+    ``echo(phase, done, total)`` hears of each kind of row as it goes.
+    """
     if batch.status != Status.IMPORTED:
         raise ValueError("Only an imported batch can be undone.")
     report = undo_report(batch)
@@ -128,10 +134,15 @@ def undo(batch: ImportBatch, *, delete_touched: bool = False) -> dict[str, int]:
     created = batch.created_rows or {}
     result: dict[str, int] = defaultdict(int)
     with transaction.atomic():
+        steps = len(DELETE_ORDER)
+        if echo is not None:
+            echo("Restoring changed rows", 0, steps)
         restored, kept_edits = _restore(batch)
         result["restored"] = restored
         result["kept_later_edits"] = kept_edits
-        for label in DELETE_ORDER:
+        for step, label in enumerate(DELETE_ORDER, start=1):
+            if echo is not None:
+                echo(f"Removing {label.split('.')[-1]} rows", step, steps)
             ids = created.get(label, [])
             if not ids:
                 continue

@@ -48,6 +48,7 @@ from coffeechat.conversations.models import (
     Referral,
     Story,
 )
+from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
 from coffeechat.imports.export import export_people
@@ -385,22 +386,37 @@ def _write_people(archive: zipfile.ZipFile, name: str, owner: Any, fmt: str) -> 
         text.detach()
 
 
-def write_export(user: User, out: IO[bytes], *, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
-    """Write ``user``'s whole export as a ZIP to ``out``; return the row count per file."""
+def write_export(
+    user: User, out: IO[bytes], *, chunk_size: int = CHUNK_SIZE, echo: Echo | None = None
+) -> dict[str, int]:
+    """Write ``user``'s whole export as a ZIP to ``out``; return the row count per file.
+
+    ``echo(phase, done, total)`` hears of each file of the archive as it is written.
+    """
     counts: dict[str, int] = {}
+    steps = len(PARTS) + 2
+
+    def step(name: str, done: int) -> None:
+        if echo is not None:
+            echo(f"Writing {name}", done, steps)
+
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             _entry("account.json"),
             json.dumps(account_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
             + "\n",
         )
-        for part in PARTS:
+        for done, part in enumerate(PARTS):
+            step(part.filename, done)
             with archive.open(_entry(part.filename), "w", force_zip64=True) as raw:
                 counts[part.filename] = _write_json_array(
                     raw, part_rows(part, user, chunk_size=chunk_size)
                 )
+        step("people.csv", len(PARTS))
         _write_people(archive, "people.csv", user, "csv")
+        step("people.vcf", len(PARTS) + 1)
         _write_people(archive, "people.vcf", user, "vcard")
+        step("README.txt", steps)
         archive.writestr(_entry("README.txt"), readme(user, counts))
     return counts
 
@@ -483,7 +499,7 @@ class Deletion:
     per_model: dict[str, int] = field(default_factory=dict)
 
 
-def delete_account(user: User) -> Deletion:
+def delete_account(user: User, echo: Echo | None = None) -> Deletion:
     """Delete ``user`` with every row they own, in one transaction, then their uploads.
 
     Every model with an owner cascades from the user (a test checks it). The uploaded
@@ -493,11 +509,15 @@ def delete_account(user: User) -> Deletion:
     from coffeechat.imports.services import upload_dir
 
     email = user.email
+    if echo is not None:
+        echo("Deleting every row", 0, 2)
     with transaction.atomic():
         stored = list(
             owned(ImportBatch, user).exclude(stored_name="").values_list("stored_name", flat=True)
         )
         rows, per_model = user.delete()
+    if echo is not None:
+        echo("Removing uploaded files", 1, 2)
     files = 0
     folder = upload_dir()
     for name in stored:

@@ -306,11 +306,38 @@ def organization_named(owner: Any, name: str) -> Organization:
     do not count, so "Acme, Inc." finds "ACME Inc".
     """
     name = " ".join(name.split())
-    key = organization_key(name)
-    existing = owned(Organization, owner).filter(name_key=key).order_by("pk").first()
+    existing = organization_with_name(owner, name)
     if existing is not None:
         return existing
     return save_owned(owner, Organization(name=name))
+
+
+def organization_with_name(
+    owner: Any, name: str, *, other_than: Organization | None = None
+) -> Organization | None:
+    """The owner's organization whose name compares equal to ``name``, if any."""
+    queryset = owned(Organization, owner).filter(name_key=organization_key(name)[:200])
+    if other_than is not None and other_than.pk:
+        queryset = queryset.exclude(pk=other_than.pk)
+    return queryset.order_by("pk").first()
+
+
+class OrganizationExists(Exception):
+    """Another of the owner's organizations already has this name (same normalised name)."""
+
+    def __init__(self, existing: Organization) -> None:
+        super().__init__(f"An organization named “{existing.name}” already exists.")
+        self.existing = existing
+
+
+@transaction.atomic
+def save_organization(owner: Any, organization: Organization, data: dict[str, Any]) -> Organization:
+    """Create or change an organization; a name another one already has is refused."""
+    name = data.get("name") or organization.name
+    existing = organization_with_name(owner, name, other_than=organization)
+    if existing is not None and organization_key(name):
+        raise OrganizationExists(existing)
+    return save_fields(owner, organization, data)
 
 
 @transaction.atomic

@@ -31,13 +31,15 @@ from coffeechat.network.models import Organization, Person
 
 
 class ConversationFields(Schema):
-    person_ids: list[int] = Field(min_length=1, description="The people you talk with")
-    organization_id: int | None = Field(None, description="Default: the first person's employer")
+    person_ids: list[ObjectId] = Field(min_length=1, description="The people you talk with")
+    organization_id: ObjectId | None = Field(
+        None, description="Default: the first person's employer"
+    )
     purpose: str = Field(
         "informational",
         description="informational, opening, rejection_feedback or supervisor",
     )
-    posting_id: int | None = Field(None, description="For purpose opening")
+    posting_id: ObjectId | None = Field(None, description="For purpose opening")
     mode: str = Field("video", description="phone, video, coffee, lunch or visit")
     mode_detail: str = Field("", max_length=500, description="Number, link, place or address")
     starts_at: datetime.datetime = Field(

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StringConstraints, create_model, field_validator
 
@@ -269,6 +271,15 @@ def save_plain(owner: Any, instance: models.Model, data: dict[str, Any]) -> mode
     return services.save_fields(owner, instance, data)
 
 
+def save_organization(owner: Any, organization: Organization, data: dict[str, Any]) -> Any:
+    """A name another organization has already is a 409 that names it (and where it is)."""
+    try:
+        return services.save_organization(owner, organization, data)
+    except services.OrganizationExists as exc:
+        where = reverse("api-1:organization-detail", args=[exc.existing.pk])
+        raise HttpError(409, f"{exc} It is {where} (id {exc.existing.pk}).") from None
+
+
 def save_person(owner: Any, person: Person, data: dict[str, Any]) -> Person:
     extras = {key: data.pop(key) for key in ("emails", "phones", "tags") if key in data}
     for key, value in data.items():
@@ -488,7 +499,7 @@ def register(api: NinjaAPI) -> None:
         schema_out=OrganizationOut,
         filters=NameFilters,
         apply_filters=filter_by_name,
-        save=save_plain,
+        save=save_organization,
     )
     crud(
         router,

@@ -412,6 +412,14 @@ def register(api: NinjaAPI) -> None:
         response={200: None},
         url_name="message-eml",
         summary="The message as an .eml file (message/rfc822)",
+        openapi_extra={
+            "responses": {
+                200: {
+                    "description": "The message, ready to open in a mail program",
+                    "content": {"message/rfc822": {"schema": {"type": "string"}}},
+                }
+            }
+        },
     )
     def message_eml(request: HttpRequest, message_id: int) -> Any:
         message = _message(request, message_id)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import ProgressBar, error_console
 from coffeechat.imports.export import EXPORT_FORMATS, export_people
 
 
@@ -24,13 +25,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(options["user"])
+        bar = ProgressBar(error_console(self.stderr, options))
         if options["output"] == "-":
-            export_people(user, options["format"], sys.stdout)
+            with bar as echo:
+                export_people(user, options["format"], sys.stdout, echo=echo)
             return
         path = Path(options["output"])
         try:
-            with path.open("w", encoding="utf-8", newline="") as out:
-                export_people(user, options["format"], out)
+            with path.open("w", encoding="utf-8", newline="") as out, bar as echo:
+                export_people(user, options["format"], out, echo=echo)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}.") from None
         self.stderr.write(f"Wrote {path}.")

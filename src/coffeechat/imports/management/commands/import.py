@@ -7,11 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from coffeechat.accounts.console import user_by_email
-from coffeechat.core.console import command_console
+from coffeechat.core.console import (
+    ProgressBar,
+    command_console,
+    error_console,
+    print_json,
+    table,
+)
 from coffeechat.core.scoping import owned
 from coffeechat.imports import services
 from coffeechat.imports.formats import COMMAND_NAMES
@@ -51,6 +55,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show the preview and write nothing."
         )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print the preview (and the batch number, once imported) as JSON.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(options["user"])
@@ -58,6 +67,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: there is no such file.")
         console = command_console(self.stdout, options)
+        progress = error_console(self.stderr, options)
         affiliation = None
         new_name = ""
         if options["affiliation"]:
@@ -80,21 +90,28 @@ class Command(BaseCommand):
             except services.ImportRefused as error:
                 raise CommandError(" ".join(error.messages)) from None
 
-        with _Bar(console) as echo:
+        with ProgressBar(progress) as echo:
             services.preview(batch, echo=echo)
         batch.refresh_from_db()
         if batch.status == Status.FAILED:
             raise CommandError(batch.error)
-        self._show_preview(console, batch)
+        if not options["json"]:
+            self._show_preview(console, batch)
         if options["dry_run"]:
             services.cancel(batch)
-            console.print("Dry run: nothing was written.")
+            if options["json"]:
+                print_json(self.stdout, self._data(batch, imported=False))
+            else:
+                console.print("Dry run: nothing was written.")
             return
-        with _Bar(console) as echo:
+        with ProgressBar(progress) as echo:
             landed = services.commit(batch, echo=echo)
         batch.refresh_from_db()
         if not landed:
             raise CommandError(batch.error or "The import did not land; nothing was written.")
+        if options["json"]:
+            print_json(self.stdout, self._data(batch, imported=True))
+            return
         summary = batch.summary
         console.print(
             f"[bold green]Imported.[/] {summary['new']} new people, {summary['changed']} updated. "
@@ -103,11 +120,22 @@ class Command(BaseCommand):
             soft_wrap=True,
         )
 
+    def _data(self, batch: ImportBatch, *, imported: bool) -> dict[str, Any]:
+        return {
+            "file": batch.original_name,
+            "format": batch.format,
+            "imported": imported,
+            "batch": batch.pk if imported else None,
+            "summary": batch.summary,
+            "problems": batch.problems,
+        }
+
     def _show_preview(self, console: Console, batch: ImportBatch) -> None:
         summary = batch.summary
-        table = Table(title=f"{batch.original_name} ({batch.get_format_display()})")
-        table.add_column("")
-        table.add_column("Count", justify="right")
+        counts = table(
+            console, "", "Count", title=f"{batch.original_name} ({batch.get_format_display()})"
+        )
+        counts.columns[1].justify = "right"
         for key, label in [
             ("rows", "Records read"),
             ("new", "New people"),
@@ -120,42 +148,11 @@ class Command(BaseCommand):
             ("skipped", "Rows skipped"),
         ]:
             if key in summary:
-                table.add_row(label, str(summary[key]))
-        console.print(table)
+                counts.add_row(label, str(summary[key]))
+        console.print(counts)
         for problem in batch.problems[:SHOWN_PROBLEMS]:
             where = "card" if batch.format == Format.VCARD else "line"
             field = f", {problem['field']}" if problem["field"] else ""
             console.print(f"  {where} {problem['line']}{field}: {problem['message']}", markup=False)
         if summary.get("problems", 0) > SHOWN_PROBLEMS:
             console.print(f"  …and {summary['problems'] - SHOWN_PROBLEMS} more problems.")
-
-
-class _Bar:
-    """A rich progress bar fed by the importer's progress callback."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        )
-        self.task = self.progress.add_task("Reading", total=None, rate="")
-
-    def __enter__(self) -> Any:
-        self.progress.__enter__()
-        return self.update
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)  # type: ignore[arg-type]
-
-    def update(self, phase: str, done: int, total: int) -> None:
-        task = self.progress.tasks[0]
-        elapsed = task.elapsed or 0
-        rate = f"{done / elapsed:,.0f} rows/s" if elapsed > 0.2 else ""
-        self.progress.update(
-            self.task, description=phase, completed=done, total=max(total, done), rate=rate
-        )

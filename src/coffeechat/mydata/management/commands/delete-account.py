@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import ProgressBar, error_console
 from coffeechat.mydata.services import confirmation_matches, delete_account
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             typed = input(f"This deletes {user.email} and all of its data. Type the address: ")
             if not confirmation_matches(user, typed):
                 raise CommandError("The address does not match. Nothing was deleted.")
-        result = delete_account(user)
+        with ProgressBar(error_console(self.stderr, options)) as echo:
+            result = delete_account(user, echo=echo)
         files = f" and {result.files} uploaded files" if result.files else ""
         self.stdout.write(self.style.SUCCESS(f"Deleted {result.email}: {result.rows} rows{files}."))

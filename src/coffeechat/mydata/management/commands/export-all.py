@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coffeechat.accounts.console import user_by_email
+from coffeechat.core.console import ProgressBar, error_console
 from coffeechat.mydata.services import write_export
 
 
@@ -27,14 +28,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(options["user"])
+        bar = ProgressBar(error_console(self.stderr, options))
         if options["output"] == "-":
-            write_export(user, sys.stdout.buffer)
+            with bar as echo:
+                write_export(user, sys.stdout.buffer, echo=echo)
             return
         path = Path(options["output"])
         partial = path.with_name(f".{path.name}.partial")
         try:
-            with partial.open("wb") as out:
-                counts = write_export(user, out)
+            with partial.open("wb") as out, bar as echo:
+                counts = write_export(user, out, echo=echo)
             partial.replace(path)
         except OSError as error:
             partial.unlink(missing_ok=True)

@@ -6,10 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.table import Table
 
 from coffeechat.accounts.console import user_by_email
-from coffeechat.core.console import command_console
+from coffeechat.core.console import command_console, print_json, table
 from coffeechat.core.scoping import owned
 from coffeechat.network.duplicates import network_duplicates
 from coffeechat.network.merge import mark_not_duplicate, merge_people
@@ -28,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--limit", type=int, default=50, help="How many pairs to list (default 50)."
         )
+        parser.add_argument("--json", action="store_true", help="Print the pairs as JSON.")
         action = parser.add_mutually_exclusive_group()
         action.add_argument(
             "--merge",
@@ -62,25 +62,34 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(error.messages)) from None
             return
         matches = network_duplicates(user, limit=options["limit"])
-        if not matches:
+        people = owned(Person, user).in_bulk({m.a for m in matches} | {m.b for m in matches})
+        pairs = [(m, people[m.a], people[m.b]) for m in matches if m.a in people and m.b in people]
+        if options["json"]:
+            print_json(
+                self.stdout,
+                [
+                    {
+                        "score": round(match.score, 2),
+                        "people": [{"id": p.pk, "name": p.full_name} for p in (a, b)],
+                        "reasons": list(match.reasons),
+                    }
+                    for match, a, b in pairs
+                ],
+            )
+            return
+        if not pairs:
             console.print("No likely duplicates in your network.")
             return
-        people = owned(Person, user).in_bulk({m.a for m in matches} | {m.b for m in matches})
-        table = Table(title="Likely duplicates")
-        for column in ("Score", "Person", "", "Person", "Why"):
-            table.add_column(column)
-        for match in matches:
-            a, b = people.get(match.a), people.get(match.b)
-            if a is None or b is None:
-                continue
-            table.add_row(
+        rows = table(console, "Score", "Person", "", "Person", "Why", title="Likely duplicates")
+        for match, a, b in pairs:
+            rows.add_row(
                 f"{match.score:.2f}",
                 f"{a.full_name} ({a.pk})",
                 "≈",
                 f"{b.full_name} ({b.pk})",
                 "; ".join(match.reasons),
             )
-        console.print(table)
+        console.print(rows)
         console.print("Merge with: coffeechat duplicates --user EMAIL --merge KEEP OTHER")
 
     def _pair(self, user: Any, ids: list[int]) -> tuple[Person, Person]:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from coffeechat.accounts.models import User
+from coffeechat.core.console import print_json
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Organization
 from coffeechat.network.normalize import organization_key
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--limit", type=int, default=10, help="How many paths to print (default 10)."
         )
+        parser.add_argument("--json", action="store_true", help="Print the paths as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         limit: int = options["limit"]
@@ -69,6 +71,9 @@ class Command(BaseCommand):
         )
         warm = paths_to_organization(user, organization)
         paths = warm.ranked(limit=limit)
+        if options["json"]:
+            print_json(self.stdout, self._data(organization, warm, paths))
+            return
         people = "person" if warm.reached == 1 else "people"
         console.print(
             f"[bold]{organization.name}[/]: {warm.reached} {people} reachable, "
@@ -81,7 +86,7 @@ class Command(BaseCommand):
                 "(profile), and who knows whom."
             )
             return
-        table = Table(show_lines=False, box=None, pad_edge=False)
+        table = Table(show_lines=False, box=None, pad_edge=False)  # plain text already
         table.add_column("#", justify="right")
         table.add_column("Warmth", justify="right")
         table.add_column("Path")
@@ -106,6 +111,32 @@ class Command(BaseCommand):
                     soft_wrap=True,
                     markup=False,
                 )
+
+    def _data(self, organization: Organization, warm: Any, paths: list[Any]) -> dict[str, Any]:
+        return {
+            "organization": {"id": organization.pk, "name": organization.name},
+            "reached": warm.reached,
+            "advocacy": warm.advocacy,
+            "paths": [
+                {
+                    "warmth": path.score,
+                    "people": [{"id": p.id, "name": p.name} for p in path.people],
+                    "explanation": path.explain(),
+                }
+                for path in paths
+            ],
+            "hiring": [
+                {
+                    "person": {"id": c.person.id, "name": c.person.name},
+                    "title": c.job.title or c.job.department,
+                    "hires": c.flagged,
+                    "hint": c.hint,
+                    "hops": c.hops,
+                    "route": c.route,
+                }
+                for c in hiring_authority(warm)[:5]
+            ],
+        }
 
     def _organization(self, user: User, name: str) -> Organization:
         key = organization_key(name)

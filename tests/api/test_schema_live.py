@@ -1,0 +1,96 @@
+"""The OpenAPI document is valid, and the live server keeps to it (schemathesis).
+
+The server is the real application in a thread (pytest-django's ``live_server``); the
+requests carry a test user's personal token. Every operation gets a bounded number of
+generated requests: none may answer 5xx or differ from the document. It runs on SQLite
+only (the suite's first run in CI).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import schemathesis
+from django.db import connection
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+
+from coffeechat.accounts.services import create_api_token
+from coffeechat.api.api import api
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory
+
+# Requests per operation: about a hundred operations stay within two minutes on two cores.
+EXAMPLES = 3
+# Not run: whether a request is refused or accepted is about the input, not the answers.
+# Pydantic accepts 0 for false (so "invalid" data is accepted), and a valid-looking id may
+# name nothing (so "valid" data is refused).
+NOT_RUN = [negative_data_rejection, positive_data_acceptance]
+
+
+def the_schema() -> dict[str, Any]:
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/")))
+
+
+def test_it_publishes_a_valid_openapi_document():
+    validate(the_schema())
+
+
+def test_it_declares_401_404_and_422_with_their_body_for_every_operation():
+    schema = the_schema()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status in ("401", "404", "422"):
+                answer = operation["responses"][status]
+                content = answer["content"]["application/json"]["schema"]
+                assert content == {"$ref": "#/components/schemas/Error"}, (path, method)
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]
+
+
+def test_it_declares_the_media_type_of_the_eml_file():
+    schema = the_schema()
+    answer = schema["paths"]["/api/v1/messages/{message_id}/eml"]["get"]["responses"]["200"]
+
+    assert list(answer["content"]) == ["message/rfc822"]
+
+
+def test_it_declares_the_conflict_of_an_organization_name():
+    schema = the_schema()
+
+    assert "409" in schema["paths"]["/api/v1/organizations"]["post"]["responses"]
+
+
+@pytest.fixture
+def token(transactional_db: Any) -> str:
+    """A test user with a few rows, so that some ids exist, and a personal token."""
+    user = UserFactory()
+    for _ in range(3):
+        PersonFactory(owner=user)
+        OrganizationFactory(owner=user)
+    _token, raw = create_api_token(user, "schemathesis")
+    return raw
+
+
+live = schemathesis.openapi.from_dict(the_schema())
+
+
+@live.parametrize()
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="fuzzed once, on SQLite: each operation empties the database after it, which "
+    "takes seconds on PostgreSQL (the rest of tests/api runs on both)",
+)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_it_keeps_to_its_schema_on_a_live_server(case: Any, live_server: Any, token: str) -> None:
+    case.call_and_validate(
+        base_url=live_server.url,
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=NOT_RUN,
+    )
