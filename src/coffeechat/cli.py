@@ -29,6 +29,7 @@ SUMMARIES = {
     "delete-account": "delete an account with everything it holds",
     "send-queued": "send the e-mails queued for sending",
     "smtp-test": "send a test e-mail through a user's own SMTP server",
+    "bench": "print the bench, ranked for an opening if you name one",
 }
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat file | head`
 
