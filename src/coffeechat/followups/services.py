@@ -8,18 +8,17 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import save_owned
 from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings, Status
 from coffeechat.network.models import Person
+from coffeechat.outreach.situations.wording import compose_url
 
 SNOOZE_CHOICES = {1: "1 day", 3: "3 days", 7: "1 week"}
 FEED_TOKEN_PREFIX = "cf_"
@@ -28,8 +27,7 @@ FEED_TOKEN_PREFIX = "cf_"
 def draft_url(person: Person, purpose: str, **params: Any) -> str:
     """Where "open the prefilled draft" goes: the outreach composer for this person
     and purpose (``params`` add to its query: ``conversation``, ``nudge_of``…)."""
-    query = {"person": person.pk, "purpose": purpose, **params}
-    return f"{reverse('outreach:compose')}?{urlencode(query)}"
+    return compose_url(person.pk, purpose=purpose, **params)
 
 
 def settings_for(owner: Any) -> FollowUpSettings:
