@@ -71,4 +71,20 @@ class Command(BaseCommand):
             threads=options["threads"],
             ident="Coffeechat",
             _quiet=True,
+            **proxy_options(),
         )
+
+
+def proxy_options() -> dict[str, Any]:
+    """Behind a reverse proxy, let waitress pass on what the proxy says about the request.
+
+    Waitress drops X-Forwarded-* headers from senders it does not trust, so without this
+    Django never learns the request came in over HTTPS and redirects it there forever.
+    """
+    if not settings.BEHIND_PROXY:
+        return {}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXY,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for"},
+    }
