@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -28,9 +29,24 @@ def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rate limits live in the cache: start every test with none used."""
-    cache.clear()
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    """Rate limits live in the cache: start every test with none used.
+
+    The cache is the database's (as in production) unless COFFEECHAT_CACHE_URL says
+    otherwise. A test inside a transaction rolls its cache rows back with everything
+    else, and a test without a database cannot use a rate limit; tests that commit
+    (live servers) start from an empty cache table.
+    """
+    if not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        cache.clear()
+        return
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if committing:
+        request.getfixturevalue("transactional_db")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,27 @@ SITE_URL_FILE = "site_url"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
+CACHE_TABLE = "coffeechat_cache"
+
+
+def cache_config(url: str) -> dict[str, Any]:
+    """Django's cache settings from COFFEECHAT_CACHE_URL (empty: the database)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "coffeechat",
+        }
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ConfigError(
+        f"COFFEECHAT_CACHE_URL={url!r}: use redis://host:port/db, rediss://…, "
+        "locmem:// or leave it empty for the database."
+    )
+
+
 def site_url(data_dir: Path) -> str:
     """``COFFEECHAT_SITE_URL``; else the address ``serve`` last listened on; else the default."""
     chosen = env_str("COFFEECHAT_SITE_URL").strip()

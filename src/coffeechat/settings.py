@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from coffeechat.config import (
+    cache_config,
     env_bool,
     env_int,
     env_list,
@@ -168,7 +169,10 @@ SMTP_CA_FILE = env_str("COFFEECHAT_SMTP_CA_FILE")
 # Background work: Django's Tasks framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds rate limits (logins, public pages), so every web process must share it:
+# the database by default, Redis when COFFEECHAT_CACHE_URL names one ("locmem://" keeps
+# it in one process's memory, for a single process only).
+CACHES = {"default": cache_config(env_str("COFFEECHAT_CACHE_URL"))}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

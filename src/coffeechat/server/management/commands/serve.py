@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coffeechat.config import remember_served_address, site_url
 from coffeechat.core.links import served_address
+from coffeechat.server.processes import (
+    WORKER_SLOT,
+    Supervisor,
+    default_processes,
+    listening_socket,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Run Coffeechat for real: apply migrations, collect static files, then serve "
-        "with a production WSGI server (waitress) on 127.0.0.1:8000. Links in e-mails and "
-        "calendars point to the address served, unless COFFEECHAT_SITE_URL says otherwise."
+        "with a production WSGI server (waitress, one process per core) on 127.0.0.1:8000. "
+        "Links in e-mails and calendars point to the address served, unless "
+        "COFFEECHAT_SITE_URL says otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +33,17 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="Port to listen on (default 8000)."
         )
         parser.add_argument(
-            "--threads", type=int, default=8, help="Worker threads of the server (default 8)."
+            "--threads",
+            type=int,
+            default=8,
+            help="Threads of each web process (default 8).",
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Web processes sharing the port (default: one per usable core; "
+            "1 where the system cannot fork).",
         )
         parser.add_argument(
             "--no-worker",
@@ -52,27 +70,51 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", interactive=False, verbosity=0)
-        if settings.EMBEDDED_WORKER and not options["no_worker"]:
-            from coffeechat.server.worker import start_embedded_worker
-
-            start_embedded_worker()
-            self.stdout.write("Background worker (tasks and reminders) running in this process.")
+        with_worker = settings.EMBEDDED_WORKER and not options["no_worker"]
+        chosen = options["processes"]
+        processes = default_processes() if chosen is None else chosen
+        if processes < 1:
+            raise CommandError("--processes must be 1 or more.")
+        if processes > 1 and not hasattr(os, "fork"):
+            self.stderr.write("This system cannot fork: serving with one process.")
+            processes = 1
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(
             self.style.SUCCESS(f"Coffeechat is running on http://{shown}:{port}/")
+            + f" ({processes} web process{'es' if processes > 1 else ''}"
+            + f", {options['threads']} threads each)."
             + f"\nLinks in e-mails and calendars start with {settings.SITE_URL}/"
             + " (set COFFEECHAT_SITE_URL to change it)."
             + f"\nData directory: {settings.DATA_DIR}\nPress Ctrl+C to stop."
         )
-        waitress.serve(
-            application,
-            host=host,
-            port=port,
-            threads=options["threads"],
-            ident="Coffeechat",
-            _quiet=True,
-            **proxy_options(),
+        serving = {"threads": options["threads"], "ident": "Coffeechat", "_quiet": True}
+        serving.update(proxy_options())
+        if processes == 1:
+            if with_worker:
+                self._start_worker(os.getpid())
+            waitress.serve(application, host=host, port=port, **serving)
+            return
+
+        sock = listening_socket(host, port)
+
+        def serve_one(slot: int) -> None:
+            if with_worker and slot == WORKER_SLOT:
+                self._start_worker(os.getpid())
+            else:
+                self.stdout.write(f"Web process {os.getpid()}.")
+            self.stdout.flush()
+            waitress.serve(application, sockets=[sock], **serving)
+
+        Supervisor(processes, serve_one, self.stderr.write).run()
+
+    def _start_worker(self, pid: int) -> None:
+        from coffeechat.server.worker import start_embedded_worker
+
+        start_embedded_worker()
+        self.stdout.write(
+            f"Web process {pid} also runs the background worker (tasks and reminders)."
         )
+        self.stdout.flush()
 
 
 def proxy_options() -> dict[str, Any]:

@@ -1,0 +1,96 @@
+"""Serve with several processes: one listening socket, a pre-forked waitress per core.
+
+The parent binds the socket, forks the web processes and watches them: a process that
+dies is started again, and SIGTERM/SIGINT stop them all. Exactly one of them (the
+first) also runs the embedded worker, so queued tasks and the follow-ups tick never
+run twice. Where ``os.fork`` does not exist, there is one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+
+WORKER_SLOT = 0
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def default_processes() -> int:
+    return usable_cores() if hasattr(os, "fork") else 1
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Supervisor:
+    """The parent: forks ``count`` processes that each run ``serve_one(slot)``."""
+
+    def __init__(self, count: int, serve_one: Callable[[int], None], say: Callable[[str], Any]):
+        self.count = count
+        self.serve_one = serve_one
+        self.say = say
+        self.children: dict[int, int] = {}  # pid → slot
+        self.stopping = False
+
+    def start(self, slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the child
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            code = 0
+            try:
+                self.serve_one(slot)
+            except BaseException:  # noqa: BLE001 - reported, then the child ends
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self.children[pid] = slot
+
+    def stop(self, *_: Any) -> None:
+        self.stopping = True
+        for pid in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    def run(self) -> None:
+        connections.close_all()  # never share a database connection with a child
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        for slot in range(self.count):
+            self.start(slot)
+        while self.children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            slot = self.children.pop(pid, -1)
+            if slot < 0 or self.stopping:
+                continue
+            self.say(f"Web process {pid} ended ({status}); starting another.")
+            time.sleep(0.5)  # a process that dies at once must not spin the machine
+            self.start(slot)
