@@ -6,6 +6,7 @@ when one is not.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -125,10 +126,8 @@ def private_sqlite_database(path: Path) -> None:
     files then get the same mode), and tighten an existing one and its companions."""
     private_dir(path.parent)
     if not path.exists():
-        try:
+        with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-        except FileExistsError:
-            pass
     for suffix in SQLITE_SUFFIXES:
         keep_private(path.with_name(path.name + suffix))
 

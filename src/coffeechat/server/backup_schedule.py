@@ -38,7 +38,7 @@ def prune(folder: Path, keep: int) -> list[Path]:
     (files named coffeechat-YYYYMMDD-HHMMSS.tar.gz); returns the deleted ones."""
     if keep <= 0:
         return []
-    found = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"), key=lambda path: path.name)
+    found = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"), key=lambda path: path.name[: -len(SUFFIX)])
     removed = found[:-keep]
     for path in removed:
         path.unlink(missing_ok=True)
@@ -55,7 +55,7 @@ def take_scheduled_backup(now: datetime.datetime | None = None) -> Path | None:
     if not health.claim(health.BACKUP_CLAIM, now - interval, now):
         return None
     try:
-        path, _manifest = write_backup()
+        path, _manifest = write_backup(now=now)
     except Exception as error:
         logger.exception("The scheduled backup failed")
         record_failure(error)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connections, models
-from django.db.utils import ConnectionHandler
+from django.db.utils import ConnectionHandler, load_backend
 
 from coffeechat.core.console import Echo
 
@@ -128,15 +128,16 @@ def applied_migrations(using: str = "default") -> list[list[str]]:
 
 @contextmanager
 def sqlite_alias(path: Path) -> Iterator[str]:
-    """An extra database connection on the SQLite file ``path``, for the ``with`` block."""
+    """An extra database connection on the SQLite file ``path``, for the ``with`` block
+    (in this thread only; it is not added to the DATABASES setting)."""
     alias = f"coffeechat_backup_{uuid.uuid4().hex[:12]}"
     configured = ConnectionHandler().configure_settings(
         {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}}
-    )
-    connections.settings[alias] = configured["default"]
+    )["default"]
+    wrapper = load_backend(configured["ENGINE"]).DatabaseWrapper(configured, alias)
+    connections[alias] = wrapper
     try:
         yield alias
     finally:
-        connections[alias].close()
+        wrapper.close()
         del connections[alias]
-        del connections.settings[alias]

@@ -165,15 +165,19 @@ def copy_data_files(work: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
 
 
 def write_backup(
-    path: Path | None = None, *, wanted: str = "auto", echo: Echo = quiet
+    path: Path | None = None,
+    *,
+    wanted: str = "auto",
+    echo: Echo = quiet,
+    now: datetime.datetime | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Write one backup archive (mode 0600) and return its path and manifest."""
     if wanted not in FORMATS:
         raise BackupError(f"Unknown format {wanted!r}: use one of {', '.join(FORMATS)}.")
-    path = Path(path) if path else default_path()
+    started = now or timezone.now()
+    path = Path(path) if path else default_path(started)
     if not path.parent.exists():
         private_dir(path.parent)
-    started = timezone.now()
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=WORK_PREFIX) as folder:
         work = Path(folder)
         chosen, database, facts = dump_database(work, wanted, echo)
@@ -275,9 +279,13 @@ def check_target(manifest: dict[str, Any]) -> list[str]:
     """Refuse a database or data directory that is not empty; return the files to write."""
     filled = tables_with_rows()
     if filled:
-        listed = ", ".join(f"{table} ({rows} rows)" for table, rows in sorted(filled.items()))
+        listed = [f"{table} ({rows} rows)" for table, rows in sorted(filled.items())]
+        more = f" and {len(listed) - 3} more tables" if len(listed) > 3 else ""
         raise BackupError(
-            "The database is not empty: " + listed + ". A restore never overwrites data: "
+            "The database is not empty: "
+            + ", ".join(listed[:3])
+            + more
+            + ". A restore never overwrites data: "
             "create a new database (PostgreSQL: createdb) or point COFFEECHAT_DATA_DIR at "
             "a new folder, then restore again."
         )
@@ -352,7 +360,7 @@ def restore_backup(source: Path, *, echo: Echo = quiet) -> RestoreResult:
     if not source.is_file():
         raise BackupError(f"{source}: no such file.")
     try:
-        tar = tarfile.open(source, mode="r:gz")
+        tar = tarfile.open(source, mode="r:gz")  # noqa: SIM115 (closed by the with below)
     except (tarfile.TarError, OSError) as error:
         raise BackupError(f"{source}: not a readable backup archive ({error}).") from None
     with tar, tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as folder:
