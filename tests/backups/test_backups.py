@@ -175,5 +175,5 @@ def test_prune_keeps_the_newest_of_its_own_files_only(tmp_path: Path) -> None:
 def test_every_command_explains_itself(name: str) -> None:
     command = load_command_class(get_commands()[name], name)
     text = command.create_parser("coffeechat", name).format_help()
-    assert "empty" in text
+    assert "manifest" in text
     assert ("--output" in text) == (name == "backup")
