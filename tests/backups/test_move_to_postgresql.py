@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -26,8 +27,10 @@ pytestmark = [
 
 
 def test_it_moves_a_sqlite_instance_into_postgresql(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: Any
 ) -> None:
+    # The SQLite instance hashed the password with Django's real default hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     sqlite = Instance(tmp_path / "sqlite", None)
     sqlite.run("migrate", "-v0")
     sqlite.run("demo", "--email", "mover@example.com", "--password", "a-long-pass-phrase")
