@@ -85,16 +85,20 @@ def test_it_keeps_the_data_directorys_files_and_the_secret_key(
     (uploads / "pending.csv").write_text("First Name,Last Name\nAda,Lovelace\n")
     (settings.DATA_DIR / "static").mkdir()
     (settings.DATA_DIR / "static" / "big.css").write_text("rebuilt by serve")
+    (settings.DATA_DIR / "site_url").write_text("http://old.example:8000\n")
     path, manifest = write_backup(tmp_path / "b.tar.gz")
-    assert set(manifest["files"]) == {"uploads/pending.csv"}
+    assert set(manifest["files"]) == {"uploads/pending.csv", "site_url"}
     with tarfile.open(path, "r:gz") as tar:
         secret = tar.extractfile("secret_key")
         assert secret is not None and secret.read().decode() == settings.SECRET_KEY
 
     empty_the_database()
     (uploads / "pending.csv").unlink()
+    (settings.DATA_DIR / "site_url").write_text("http://new.example:8000\n")
     result = restore_backup(path)
     assert result.ok
+    assert result.files_kept == ["site_url"]  # this machine's address stays
+    assert (settings.DATA_DIR / "site_url").read_text() == "http://new.example:8000\n"
     assert (uploads / "pending.csv").read_text().startswith("First Name")
     assert (uploads / "pending.csv").stat().st_mode & 0o777 == 0o600
     if "COFFEECHAT_SECRET_KEY" not in __import__("os").environ:

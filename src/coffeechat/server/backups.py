@@ -27,7 +27,13 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from coffeechat.config import PRIVATE_FILE_MODE, SQLITE_SUFFIXES, keep_private, private_dir
+from coffeechat.config import (
+    PRIVATE_FILE_MODE,
+    SITE_URL_FILE,
+    SQLITE_SUFFIXES,
+    keep_private,
+    private_dir,
+)
 from coffeechat.core.console import Echo
 from coffeechat.server import backup_dumps as dumps
 from coffeechat.server.backup_dumps import JSON, MEMBERS, PG_DUMP, SQLITE, BackupError
@@ -47,6 +53,8 @@ FILES = "data/"
 PREFIX = "coffeechat-"
 SUFFIX = ".tar.gz"
 WORK_PREFIX = ".coffeechat-backup-"
+# Files the target may already have with other content: its own is kept.
+REPLACEABLE = {SITE_URL_FILE}
 CHUNK = 1024 * 1024
 FORMATS = ("auto", "native", JSON)
 
@@ -298,6 +306,8 @@ def check_target(manifest: dict[str, Any]) -> list[str]:
     to_write = []
     for name, info in manifest["files"].items():
         path = safe_data_path(name)
+        if name in REPLACEABLE and path.exists():
+            continue  # this machine's own address wins over the backed-up one
         if path.exists() and sha256_of(path) != info["sha256"]:
             raise BackupError(
                 f"The data directory already holds another {path}. Restore into an empty "
