@@ -30,6 +30,8 @@ SUMMARIES = {
     "send-queued": "send the e-mails queued for sending",
     "smtp-test": "send a test e-mail through a user's own SMTP server",
     "bench": "print the bench, ranked for an opening if you name one",
+    "backup": "write a backup of the database, secret key and files while running",
+    "restore": "restore a backup into an empty database and check every table",
 }
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat file | head`
 

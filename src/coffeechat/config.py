@@ -6,6 +6,7 @@ when one is not.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -102,15 +103,54 @@ def remember_served_address(data_dir: Path, address: str) -> bool:
 def load_or_create_secret(path: Path) -> str:
     """Return the secret kept in ``path``, creating it (mode 0600) on first use."""
     if path.exists():
+        keep_private(path)
         secret = path.read_text().strip()
         if secret:
             return secret
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     secret = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(secret)
     return secret
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# SQLite's companions of a database file: they hold the same data.
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def keep_private(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Make ``path`` readable by its owner only, when it exists and is ours to change."""
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) for the owner only (0700); tighten it if it exists."""
+    if not path.exists():
+        old = os.umask(0o077)
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        finally:
+            os.umask(old)
+    keep_private(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_sqlite_database(path: Path) -> None:
+    """Create the SQLite database file 0600 before SQLite does (its WAL and shared-memory
+    files then get the same mode), and tighten an existing one and its companions."""
+    private_dir(path.parent)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    for suffix in SQLITE_SUFFIXES:
+        keep_private(path.with_name(path.name + suffix))
 
 
 def parse_email_url(url: str, *, timeout: int = 20) -> dict[str, Any]:

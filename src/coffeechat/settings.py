@@ -18,11 +18,15 @@ from coffeechat.config import (
     env_str,
     load_or_create_secret,
     parse_email_url,
+    private_dir,
+    private_sqlite_database,
     site_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("COFFEECHAT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+# The data directory holds everyone's network: the owner only (0700, files 0600).
+private_dir(DATA_DIR)
 
 DEBUG = env_bool("COFFEECHAT_DEBUG", False)
 SECRET_KEY = env_str("COFFEECHAT_SECRET_KEY") or load_or_create_secret(DATA_DIR / "secret_key")
@@ -104,6 +108,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    private_sqlite_database(DATA_DIR / "coffeechat.sqlite3")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -249,3 +254,8 @@ DIGEST_EMAIL = env_bool("COFFEECHAT_DIGEST_EMAIL", bool(env_str("EMAIL_URL")))
 DIGEST_CLAIM_TIMEOUT = env_int("COFFEECHAT_DIGEST_CLAIM_TIMEOUT", 300)
 # Tests only: seconds to wait between claiming a digest and sending it (crash tests).
 DIGEST_TEST_PAUSE = env_int("COFFEECHAT_TEST_DIGEST_PAUSE", 0)
+
+# Backups (`coffeechat backup`, and the worker's scheduled ones when the interval is set).
+BACKUP_DIR = Path(env_str("COFFEECHAT_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_EVERY_HOURS = env_int("COFFEECHAT_BACKUP_EVERY_HOURS", 0)
+BACKUP_KEEP = env_int("COFFEECHAT_BACKUP_KEEP", 7)

@@ -1,7 +1,9 @@
 """Is the background work alive? The worker's heartbeat and the last e-mail outcome.
 
-Three rows of ServiceStatus, read in one query: ``worker`` (the last tick),
-``email_success`` and ``email_failure`` (the last delivery of each kind).
+Rows of ServiceStatus, read in one query: ``worker`` (the last tick),
+``email_success`` and ``email_failure`` (the last delivery of each kind),
+``backup_success`` and ``backup_failure`` (written by server.backups), and
+``backup_claim`` (which worker takes the next scheduled backup).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from coffeechat.followups.models import ServiceStatus
 WORKER = "worker"
 EMAIL_SUCCESS = "email_success"
 EMAIL_FAILURE = "email_failure"
+BACKUP_SUCCESS = "backup_success"
+BACKUP_FAILURE = "backup_failure"
+BACKUP_CLAIM = "backup_claim"
 STALE_AFTER = datetime.timedelta(minutes=10)
 
 
@@ -24,6 +29,15 @@ def record(key: str, detail: str = "", at: datetime.datetime | None = None) -> N
     ServiceStatus.objects.update_or_create(
         key=key, defaults={"at": at or timezone.now(), "detail": detail[:2000]}
     )
+
+
+def claim(key: str, not_after: datetime.datetime, now: datetime.datetime) -> bool:
+    """Take the ``key`` row for this process when it is older than ``not_after`` (or
+    missing): one conditional UPDATE, so of several workers only one wins."""
+    if ServiceStatus.objects.filter(key=key, at__lte=not_after).update(at=now):
+        return True
+    _row, created = ServiceStatus.objects.get_or_create(key=key, defaults={"at": now})
+    return created
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,8 @@ class Health:
     email_success_at: datetime.datetime | None
     email_failure_at: datetime.datetime | None
     email_error: str
+    backup_success_at: datetime.datetime | None = None
+    backup_failure_at: datetime.datetime | None = None
 
     @property
     def worker_stale(self) -> bool:
@@ -46,8 +62,14 @@ class Health:
         )
 
     @property
+    def backup_failing(self) -> bool:
+        return self.backup_failure_at is not None and (
+            self.backup_success_at is None or self.backup_failure_at > self.backup_success_at
+        )
+
+    @property
     def ok(self) -> bool:
-        return not self.worker_stale and not self.email_failing
+        return not self.worker_stale and not self.email_failing and not self.backup_failing
 
     @property
     def warnings(self) -> list[str]:
@@ -91,12 +113,27 @@ class Health:
                 "last_failure": iso(self.email_failure_at),
                 "failing": self.email_failing,
             },
+            "backups": {
+                "schedule": backup_schedule(),
+                "last_success": iso(self.backup_success_at),
+                "last_failure": iso(self.backup_failure_at),
+                "failing": self.backup_failing,
+            },
         }
+
+
+def backup_schedule() -> str:
+    """``every 24 h, keep 7`` or ``not configured`` (COFFEECHAT_BACKUP_EVERY_HOURS)."""
+    from django.conf import settings
+
+    every = settings.BACKUP_EVERY_HOURS
+    return f"every {every} h, keep {settings.BACKUP_KEEP}" if every > 0 else "not configured"
 
 
 def current(now: datetime.datetime | None = None) -> Health:
     rows = {row.key: row for row in ServiceStatus.objects.all()}
     worker, ok, failed = rows.get(WORKER), rows.get(EMAIL_SUCCESS), rows.get(EMAIL_FAILURE)
+    backed_up, backup_failed = rows.get(BACKUP_SUCCESS), rows.get(BACKUP_FAILURE)
     return Health(
         now=now or timezone.now(),
         worker_at=worker.at if worker else None,
@@ -104,4 +141,6 @@ def current(now: datetime.datetime | None = None) -> Health:
         email_success_at=ok.at if ok else None,
         email_failure_at=failed.at if failed else None,
         email_error=failed.detail if failed else "",
+        backup_success_at=backed_up.at if backed_up else None,
+        backup_failure_at=backup_failed.at if backup_failed else None,
     )

@@ -4,7 +4,8 @@
 a thread beside the web server unless ``COFFEECHAT_EMBEDDED_WORKER`` is off, so a
 single user needs one command. Beside the task loop, a ticker thread runs the
 follow-ups tick (rules, notifications, digests, the heartbeat) every
-``COFFEECHAT_TICK_SECONDS``.
+``COFFEECHAT_TICK_SECONDS``, and after it the scheduled backup when one is due
+(``COFFEECHAT_BACKUP_EVERY_HOURS``, see server/backup_schedule.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from coffeechat.followups.tick import run_tick
+from coffeechat.server.backup_schedule import start_scheduled_backup
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +42,16 @@ def make_worker(*, interval: float = 1.0, batch: bool = False, name: str = "work
     )
 
 
-def tick_once(name: str = "worker") -> None:
-    """One follow-ups tick; a failure is logged, never raised (the next tick retries)."""
+def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:
+    """One follow-ups tick, then a due backup; a failure is logged, never raised (the
+    next tick retries)."""
     try:
         run_tick(worker_id=worker_id(name))
     except Exception:
         logger.exception("The follow-ups tick failed")
     finally:
         connections.close_all()  # this thread's connections only
+    start_scheduled_backup(wait=wait_for_backup)
 
 
 class Ticker:

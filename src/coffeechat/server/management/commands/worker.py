@@ -13,7 +13,8 @@ from coffeechat.server.worker import make_worker, start_ticker, tick_once
 class Command(BaseCommand):
     help = (
         "Run background tasks (imports of large files) and the follow-ups tick (rules, "
-        "reminders, the daily digest, the health heartbeat) until stopped. `coffeechat "
+        "reminders, the daily digest, the health heartbeat, scheduled backups) until "
+        "stopped. `coffeechat "
         "serve` already runs one in-process; run this for a separate worker process."
     )
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         worker.configure_signals()
         if options["batch"]:
             if seconds:
-                tick_once()
+                tick_once(wait_for_backup=True)
         else:
             if seconds:
                 start_ticker(seconds)
