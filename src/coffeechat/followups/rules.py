@@ -19,8 +19,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation
-from coffeechat.core.calendar import user_zone, zone_named
 from coffeechat.conversations.models import Status as ConversationStatus
+from coffeechat.core.calendar import user_zone, zone_named
 from coffeechat.followups import schedule
 from coffeechat.followups.models import ACTIVE, FollowUp, Kind, Status
 from coffeechat.followups.services import Wanted, draft_url, ensure_many, settings_by_owner
