@@ -172,3 +172,18 @@ def test_marking_done_by_hand_says_so_and_reopening_forgets_it(berliner: Any) ->
     services.reopen(item)
     item.refresh_from_db()
     assert item.status == Status.OPEN and item.closed_reason == ""
+
+
+def test_the_tick_names_the_users_own_dates_in_its_reasons(alice: Any, dana: Any) -> None:
+    """23:30 UTC is already the next day in Berlin (alice's zone): the reasons say so."""
+    late = utc(2026, 3, 5, 23, 30)
+    with time_machine.travel(MONDAY, tick=False):
+        schedule(alice, [dana], starts_at=late)
+        message = sent(alice, dana, MONDAY)
+    Message.objects.filter(pk=message.pk).update(status="replied", replied_at=late)
+    with time_machine.travel(MONDAY + datetime.timedelta(days=120), tick=False):
+        run_tick()
+    prepare = FollowUp.objects.get(owner=alice, kind=Kind.PREPARE)
+    assert prepare.closed_reason == "The conversation of 6 March 2026 has passed."
+    nudges = FollowUp.objects.filter(owner=alice, rule="no_reply")
+    assert {r.closed_reason for r in nudges} == {"They replied on 6 March 2026."}

@@ -53,14 +53,18 @@ def business_days_between(start: datetime.date, end: datetime.date, country: str
     return count
 
 
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that name, UTC when empty or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def user_zone(user: Any) -> zoneinfo.ZoneInfo:
     """The user's time zone from their profile, UTC when unset or unknown."""
     profile = getattr(user, "profile", None)
-    name = getattr(profile, "time_zone", "") or "UTC"
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zone_named(getattr(profile, "time_zone", ""))
 
 
 def user_country(user: Any) -> str:

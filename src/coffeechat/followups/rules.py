@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation
 from coffeechat.conversations.models import Status as ConversationStatus
+from coffeechat.core.calendar import user_zone, zone_named
 from coffeechat.followups import schedule
 from coffeechat.followups.models import ACTIVE, FollowUp, Kind, Status
 from coffeechat.followups.services import Wanted, draft_url, ensure_many, settings_by_owner
@@ -239,13 +240,23 @@ def retire_passed_preparations(now: datetime.datetime) -> int:
         if tail.isdigit():
             by_conversation.setdefault(int(tail), []).append(pk)
     reasons: dict[str, list[int]] = {}
-    for conversation in Conversation.objects.filter(pk__in=by_conversation).only(
-        "pk", "starts_at", "duration_minutes", "status"
+    for conversation in (
+        Conversation.objects.filter(pk__in=by_conversation)
+        .select_related("owner__profile")
+        .only(
+            "pk",
+            "starts_at",
+            "duration_minutes",
+            "status",
+            "owner__id",
+            "owner__profile__time_zone",
+        )
     ):
         if conversation.status == ConversationStatus.CANCELLED:
             reason = "The conversation was cancelled."
         elif conversation.ends_at <= now:
-            reason = f"The conversation of {_day(conversation.starts_at.date())} has passed."
+            day = conversation.starts_at.astimezone(user_zone(conversation.owner)).date()
+            reason = f"The conversation of {_day(day)} has passed."
         else:
             continue
         reasons.setdefault(reason, []).extend(by_conversation[conversation.pk])
@@ -262,11 +273,11 @@ def retire_answered(now: datetime.datetime) -> int:
     items = list(
         FollowUp.objects.filter(
             status__in=ACTIVE, rule__in=["no_reply", "no_reply_stop"], person__isnull=False
-        ).values_list("pk", "rule_key", "person_id")
+        ).values_list("pk", "rule_key", "person_id", "owner__profile__time_zone")
     )
     roots = {
         pk: int(key.split(":")[2])
-        for pk, key, _person in items
+        for pk, key, _person, _zone in items
         if key.count(":") >= 3 and key.split(":")[2].isdigit()
     }
     sent = dict(
@@ -276,16 +287,17 @@ def retire_answered(now: datetime.datetime) -> int:
     )
     replies: dict[int, list[datetime.datetime]] = {}
     for person_id, replied_at in Message.objects.filter(
-        person_id__in={person for _pk, _key, person in items}, replied_at__isnull=False
+        person_id__in={person for _pk, _key, person, _zone in items}, replied_at__isnull=False
     ).values_list("person_id", "replied_at"):
         if replied_at is not None:
             replies.setdefault(person_id, []).append(replied_at)
     reasons: dict[str, list[int]] = {}
-    for pk, _key, person_id in items:
+    for pk, _key, person_id, zone in items:
         since = sent.get(roots.get(pk, -1))
         answered = sorted(at for at in replies.get(person_id, []) if since and at >= since)
         if answered:
-            reasons.setdefault(f"They replied on {_day(answered[0].date())}.", []).append(pk)
+            day = answered[0].astimezone(zone_named(zone)).date()
+            reasons.setdefault(f"They replied on {_day(day)}.", []).append(pk)
     for reason, pks in reasons.items():
         FollowUp.objects.filter(pk__in=pks, status__in=ACTIVE).update(
             status=Status.RETIRED, closed_reason=reason, updated_at=now

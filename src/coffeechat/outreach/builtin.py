@@ -51,7 +51,7 @@ Thank you for considering it.
 
 {connection}
 
-{application} I would rather tell you that up front. I am not asking you to push it along.
+{application} I am not asking you to push it along.
 
 {my_intro} Whatever happens with the application, I would like to understand the work from someone who does it. Would you have time for {ask}?
 
