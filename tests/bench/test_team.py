@@ -346,3 +346,29 @@ def test_the_pages_hold_a_constant_number_of_queries(alice: Any, bob: Any) -> No
     small = counts()
     grow(12)
     assert counts() == small
+
+
+def test_today_shows_an_invitation_and_a_proposal_until_they_are_answered(
+    alice: Any, bob: Any, alice_client: Client, bob_client: Client
+) -> None:
+    from coffeechat.followups.models import FollowUp, Status
+
+    team.invite(alice, "stranger@example.com")  # no account: nobody's Today changes
+    assert FollowUp.objects.count() == 0
+    link = team.invite(alice, bob.email)
+    today = bob_client.get(reverse("followups:today")).content.decode()
+    assert "alice@example.com" in today and "invites you to refer people" in today
+    team.accept_invitation(bob, link)
+    assert FollowUp.objects.get(owner=bob).status == Status.DONE
+
+    proposal = team.refer(bob, link, candidate(bob), why="x")
+    today = alice_client.get(reverse("followups:today")).content.decode()
+    assert "referred Grace Hopper to your bench" in today
+    assert proposal.get_absolute_url() in today
+    team.accept_proposal(alice, proposal)
+    assert FollowUp.objects.get(owner=alice).status == Status.DONE
+
+    waiting = team.refer(bob, link, candidate(bob, first_name="Withdrawn"), why="y")
+    team.end_link(bob, link)
+    line = FollowUp.objects.get(owner=alice, rule_key=f"bench_proposal:{waiting.pk}")
+    assert line.status == Status.RETIRED

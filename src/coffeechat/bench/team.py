@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.accounts.models import Profile
@@ -33,7 +35,10 @@ from coffeechat.bench.models import (
     TeamLink,
     TeamProposal,
 )
+from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import get_owned_or_404, owned, save_owned
+from coffeechat.followups import services as followups
+from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.network import services as network
 from coffeechat.network.addresses import clean_email
 from coffeechat.network.models import EmailAddress, Person, Source
@@ -50,6 +55,23 @@ INVITED = (
     "their Team page and can accept or decline it."
 )
 MANAGER, MEMBER = "manager", "member"
+
+
+# A line on Today: for the member when an invitation reaches their account, for the
+# manager when a proposal arrives; closed when answered.
+
+
+def _invitation_key(link: TeamLink) -> str:
+    return f"bench_team_invitation:{link.pk}"
+
+
+def _proposal_key(proposal: TeamProposal) -> str:
+    return f"bench_proposal:{proposal.pk}"
+
+
+def _close_lines(keys: list[str], reason: str) -> None:
+    if keys:
+        followups.retire_rows(FollowUp.objects.filter(rule_key__in=keys), reason)
 
 
 def display_name(user: Any) -> str:
@@ -110,7 +132,19 @@ def invite(manager: Any, email: str) -> TeamLink:
     found = live.first()
     if found is not None:
         return found
-    return save_owned(manager, TeamLink(email=address))
+    link = save_owned(manager, TeamLink(email=address))
+    member = get_user_model().objects.filter(email__iexact=address).first()
+    if member is not None:
+        followups.ensure(
+            member,
+            _invitation_key(link),
+            rule="bench_team_invitation",
+            kind=Kind.CUSTOM,
+            title=f"{display_name(manager)} invites you to refer people to their bench"[:200],
+            due_on=local_today(member),
+            action_url=reverse("bench:team"),
+        )
+    return link
 
 
 @transaction.atomic
@@ -121,6 +155,7 @@ def accept_invitation(user: Any, link: TeamLink) -> TeamLink:
     link.status = LinkStatus.ACTIVE
     link.responded_at = timezone.now()
     link.save(update_fields=["member", "status", "responded_at", "updated_at"])
+    followups.complete(user, _invitation_key(link), reason="You answered the invitation.")
     return link
 
 
@@ -132,6 +167,7 @@ def decline_invitation(user: Any, link: TeamLink) -> TeamLink:
     link.status = LinkStatus.DECLINED
     link.responded_at = timezone.now()
     link.save(update_fields=["member", "status", "responded_at", "updated_at"])
+    followups.complete(user, _invitation_key(link), reason="You answered the invitation.")
     return link
 
 
@@ -148,7 +184,11 @@ def end_link(user: Any, link: TeamLink) -> TeamLink:
     link.ended_at = timezone.now()
     link.ended_by = MANAGER if link.owner_id == user.pk else MEMBER
     link.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
-    link.proposals.filter(status=ProposalStatus.PENDING).delete()
+    waiting = list(link.proposals.filter(status=ProposalStatus.PENDING))
+    _close_lines(
+        [_invitation_key(link), *(_proposal_key(p) for p in waiting)], "The team link ended."
+    )
+    link.proposals.filter(pk__in=[p.pk for p in waiting]).delete()
     return link
 
 
@@ -217,7 +257,17 @@ def refer(
     if "linkedin" in chosen:
         proposal.linkedin_url = person.linkedin_url
     manager = link.owner
-    return save_owned(manager, proposal)
+    save_owned(manager, proposal)
+    followups.ensure(
+        manager,
+        _proposal_key(proposal),
+        rule="bench_proposal",
+        kind=Kind.CUSTOM,
+        title=f"{proposal.referrer_name} referred {proposal.full_name} to your bench"[:200],
+        due_on=local_today(manager),
+        action_url=proposal.get_absolute_url(),
+    )
+    return proposal
 
 
 def proposals_for(manager: Any) -> QuerySet[TeamProposal]:
@@ -293,6 +343,9 @@ def accept_proposal(manager: Any, proposal: TeamProposal) -> BenchEntry:
     proposal.person = person
     proposal.entry = entry
     save_owned(manager, proposal)
+    followups.complete(
+        manager, _proposal_key(proposal), reason=f"You put {person.full_name} on your bench."
+    )
     return entry
 
 
@@ -306,6 +359,7 @@ def decline_proposal(manager: Any, proposal: TeamProposal) -> TeamProposal:
     proposal.why = "-"
     proposal.status = ProposalStatus.DECLINED
     proposal.decided_at = timezone.now()
+    followups.complete(manager, _proposal_key(proposal), reason="You declined the proposal.")
     return save_owned(manager, proposal)
 
 
@@ -318,7 +372,9 @@ def forget_member(user: Any) -> int:
 
     (Accepted ones are the manager's data now; the links themselves cascade with the user.)
     """
-    deleted, _per_model = sent_by(user).exclude(status=ProposalStatus.ACCEPTED).delete()
+    going = sent_by(user).exclude(status=ProposalStatus.ACCEPTED)
+    _close_lines([_proposal_key(p) for p in going], "The referrer deleted their account.")
+    deleted, _per_model = going.delete()
     return deleted
 
 
