@@ -372,3 +372,15 @@ def test_today_shows_an_invitation_and_a_proposal_until_they_are_answered(
     team.end_link(bob, link)
     line = FollowUp.objects.get(owner=alice, rule_key=f"bench_proposal:{waiting.pk}")
     assert line.status == Status.RETIRED
+
+
+def test_the_services_refuse_someone_who_was_not_invited(alice: Any, bob: Any) -> None:
+    from django.http import Http404
+
+    carol = UserFactory(email="carol@example.com")
+    link = team.invite(alice, bob.email)
+    for action in (team.accept_invitation, team.decline_invitation, team.end_link):
+        with pytest.raises(Http404):
+            action(carol, link)
+    link.refresh_from_db()
+    assert link.status == LinkStatus.PENDING and link.member is None

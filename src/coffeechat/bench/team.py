@@ -147,8 +147,15 @@ def invite(manager: Any, email: str) -> TeamLink:
     return link
 
 
+def _check_invited(user: Any, link: TeamLink) -> None:
+    """Only the person invited answers an invitation (views look it up the same way)."""
+    if not invitations_for(user).filter(pk=link.pk).exists():
+        raise Http404("No team invitation matches the given query.")
+
+
 @transaction.atomic
 def accept_invitation(user: Any, link: TeamLink) -> TeamLink:
+    _check_invited(user, link)
     if link.status != LinkStatus.PENDING:
         raise ValidationError({"status": "This invitation was already answered or withdrawn."})
     link.member = user
@@ -161,6 +168,7 @@ def accept_invitation(user: Any, link: TeamLink) -> TeamLink:
 
 @transaction.atomic
 def decline_invitation(user: Any, link: TeamLink) -> TeamLink:
+    _check_invited(user, link)
     if link.status != LinkStatus.PENDING:
         raise ValidationError({"status": "This invitation was already answered or withdrawn."})
     link.member = user
@@ -178,6 +186,8 @@ def end_link(user: Any, link: TeamLink) -> TeamLink:
     No referral is accepted through it from now on; proposals still waiting are withdrawn
     (their copied data deleted). Accepted ones stay with the manager, as the manager's data.
     """
+    if link.owner_id != user.pk:
+        _check_invited(user, link)
     if link.status not in (LinkStatus.PENDING, LinkStatus.ACTIVE):
         raise ValidationError({"status": "This team link has already ended."})
     link.status = LinkStatus.ENDED
