@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BrowserLog, log_in
+from tests.browser.conftest import UNLABELLED, BrowserLog, log_in
 from tests.browser.test_person_picker import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +50,7 @@ def test_a_team_member_refers_a_person_the_manager_benches_and_writes_to(
     # The manager invites Mia from the team page.
     page.get_by_role("link", name="Bench", exact=True).click()
     page.get_by_role("link", name="My team").click()
+    assert page.evaluate(UNLABELLED) == []
     page.get_by_label("Their e-mail address").fill("mia@example.com")
     page.get_by_role("button", name="Invite").click()
     expect(page.locator(".team-members")).to_contain_text("mia@example.com")
@@ -64,6 +65,7 @@ def test_a_team_member_refers_a_person_the_manager_benches_and_writes_to(
     managers.get_by_role("button", name="Accept").click()
     expect(page.locator(".team-managers")).to_contain_text("Active")
     page.get_by_role("link", name="Refer someone to them").click()
+    assert page.evaluate(UNLABELLED) == []
     pick(page, "Person", "Ada O", "Ada Okafor")
     page.get_by_label("Why").fill("Built our interferometer in a month")
     page.get_by_label("E-mail address").check()
