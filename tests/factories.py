@@ -10,6 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
+from coffeechat.bench import team
 from coffeechat.bench.models import BenchEntry, Opening
 from coffeechat.bench.services import log_contact, parse_skills, save_entry, save_opening
 from coffeechat.conversations.models import (
@@ -294,6 +295,7 @@ def network_of(owner: Any) -> dict[str, Any]:
     bench_opening = save_opening(owner, Opening(title="Hushed postdoc"), required=["quietcraft"])
     log_contact(owner, bench_entry, datetime.date(2026, 1, 5), note="Murmured chat")
     return {
+        **team_of(owner, other),
         "bench_entry": bench_entry,
         "opening": bench_opening,
         "conversation": conversation,
@@ -346,4 +348,21 @@ def network_of(owner: Any) -> dict[str, Any]:
         "template": MessageTemplateFactory(
             owner=owner, name="Whisperwind template", body="Dear {first_name}, Whisperwind."
         ),
+    }
+
+
+def team_of(owner: Any, person: Any) -> dict[str, Any]:
+    """Both sides of a team: a member who refers to ``owner``, and a manager ``owner`` refers to."""
+    teammate = UserFactory(email=f"teammate-of-{owner.pk}@example.com")
+    link = team.accept_invitation(teammate, team.invite(owner, teammate.email))
+    theirs = PersonFactory(owner=teammate, first_name="Noted", last_name="Candidate")
+    proposal = team.refer(teammate, link, theirs, why="Whisperwind referral", share=["job"])
+    boss = UserFactory(email=f"boss-of-{owner.pk}@example.com")
+    invitation = team.accept_invitation(owner, team.invite(boss, owner.email))
+    sent = team.refer(owner, invitation, person, why="Sotto voce referral", share=[])
+    return {
+        "team_link": link,
+        "team_proposal": proposal,
+        "team_invitation": invitation,
+        "team_referral_sent": sent,
     }

@@ -76,6 +76,20 @@ EXTRA_PATHS = {
     "/api/v1/bench/openings/{opening_id}": {"get", "put", "patch", "delete"},
     "/api/v1/bench/openings/{opening_id}/close": {"post"},
     "/api/v1/bench/openings/{opening_id}/ranking": {"get"},
+    "/api/v1/bench/team/links": {"get", "post"},
+    "/api/v1/bench/team/links/{link_id}": {"get"},
+    "/api/v1/bench/team/links/{link_id}/end": {"post"},
+    "/api/v1/bench/team/invitations": {"get"},
+    "/api/v1/bench/team/invitations/{invitation_id}": {"get"},
+    "/api/v1/bench/team/invitations/{invitation_id}/accept": {"post"},
+    "/api/v1/bench/team/invitations/{invitation_id}/decline": {"post"},
+    "/api/v1/bench/team/invitations/{invitation_id}/end": {"post"},
+    "/api/v1/bench/team/referrals": {"get", "post"},
+    "/api/v1/bench/team/referrals/{sent_id}": {"get"},
+    "/api/v1/bench/proposals": {"get"},
+    "/api/v1/bench/proposals/{proposal_id}": {"get"},
+    "/api/v1/bench/proposals/{proposal_id}/accept": {"post"},
+    "/api/v1/bench/proposals/{proposal_id}/decline": {"post"},
 }
 
 

@@ -48,6 +48,10 @@ OBJECT_KWARGS = {
     "template_id": "template",
     "entry_id": "bench_entry",
     "opening_id": "opening",
+    "link_id": "team_link",
+    "proposal_id": "team_proposal",
+    "invitation_id": "team_invitation",
+    "sent_id": "team_referral_sent",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -78,6 +82,7 @@ ALICE_MARKERS = [
     "Whispered question?",
     "Hushed postdoc",
     "quietcraft",
+    "Whisperwind referral",
 ]
 
 

@@ -12,6 +12,7 @@ from coffeechat.accounts.services import user_for_token
 from coffeechat.api.errors import install_error_handlers
 from coffeechat.api.routers import (
     bench,
+    bench_team,
     conversations,
     duplicates,
     followups,
@@ -67,3 +68,4 @@ followups.register(api)
 conversations.register(api)
 outreach.register(api)
 bench.register(api)
+bench_team.register(api)

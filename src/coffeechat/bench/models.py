@@ -190,3 +190,103 @@ class BenchSettings(models.Model):
 
     def __str__(self) -> str:
         return f"every {self.keep_warm_days} days"
+
+
+# My team refers people to me ----------------------------------------------------------
+
+
+class LinkStatus(models.TextChoices):
+    PENDING = "pending", "Invited"
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"
+
+
+class TeamLink(Owned):
+    """The owner (a manager) and a team member who may refer people to the owner's bench.
+
+    An invitation names an e-mail address; it is shown to whoever signs in with that
+    address, and ``member`` is set when they accept. Ended and declined links stay, so
+    both sides see what happened; only an active link lets the member refer.
+    """
+
+    email = models.EmailField("team member's e-mail address", max_length=254)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="team_links_as_member",
+    )
+    status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["status", "email", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "email"],
+                condition=models.Q(status__in=["pending", "active"]),
+                name="team_link_one_live_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_status_display()})"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for you"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class TeamProposal(Owned):
+    """A person a team member referred to the owner's bench, with only the fields they chose.
+
+    Every field is a copy made when they referred; nothing points back at the referrer's
+    network. Accepting creates (or finds) the person in the owner's network and benches them.
+    """
+
+    link = models.ForeignKey(
+        TeamLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    referrer_name = models.CharField("referred by", max_length=254)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField("e-mail", max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    job_title = models.CharField("job title", max_length=200, blank=True)
+    organization = models.CharField(max_length=200, blank=True)
+    skills = models.CharField(max_length=500, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", max_length=500, blank=True)
+    why = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        BenchEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team_referrals",
+    )
+
+    class Meta:
+        ordering = ["status", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, referred by {self.referrer_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bench:proposal-detail", kwargs={"proposal_id": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -21,6 +21,8 @@ from coffeechat.bench.models import (
     BenchSkill,
     Fit,
     Opening,
+    ProposalStatus,
+    TeamProposal,
 )
 from coffeechat.bench.services import draft_url, skill_key
 from coffeechat.core.scoping import owned
@@ -40,8 +42,9 @@ LATE_POINTS_PER_WEEK = 10
 # Recency: full score when in touch within RECENT_DAYS, falling to 0 at STALE_DAYS.
 RECENT_DAYS = 30
 STALE_DAYS = 365
-# Who vouches: a referrer is worth this much, each person in my network tied to them
-# this much more, up to 100.
+# Who vouches: a referrer (a person of my network, or a member of my team whose
+# proposal I accepted) is worth this much, each person in my network tied to them this
+# much more, up to 100.
 REFERRER_POINTS = 60
 TIE_POINTS = 20
 
@@ -94,6 +97,11 @@ def bench_rows(owner: Any, *, skills: bool = True) -> QuerySet[BenchEntry]:
             BenchContact.objects.filter(entry=OuterRef("pk")).order_by("-on").values("on")[:1]
         ),
         tie_count=Coalesce(Subquery(ties), 0),
+        team_referrer=Subquery(
+            TeamProposal.objects.filter(entry=OuterRef("pk"), status=ProposalStatus.ACCEPTED)
+            .order_by("pk")
+            .values("referrer_name")[:1]
+        ),
     )
 
 
@@ -155,7 +163,8 @@ def recency_score(last: datetime.date | None, today: datetime.date) -> int:
 
 
 def vouch_score(entry: BenchEntry, ties: int) -> int:
-    points = (REFERRER_POINTS if entry.referred_by_id else 0) + TIE_POINTS * ties
+    referred = entry.referred_by_id or getattr(entry, "team_referrer", None)
+    points = (REFERRER_POINTS if referred else 0) + TIE_POINTS * ties
     return min(100, points)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from coffeechat.bench import views
+from coffeechat.bench import team_views, views
 
 app_name = "bench"
 
@@ -25,3 +25,4 @@ urlpatterns = [
         name="opening-follow-ups",
     ),
 ]
+urlpatterns += team_views.urlpatterns

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.bench import team
 from coffeechat.bench.models import (
     BenchContact,
     BenchEntry,
@@ -37,6 +38,8 @@ from coffeechat.bench.models import (
     Opening,
     OpeningOutcome,
     OpeningSkill,
+    TeamLink,
+    TeamProposal,
 )
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -185,6 +188,18 @@ PARTS: tuple[Part, ...] = (
             Child("outcomes", OpeningOutcome, "opening"),
         ),
     ),
+    Part(
+        "team_links.json",
+        TeamLink,
+        "The team members you invited to refer people to your bench, and what became of "
+        "each invitation. Your side of other people's teams is in account.json.",
+    ),
+    Part(
+        "team_proposals.json",
+        TeamProposal,
+        "People your team referred to your bench: who referred them, why, and the details "
+        "they chose to share.",
+    ),
     Part("questions.json", Question, "Your own questions in the question bank."),
     Part("stories.json", Story, "Your success stories."),
     Part(
@@ -325,6 +340,8 @@ def account_data(user: User) -> dict[str, Any]:
             row(settings_row, _columns(FollowUpSettings)) if settings_row else None
         ),
         "bench_settings": row(bench_row, _columns(BenchSettings)) if bench_row else None,
+        # The managers I refer people to, and the referrals I sent them (my side only).
+        "team_member_side": team.member_side(user),
         "smtp_settings": (
             {**row(smtp, _columns(SmtpSettings)), "has_password": smtp.has_password}
             if smtp
@@ -515,6 +532,7 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
         stored = list(
             owned(ImportBatch, user).exclude(stored_name="").values_list("stored_name", flat=True)
         )
+        team.forget_member(user)
         rows, per_model = user.delete()
     if echo is not None:
         echo("Removing uploaded files", 1, 2)

@@ -158,6 +158,9 @@ class RankedOut(Schema):
     last_contact: datetime.date | None
     ties: int
     referred_by_id: int | None
+    team_referrer: str | None = Field(
+        None, description="The team member whose referral I accepted (counts as a vouch)"
+    )
     preferred_channel: str
     draft_url: str = Field(description="The composer with the draft to them")
 
@@ -346,6 +349,7 @@ def opening_ranking(request: HttpRequest, opening_id: int) -> Any:
                 "last_contact": r.last_contact,
                 "ties": r.ties,
                 "referred_by_id": r.entry.referred_by_id,
+                "team_referrer": getattr(r.entry, "team_referrer", None),
                 "preferred_channel": r.person.preferred_channel,
                 "draft_url": r.draft_url,
             }
