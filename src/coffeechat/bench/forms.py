@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from coffeechat.bench.models import BenchEntry, BenchSettings, Opening
+from coffeechat.bench.models import FORGET_CHOICES, BenchEntry, BenchSettings, Opening
 from coffeechat.bench.services import parse_skills, skills_text
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.pickers import PersonPickerField
@@ -119,4 +119,4 @@ class SettingsForm(forms.ModelForm[BenchSettings]):
         super().__init__(*args, **kwargs)
         field = self.fields["forget_after_months"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "Never (keep them until I remove them)"), *field.choices[1:]]
+        field.choices = [("", "Never (keep them until I remove them)"), *FORGET_CHOICES]

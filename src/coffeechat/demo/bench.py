@@ -173,20 +173,20 @@ def build_demo_bench(owner: Any) -> dict[str, int]:
                 note=contact.note,
             )
         entries += 1
-    spec = data.opening
+    wanted = data.opening
     services.save_opening(
         owner,
         Opening(
-            title=spec.title,
-            description=spec.description,
-            internal=spec.internal,
+            title=wanted.title,
+            description=wanted.description,
+            internal=wanted.internal,
             start_on=(
-                today + datetime.timedelta(days=spec.start_in_days)
-                if spec.start_in_days is not None
+                today + datetime.timedelta(days=wanted.start_in_days)
+                if wanted.start_in_days is not None
                 else None
             ),
         ),
-        required=spec.required,
-        nice_to_have=spec.nice_to_have,
+        required=wanted.required,
+        nice_to_have=wanted.nice_to_have,
     )
     return {"bench_entries": entries, "bench_openings": 1}
