@@ -81,10 +81,17 @@ def test_the_ranking_links_the_draft_in_their_channel_with_the_opening(
 
 def test_keep_warm_notes_say_they_came_to_mind(alice: Any, alice_client: Client) -> None:
     person = PersonFactory(owner=alice, first_name="Ada")
-    bench(alice, "Ada", person=person)
+    entry = bench(alice, "Ada", person=person)
     page = alice_client.get(services.draft_url(person)).content.decode()
     assert services.KEEP_WARM_WHY in page and services.KEEP_WARM_SUBJECT in page
     assert "your advice shaped" not in page
+    entry_page = alice_client.get(entry.get_absolute_url()).content.decode()
+    assert 'name="shared"' in entry_page and "Draft a note about it" in entry_page
+    composed = alice_client.get(
+        "/outreach/compose/",
+        {"person": person.pk, "purpose": "keep_in_touch", "shared": "your optics preprint"},
+    ).content.decode()
+    assert "I saw your optics preprint and thought of you." in composed
     shared = compose(alice, person, Purpose.KEEP_IN_TOUCH, extra={"shared": "your optics preprint"})
     assert "I saw your optics preprint and thought of you." in shared.body
     assert shared.subject == "Saw this and thought of you"
