@@ -138,3 +138,24 @@ def test_the_settings_page_turns_it_on_and_says_who_goes_next(
     assert services.settings_for(alice).forget_after_months == 12
     alice_client.post(url, {"keep_warm_days": "90", "forget_after_months": ""})
     assert services.settings_for(alice).forget_after_months is None
+
+
+def test_the_settings_page_holds_a_constant_query_count(alice: Any, alice_client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.save_settings(alice, 90, 12)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(reverse("bench:settings")).status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        benched_on("2025-03-10", alice, f"Few{n}")
+    few = count()
+    for n in range(20):
+        benched_on("2025-03-12", alice, f"Many{n}")
+    page = alice_client.get(reverse("bench:settings")).content.decode()
+    assert page.count("forgotten on") == 22
+    assert count() == few
