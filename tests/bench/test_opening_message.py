@@ -103,6 +103,8 @@ def test_keep_warm_notes_say_they_came_to_mind(alice: Any, alice_client: Client)
 
 def test_logging_a_contact_closes_their_follow_ups(alice: Any) -> None:
     _job, (ada, ben) = picked(alice, "Ada", "Ben")
+    services.log_contact(alice, ada, TODAY - datetime.timedelta(days=30), note="last month")
+    assert item(ada).status == Status.OPEN  # before I picked her: nothing to close
     services.log_contact(alice, ada, TODAY, note="told her on the phone")
     done = item(ada)
     assert done.status == Status.DONE

@@ -179,9 +179,7 @@ def log_contact(
         owner, BenchContact(entry=entry, on=on, channel=channel[:20], note=note[:500])
     )
     network.record_contact(owner, [entry.person], on)
-    _close_opening_follow_ups(
-        owner, entry.person_id, f"You were in touch with them on {on.day} {on:%B %Y}."
-    )
+    _close_opening_follow_ups(owner, entry.person_id, on)
     return contact
 
 
@@ -189,11 +187,13 @@ def _opening_key(opening_id: int, person_id: int) -> str:
     return f"{OPENING_RULE}:{opening_id}:person:{person_id}"
 
 
-def _close_opening_follow_ups(owner: Any, person_id: int, reason: str) -> int:
-    """Mark done the person's open "tell them about the opening" follow-ups."""
+def _close_opening_follow_ups(owner: Any, person_id: int, on: datetime.date) -> int:
+    """Mark done the person's open "tell them about the opening" follow-ups made on or
+    before ``on`` (a contact logged from before I picked them closes nothing)."""
     keys = FollowUp.objects.filter(
-        owner=owner, person_id=person_id, rule=OPENING_RULE, status__in=ACTIVE
+        owner=owner, person_id=person_id, rule=OPENING_RULE, status__in=ACTIVE, due_on__lte=on
     ).values_list("rule_key", flat=True)
+    reason = f"You were in touch with them on {on.day} {on:%B %Y}."
     return sum(followups.complete(owner, key, reason=reason) for key in list(keys))
 
 
