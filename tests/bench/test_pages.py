@@ -74,7 +74,7 @@ def test_the_ranking_page_shows_every_factor_and_the_draft_link(
     for factor in ("Skills", "Fit", "Availability", "Last contact", "Vouched", "Channel"):
         assert factor in page
     assert "LinkedIn message" in page
-    assert f"person={person.pk}&amp;purpose=keep_in_touch" in page
+    assert f"person={person.pk}&amp;purpose=opening&amp;opening_title=Data+engineer" in page
 
 
 def test_the_ranking_page_holds_a_constant_query_count(alice: Any, alice_client: Client) -> None:

@@ -58,6 +58,8 @@ def test_a_manager_benches_three_people_and_drafts_to_the_best(
     expect(rows.nth(2).locator(".channel")).to_have_text("Phone")
 
     rows.nth(0).get_by_role("link", name="Draft the message").click()
-    expect(page).to_have_url(re.compile(r"/outreach/compose/\?person=\d+&purpose=keep_in_touch"))
+    expect(page).to_have_url(
+        re.compile(r"/outreach/compose/\?person=\d+&purpose=opening&opening_title=Optics\+postdoc")
+    )
     expect(page.get_by_role("heading", name=re.compile("Ada Okafor"))).to_be_visible()
     assert browser_log.errors() == [] and browser_log.csp_violations() == []

@@ -42,7 +42,7 @@ def profile(alice: Any) -> Any:
 def test_every_builtin_template_uses_only_known_variables() -> None:
     for built in all_builtins():
         assert not [n for n in placeholders(built.subject + built.body) if n not in VARIABLES]
-    assert len(all_builtins()) == 9 * 3
+    assert len(all_builtins()) == 10 * 3
 
 
 def test_it_fills_an_information_request_from_a_shared_school(alice, dana, profile):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from coffeechat.bench.models import BenchEntry, BenchSettings, Opening
+from coffeechat.bench.models import FORGET_CHOICES, BenchEntry, BenchSettings, Opening
 from coffeechat.bench.services import parse_skills, skills_text
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.pickers import PersonPickerField
@@ -112,4 +112,11 @@ class CloseForm(forms.Form):
 class SettingsForm(forms.ModelForm[BenchSettings]):
     class Meta:
         model = BenchSettings
-        fields = ["keep_warm_days"]
+        fields = ["keep_warm_days", "forget_after_months"]
+        labels = {"forget_after_months": "Forget candidates not in touch for"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["forget_after_months"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Never (keep them until I remove them)"), *FORGET_CHOICES]

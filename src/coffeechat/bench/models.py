@@ -171,6 +171,10 @@ class OpeningOutcome(models.Model):
         return f"{self.entry.person}: {self.get_outcome_display()}"
 
 
+# "Forget candidates not in touch for N months": the choices of the retention setting.
+FORGET_CHOICES = [(12, "12 months"), (18, "18 months"), (24, "24 months"), (36, "36 months")]
+
+
 class BenchSettings(models.Model):
     """How often I keep in touch with a benched person who did not say how often."""
 
@@ -183,6 +187,16 @@ class BenchSettings(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(730)],
         help_text="For people on your bench who did not say how often they want to hear "
         "from you; their own wish always wins.",
+    )
+    # Retention (bench/retention.py): the worker takes off the bench everyone not in
+    # touch for this many months. None: never (the default).
+    forget_after_months = models.PositiveSmallIntegerField(
+        "forget candidates not in touch for",
+        null=True,
+        blank=True,
+        choices=FORGET_CHOICES,
+        help_text="The worker removes them from your bench with their history (skills, "
+        "contacts, outcomes); they stay in your network. Off by default.",
     )
 
     class Meta:

@@ -24,7 +24,7 @@ from coffeechat.bench.models import (
     ProposalStatus,
     TeamProposal,
 )
-from coffeechat.bench.services import draft_url, skill_key
+from coffeechat.bench.services import draft_url, opening_draft_url, skill_key
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Tie
 
@@ -64,6 +64,7 @@ class Ranked:
     last_contact: datetime.date | None
     ties: int
     ready_on: datetime.date | None
+    opening: Opening | None = None
 
     @property
     def total(self) -> int:
@@ -79,6 +80,9 @@ class Ranked:
 
     @property
     def draft_url(self) -> str:
+        """The "something has opened up" draft for the opening ranked (keep-warm without)."""
+        if self.opening is not None:
+            return opening_draft_url(self.entry.person, self.opening)
         return draft_url(self.entry.person)
 
 
@@ -198,6 +202,8 @@ def rank(
     rows = entries if entries is not None else bench_rows(owner, skills=False)
     levels = skill_levels(owner)
     ranked = [score(entry, levels.get(entry.pk, {}), wanted, start, today) for entry in rows]
+    for row in ranked:
+        row.opening = opening
     ranked.sort(key=lambda r: (-r.total, r.person.last_name.casefold(), r.entry.pk))
     return ranked
 

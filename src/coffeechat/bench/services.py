@@ -25,12 +25,22 @@ from coffeechat.bench.models import (
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import owned, save_owned
 from coffeechat.followups import services as followups
-from coffeechat.followups.models import FollowUp, Kind
+from coffeechat.followups.models import ACTIVE, FollowUp, Kind
 from coffeechat.network import services as network
 from coffeechat.network.models import Person
+from coffeechat.outreach.models import Purpose
+from coffeechat.outreach.purposes import rule_of
 
-# The purpose of the "something has opened up" and keep-warm drafts.
-DRAFT_PURPOSE = "keep_in_touch"
+# The purpose of the keep-warm drafts, and of the "something has opened up" ones.
+DRAFT_PURPOSE = Purpose.KEEP_IN_TOUCH
+OPENING_PURPOSE = Purpose.OPENING
+# The rule of the follow-ups for the people picked for an opening; a message of the
+# opening purpose closes them (outreach's purposes table says so, followups acts on it).
+OPENING_RULE = rule_of(Purpose.OPENING).closes_follow_up
+# Why a keep-warm note is written, and its subject (the composer's variables): a
+# manager writes to someone on their bench because they came to mind.
+KEEP_WARM_WHY = "You came to mind the other day, and it has been a while since we were in touch."
+KEEP_WARM_SUBJECT = "Thinking of you"
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,18 @@ def settings_for(owner: Any) -> BenchSettings:
     return found or BenchSettings(owner=owner)
 
 
-def save_settings(owner: Any, keep_warm_days: int) -> BenchSettings:
-    """Change my default keep-warm cadence; people already benched keep theirs."""
+_UNCHANGED: Any = object()
+
+
+def save_settings(
+    owner: Any, keep_warm_days: int, forget_after_months: int | None = _UNCHANGED
+) -> BenchSettings:
+    """Change my default keep-warm cadence (people already benched keep theirs) and,
+    when given, my retention setting (None: off; see bench/retention.py)."""
     found = settings_for(owner)
     found.keep_warm_days = keep_warm_days
+    if forget_after_months is not _UNCHANGED:
+        found.forget_after_months = forget_after_months
     found.full_clean()
     found.save()
     return found
@@ -161,7 +179,22 @@ def log_contact(
         owner, BenchContact(entry=entry, on=on, channel=channel[:20], note=note[:500])
     )
     network.record_contact(owner, [entry.person], on)
+    _close_opening_follow_ups(owner, entry.person_id, on)
     return contact
+
+
+def _opening_key(opening_id: int, person_id: int) -> str:
+    return f"{OPENING_RULE}:{opening_id}:person:{person_id}"
+
+
+def _close_opening_follow_ups(owner: Any, person_id: int, on: datetime.date) -> int:
+    """Mark done the person's open "tell them about the opening" follow-ups made on or
+    before ``on`` (a contact logged from before I picked them closes nothing)."""
+    keys = FollowUp.objects.filter(
+        owner=owner, person_id=person_id, rule=OPENING_RULE, status__in=ACTIVE, due_on__lte=on
+    ).values_list("rule_key", flat=True)
+    reason = f"You were in touch with them on {on.day} {on:%B %Y}."
+    return sum(followups.complete(owner, key, reason=reason) for key in list(keys))
 
 
 # Openings -----------------------------------------------------------------------------
@@ -219,32 +252,61 @@ def close_opening(
     )
     for entry in hired:
         _let_go_cold(owner, entry)
+    for entry, outcome in outcomes.values():
+        followups.complete(
+            owner,
+            _opening_key(opening.pk, entry.person_id),
+            reason=f"Recorded as {outcome.label.lower()} when “{opening.title}” closed.",
+        )
+    followups.retire(
+        owner,
+        prefix=f"{OPENING_RULE}:{opening.pk}:person:",
+        reason=f"“{opening.title}” was closed without them; they stay on keep-warm.",
+    )
     opening.status = OpeningStatus.CLOSED
     opening.closed_on = today or local_today(owner)
     return save_owned(owner, opening)
 
 
 def draft_url(person: Person) -> str:
-    """The composer with the "something has opened up" draft, in their preferred channel."""
-    return followups.draft_url(person, DRAFT_PURPOSE)
+    """The composer with a short keep-warm note ("you came to mind"), in their preferred
+    channel (the composer picks it)."""
+    return followups.draft_url(
+        person, DRAFT_PURPOSE, why_i_write=KEEP_WARM_WHY, update_subject=KEEP_WARM_SUBJECT
+    )
+
+
+def opening_draft_url(person: Person, opening: Opening) -> str:
+    """The composer with the "something has opened up" draft for ``opening`` (its title
+    and start date, when given), in the person's preferred channel."""
+    return followups.draft_url(
+        person,
+        OPENING_PURPOSE,
+        opening_title=opening.title,
+        opening_start=opening.start_on.isoformat() if opening.start_on else "",
+    )
 
 
 def follow_up_picked(
     owner: Any, opening: Opening, people: Iterable[Person], today: datetime.date | None = None
 ) -> list[FollowUp]:
-    """A follow-up today for each person I picked for this opening (once per person)."""
+    """A follow-up today for each person I picked for this opening (once per person).
+
+    It closes when I log a contact with them on the bench, when a "something has opened
+    up" message to them is sent or marked sent (followups.reactions), or when the
+    opening closes (:func:`close_opening`)."""
     due = today or local_today(owner)
     made = []
     for person in people:
         item, _created = followups.ensure(
             owner,
-            f"bench_opening:{opening.pk}:person:{person.pk}",
-            rule="bench_opening",
+            _opening_key(opening.pk, person.pk),
+            rule=OPENING_RULE,
             kind=Kind.CUSTOM,
             title=f"Tell {person.full_name} about {opening.title}"[:200],
             due_on=due,
             person=person,
-            action_url=draft_url(person),
+            action_url=opening_draft_url(person, opening),
         )
         made.append(item)
     return made

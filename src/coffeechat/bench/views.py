@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from coffeechat.bench import ranking, services
+from coffeechat.bench import ranking, retention, services
 from coffeechat.bench.forms import CloseForm, ContactForm, EntryForm, OpeningForm, SettingsForm
 from coffeechat.bench.models import Availability, BenchEntry, DataSource, Fit, Opening
 from coffeechat.conversations.models import Conversation
@@ -254,12 +254,23 @@ def opening_follow_ups(request: HttpRequest, opening_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bench_settings(request: HttpRequest) -> HttpResponse:
-    form = SettingsForm(form_data(request), instance=services.settings_for(request.user))
+    current = services.settings_for(request.user)
+    months = current.forget_after_months
+    form = SettingsForm(form_data(request), instance=current)
     return form_page(
         request,
         form,
         "bench/settings.html",
         success="Saved: people you bench from now on get this cadence.",
-        save=lambda: services.save_settings(request.user, form.cleaned_data["keep_warm_days"]),
+        save=lambda: services.save_settings(
+            request.user,
+            form.cleaned_data["keep_warm_days"],
+            form.cleaned_data["forget_after_months"],
+        ),
         back="bench:entry-list",
+        extra={
+            "forget_after_months": months,
+            "soon": retention.forgotten_soon(request.user, months),
+            "soon_days": retention.SOON_DAYS,
+        },
     )

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 
+from coffeechat.demo.bench import build_demo_bench
 from coffeechat.demo.catalog import catalog
 from coffeechat.demo.chains import make_referral_chains, make_social_chains
 from coffeechat.demo.conversations import build_demo_conversations
@@ -51,6 +52,7 @@ STEPS: tuple[str, ...] = (
     "Saving targets, openings and applications",
     "Saving conversations and stories",
     "Writing a few messages",
+    "Keeping a bench",
 )
 
 StepCallback = Callable[[str], None]
@@ -114,4 +116,7 @@ def build_demo_network(
         step(11)
         target_counts.update(build_demo_messages(owner, target_names, DEMO_TODAY))
 
-    return {**counts, **target_counts, **conversation_counts}
+        step(12)
+        bench_counts = build_demo_bench(owner)
+
+    return {**counts, **target_counts, **conversation_counts, **bench_counts}

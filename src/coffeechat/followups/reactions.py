@@ -25,6 +25,7 @@ from coffeechat.followups.services import draft_url, retire
 from coffeechat.network.models import Person
 from coffeechat.outreach.models import Message, Purpose
 from coffeechat.outreach.models import Status as MessageStatus
+from coffeechat.outreach.purposes import rule_of
 from coffeechat.outreach.services import thread_of
 
 
@@ -63,6 +64,20 @@ def after_message_sent(message: Message, *, awaits_reply: bool) -> None:
     if message.purpose == Purpose.KEEP_IN_TOUCH:
         _close_kind(
             owner, message.person_id, Kind.KEEP_IN_TOUCH, when, f"You wrote to them on {day}."
+        )
+        return
+    if message.purpose == Purpose.OPENING:
+        # The bench's "tell them about the opening" follow-ups for this person.
+        FollowUp.objects.filter(
+            owner=owner,
+            person_id=message.person_id,
+            rule=rule_of(Purpose.OPENING).closes_follow_up,
+            status__in=ACTIVE,
+        ).update(
+            status=Status.DONE,
+            done_at=when,
+            closed_reason=f"You told them about the opening on {day}.",
+            updated_at=timezone.now(),
         )
         return
     if message.purpose == Purpose.SUPERVISOR_STAY_IN_TOUCH:

@@ -134,10 +134,10 @@ Best,
 {signature}""",
     ),
     Purpose.KEEP_IN_TOUCH: (
-        "A short update, and thanks again",
+        "{update_subject}",
         """Hello {first_name},
 
-I hope all is well {at_organization}. I wanted to give you a short update, since your advice shaped what I did next.
+I hope all is well {at_organization}. {why_i_write}
 
 {advice_sentence}
 
@@ -156,6 +156,20 @@ Thank you for talking with me {conversation_when}. What your colleagues and you 
 I understand nothing is open right now. Would you mind if I stayed in touch and checked back in a few months? If something opens on your team in the meantime, I would be glad to hear of it.
 
 With thanks,
+
+{signature}""",
+    ),
+    Purpose.OPENING: (
+        "Something has opened up on my team",
+        """Hello {first_name},
+
+{opening_sentence} You came to mind, so I wanted to let you know.
+
+This is not an offer, and I do not know yet whether it suits where you are now. If it interests you, would you have time for {ask} in the next couple of weeks? I could tell you what the work involves and hear what you are looking for.
+
+If the timing is wrong, just say so; I would be glad to stay in touch either way.
+
+Best wishes,
 
 {signature}""",
     ),
@@ -188,10 +202,14 @@ _POINT: dict[str, str] = {
         "Following up on {last_note} in case it got buried. I would still value {ask} "
         "whenever it suits you."
     ),
-    Purpose.KEEP_IN_TOUCH: "A short update: {advice_sentence} Thank you again for your advice.",
+    Purpose.KEEP_IN_TOUCH: "{why_i_write} {advice_sentence} No need to reply.",
     Purpose.SUPERVISOR_STAY_IN_TOUCH: (
         "Thank you for talking with me {conversation_when}. I know nothing is open now; may I "
         "stay in touch and check back in a few months?"
+    ),
+    Purpose.OPENING: (
+        "{opening_sentence} You came to mind. It is not an offer, only a heads-up: if it "
+        "interests you, could we find {ask} to talk it over?"
     ),
 }
 

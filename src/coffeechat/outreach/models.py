@@ -24,6 +24,7 @@ class Purpose(models.TextChoices):
     NUDGE = "nudge", "Follow-up nudge"
     KEEP_IN_TOUCH = "keep_in_touch", "Keep-in-touch update"
     SUPERVISOR_STAY_IN_TOUCH = "supervisor_stay_in_touch", "Stay in touch (prospective supervisor)"
+    OPENING = "opening", "Something has opened up"
 
 
 class Channel(models.TextChoices):

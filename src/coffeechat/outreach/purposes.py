@@ -44,6 +44,9 @@ class PurposeRule:
 
 
 FIRST_NOTE_WORDS = 120
+# The rule of the follow-ups the bench adds for the people picked for an opening
+# (coffeechat.bench.services.follow_up_picked); an "opening" message closes them.
+OPENING_FOLLOW_UP = "bench_opening"
 
 
 def _request(purpose: str) -> PurposeRule:
@@ -85,6 +88,14 @@ TABLE: dict[str, PurposeRule] = {
             awaits_reply=True,
             say_you_applied=True,
             closes_follow_up="supervisor_check_in",
+        ),
+        # From the other side of the table: a manager tells someone on their bench that
+        # something has opened up. Not a first note and not a job request; a reply means
+        # a conversation to schedule. Sending it closes the bench's follow-up for them.
+        PurposeRule(
+            Purpose.OPENING,
+            asks_for_conversation=True,
+            closes_follow_up=OPENING_FOLLOW_UP,
         ),
     )
 }

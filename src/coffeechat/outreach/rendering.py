@@ -40,6 +40,14 @@ VARIABLES: dict[str, str] = {
     "last_note": 'The message a nudge follows up, e.g. "my note of 3 May".',
     "last_subject": "The subject of the message a nudge follows up.",
     "signature": "Your e-mail signature (profile), or your name.",
+    "shared": 'What made you think of them, e.g. "your group\'s new paper".',
+    "shared_sentence": 'e.g. "I saw your group\'s new paper and thought of you.", or nothing.',
+    "why_i_write": "Why a keep-in-touch note: what made you think of them, or a short update "
+    "after their advice.",
+    "update_subject": 'The subject of a keep-in-touch note, e.g. "Saw this and thought of you".',
+    "opening_title": 'The opening you tell them about (bench), e.g. "Data engineer".',
+    "opening_start": 'When the opening starts, e.g. "1 June 2027", or nothing.',
+    "opening_sentence": "One sentence naming the opening and its start, as far as you gave them.",
 }
 
 

@@ -3,13 +3,14 @@
 ``coffeechat worker`` runs it in its own process; ``coffeechat serve`` runs one in
 a thread beside the web server unless ``COFFEECHAT_EMBEDDED_WORKER`` is off, so a
 single user needs one command. Beside the task loop, a ticker thread runs the
-follow-ups tick (rules, notifications, digests, the heartbeat) every
-``COFFEECHAT_TICK_SECONDS``, and after it the scheduled backup when one is due
-(``COFFEECHAT_BACKUP_EVERY_HOURS``, see server/backup_schedule.py).
+follow-ups tick (rules, notifications, digests, the heartbeat) and the bench's
+retention every ``COFFEECHAT_TICK_SECONDS``, and after them the scheduled backup when
+one is due (``COFFEECHAT_BACKUP_EVERY_HOURS``, see server/backup_schedule.py).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import socket
@@ -19,6 +20,7 @@ import time
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from coffeechat.bench import retention
 from coffeechat.followups.tick import run_tick
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
@@ -42,13 +44,30 @@ def make_worker(*, interval: float = 1.0, batch: bool = False, name: str = "work
     )
 
 
-def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:
-    """One follow-ups tick, then a due backup; a failure is logged, never raised (the
-    next tick retries)."""
+def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> None:
+    """Every periodic job of a tick, each on its own: a failing one does not stop the
+    others (logged, never raised; the next tick retries).
+
+    - the follow-ups tick (rules, notifications, digests, the heartbeat);
+    - the bench's retention: forget the candidates not in touch for as long as their
+      owner chose (``coffeechat.bench.retention``; followups sits below the bench and
+      cannot call it, so the worker does).
+    """
     try:
-        run_tick(worker_id=worker_id(name))
+        run_tick(now, worker_id=worker_id(name))
     except Exception:
         logger.exception("The follow-ups tick failed")
+    try:
+        retention.enforce(now)
+    except Exception:
+        logger.exception("The bench retention failed")
+
+
+def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:
+    """One tick of :func:`run_periodic`, then this thread's connections are closed and
+    a due backup starts (in its own thread unless ``wait_for_backup``)."""
+    try:
+        run_periodic(name)
     finally:
         connections.close_all()  # this thread's connections only
     start_scheduled_backup(wait=wait_for_backup)

@@ -40,6 +40,12 @@ def _conversation_when(raw: str) -> str:
     return f"on {date_format(day, 'j F')}"
 
 
+DEFAULT_WHY_I_WRITE = (
+    "I wanted to give you a short update, since your advice shaped what I did next."
+)
+DEFAULT_UPDATE_SUBJECT = "A short update, and thanks again"
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".!?" else text + "."
@@ -139,6 +145,41 @@ def variables(
     values.setdefault("advice_sentence", "")
     if advice and not extra.get("advice_sentence"):
         values["advice_sentence"] = f"I followed your advice: {_sentence(advice)}"
+    values.update(_keep_in_touch(extra))
+    values.update(_opening(extra, user))
     for key in VARIABLES:
         values.setdefault(key, "")
     return values
+
+
+def _keep_in_touch(extra: dict[str, str]) -> dict[str, str]:
+    """Why a keep-in-touch note is written: what made you think of them when you say it
+    (``shared``), else the caller's reason (``why_i_write``), else a short update."""
+    shared = extra.get("shared", "").strip()
+    shared_sentence = f"I saw {shared} and thought of you." if shared else ""
+    why = shared_sentence or extra.get("why_i_write", "").strip() or DEFAULT_WHY_I_WRITE
+    subject = extra.get("update_subject", "").strip()
+    if shared:
+        subject = "Saw this and thought of you"
+    return {
+        "shared": shared,
+        "shared_sentence": shared_sentence,
+        "why_i_write": why,
+        "update_subject": subject or DEFAULT_UPDATE_SUBJECT,
+    }
+
+
+def _opening(extra: dict[str, str], user: Any) -> dict[str, str]:
+    """The opening a "something has opened up" note names: only what was given."""
+    title = " ".join(extra.get("opening_title", "").split())[:200]
+    start = extra.get("opening_start", "").strip()
+    try:
+        start = _day(datetime.date.fromisoformat(start[:10]), user) if start else ""
+    except ValueError:
+        start = start[:60]
+    if title:
+        sentence = f"An opening has come up on my team: {title}"
+    else:
+        sentence = "Something has opened up on my team"
+    sentence += f", starting around {start}." if start else "."
+    return {"opening_title": title, "opening_start": start, "opening_sentence": sentence}

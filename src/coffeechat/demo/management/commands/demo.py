@@ -50,6 +50,8 @@ COUNT_LABELS: dict[str, str] = {
     "targets": "Target organizations",
     "postings": "Openings",
     "applications": "Applications",
+    "bench_entries": "People on your bench",
+    "bench_openings": "Openings to rank your bench for",
 }
 
 
