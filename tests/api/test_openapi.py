@@ -76,6 +76,7 @@ EXTRA_PATHS = {
     "/api/v1/bench/openings/{opening_id}": {"get", "put", "patch", "delete"},
     "/api/v1/bench/openings/{opening_id}/close": {"post"},
     "/api/v1/bench/openings/{opening_id}/ranking": {"get"},
+    "/api/v1/progress": {"get"},
 }
 
 

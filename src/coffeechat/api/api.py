@@ -17,6 +17,7 @@ from coffeechat.api.routers import (
     followups,
     network,
     outreach,
+    progress,
     targets,
 )
 from coffeechat.api.schema import CoffeechatAPI
@@ -67,3 +68,4 @@ followups.register(api)
 conversations.register(api)
 outreach.register(api)
 bench.register(api)
+progress.register(api)
