@@ -64,7 +64,9 @@ def test_it_states_a_suggestion_with_its_counts_when_both_sides_have_enough(alic
     found = replies(alice, period_for(alice, "30")).suggestions
 
     alumni = next(s for s in found if s.group == "alumni")
-    assert alumni.text == f"{ALUMNI[0].upper()}{ALUMNI[1:]} got replies 3 of 5 times, others 1 of 9."
+    assert (
+        alumni.text == f"{ALUMNI[0].upper()}{ALUMNI[1:]} got replies 3 of 5 times, others 1 of 9."
+    )
     assert (alumni.replied, alumni.sent, alumni.others_replied, alumni.others_sent) == (3, 5, 1, 9)
 
 

@@ -48,7 +48,10 @@ def test_it_tells_follow_ups_done_on_time_from_late_ones(alice):
     done = datetime.datetime(2026, 3, 3, 9, tzinfo=UTC)  # 3 March in Berlin
     FollowUpFactory(owner=alice, due_on=day, status=FollowUpStatus.DONE, done_at=done)
     FollowUpFactory(
-        owner=alice, due_on=day - datetime.timedelta(days=1), status=FollowUpStatus.DONE, done_at=done
+        owner=alice,
+        due_on=day - datetime.timedelta(days=1),
+        status=FollowUpStatus.DONE,
+        done_at=done,
     )
     FollowUpFactory(owner=alice, due_on=day, status=FollowUpStatus.SKIPPED, done_at=done)
 
