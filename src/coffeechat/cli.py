@@ -30,6 +30,7 @@ SUMMARIES = {
     "send-queued": "send the e-mails queued for sending",
     "smtp-test": "send a test e-mail through a user's own SMTP server",
     "bench": "print the bench, ranked for an opening if you name one",
+    "progress": "print your progress: the funnel, reply rates, times, suggestions",
 }
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat file | head`
 

@@ -120,3 +120,21 @@ def test_the_api_refuses_an_unknown_period_naming_it(alice_client):
 def test_it_needs_a_login(client):
     assert client.get("/progress/").status_code == 302
     assert client.get("/api/v1/progress").status_code == 401
+
+
+def test_the_command_prints_the_figures_as_the_api_does(alice, alice_client):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    grow(alice, 6)
+    out = StringIO()
+    call_command("progress", "--user", alice.email, "--period", "30", "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+
+    assert printed == alice_client.get("/api/v1/progress?period=30").json()
+
+    text = StringIO()
+    call_command("progress", "--user", alice.email, "--period", "30", stdout=text)
+    assert "Conversations held" in text.getvalue() and "too few to tell" in text.getvalue()

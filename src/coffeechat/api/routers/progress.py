@@ -4,15 +4,15 @@ No ``from __future__ import annotations`` here: django-ninja reads the types.
 """
 
 import datetime
-from dataclasses import asdict
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Schema
 from pydantic import Field
 
+from coffeechat.progress.serialize import progress_data
 from coffeechat.progress.services import progress_of
-from coffeechat.progress.stats import MIN_COUNT, Rate
+from coffeechat.progress.stats import MIN_COUNT
 
 router = Router(tags=["progress"])
 
@@ -109,16 +109,6 @@ class ProgressOut(Schema):
     min_count: int
 
 
-def _rate(rate: Rate) -> dict[str, Any]:
-    return {
-        **asdict(rate),
-        "enough": rate.enough,
-        "percent": rate.percent,
-        "low": rate.low,
-        "high": rate.high,
-    }
-
-
 def register(api: NinjaAPI) -> None:
     @router.get(
         "/progress",
@@ -127,32 +117,6 @@ def register(api: NinjaAPI) -> None:
         summary="The progress figures: funnel, weeks, targets, reply rates, suggestions",
     )
     def progress(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
-        figures = progress_of(request.user, query.period)
-        replies = figures.replies
-        return {
-            "period": {
-                "key": figures.period.key,
-                "label": figures.period.label,
-                "first_day": figures.period.first_day,
-                "last_day": figures.period.last_day,
-            },
-            "funnel": [asdict(step) for step in figures.funnel],
-            "weekly": {
-                "measures": [asdict(m) for m in figures.weekly.measures],
-                "weeks": [
-                    {"first_day": w.first_day, "counts": w.counts} for w in figures.weekly.weeks
-                ],
-            },
-            "targets": [asdict(t) for t in figures.targets],
-            "replies": _rate(replies.total),
-            "reply_rates": [
-                {"key": g.key, "title": g.title, "rates": [_rate(r) for r in g.rates]}
-                for g in replies.groups
-            ],
-            "time_to_reply": asdict(replies.time_to_reply),
-            "note_to_conversation": asdict(replies.note_to_conversation),
-            "suggestions": [asdict(s) for s in replies.suggestions],
-            "min_count": MIN_COUNT,
-        }
+        return progress_data(progress_of(request.user, query.period))
 
     api.add_router("", router)
