@@ -155,10 +155,15 @@ def main() -> None:
             for n in range(2_000)
         )
     print(
-        f"built {args.people:,} people and {args.messages:,} messages in {time.perf_counter() - started:.1f} s"
+        f"built {args.people:,} people and {args.messages:,} messages "
+        f"in {time.perf_counter() - started:.1f} s"
     )
 
     progress_of(user, "365")  # warm up (creates the follow-up settings)
+    if os.environ.get("PROFILE"):
+        import cProfile
+
+        cProfile.runctx('progress_of(user, "365")', globals(), locals(), sort="cumtime")
     timings = []
     for _ in range(args.runs):
         with CaptureQueriesContext(connection) as queries:
@@ -183,8 +188,9 @@ def main() -> None:
             (user.pk,),
         ).fetchall()
         raw.execute(
-            "SELECT p.person_id, c.organization_id, c.status, c.starts_at FROM "
-            "conversations_participant p JOIN conversations_conversation c ON c.id = p.conversation_id "
+            "SELECT p.person_id, c.organization_id, c.status, c.starts_at "
+            "FROM conversations_participant p "
+            "JOIN conversations_conversation c ON c.id = p.conversation_id "
             "WHERE p.owner_id = ?",
             (user.pk,),
         ).fetchall()
