@@ -29,7 +29,7 @@ def dana(user: Any) -> Any:
 
 
 def step_count(page: Page, key: str) -> Any:
-    return page.locator(f"#funnel-table tr[data-step='{key}'] td.count")
+    return page.locator(f"#funnel-table tr[data-step='{key}'] td.step-count")
 
 
 def test_the_funnel_moves_as_a_note_is_answered_and_a_conversation_held(

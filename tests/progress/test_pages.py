@@ -79,7 +79,8 @@ def test_it_draws_each_chart_beside_a_table_of_the_same_numbers(alice, alice_cli
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # no inline script
     assert "style=" not in html
     row = re.search(
-        r'data-step="conversations"><th scope="row">Conversations held</th><td class="count">(\d+)',
+        r'data-step="conversations"><th scope="row">Conversations held</th>'
+        r'<td class="step-count">(\d+)',
         html,
     )
     assert row is not None and row.group(1) == "6"

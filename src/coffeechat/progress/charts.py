@@ -13,9 +13,9 @@ from coffeechat.progress.funnel import Step
 from coffeechat.progress.stats import Rate
 from coffeechat.progress.weekly import Weekly
 
-WIDTH = 600
+WIDTH = 640
 ROW = 26
-LABEL = 230  # room for the labels on the left of a horizontal bar chart
+LABEL = 280  # room for the labels on the left of a horizontal bar chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def funnel_chart(steps: Sequence[Step]) -> Chart:
 
 def rates_chart(rates: Sequence[Rate]) -> Chart:
     """Reply rates in percent with their intervals; groups with too few are left out."""
-    room = WIDTH - LABEL - 90
+    room = WIDTH - LABEL - 120
     shown = [r for r in rates if r.enough]
     bars = []
     for index, rate in enumerate(shown):

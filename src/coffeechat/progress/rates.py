@@ -22,6 +22,7 @@ from coffeechat.progress.period import Period
 from coffeechat.progress.stats import MIN_COUNT, Duration, Rate, median_days
 
 DAY = 86400.0
+NO_TEMPLATE = "(none)"  # messages written without a template: no suggestion about them
 SUGGEST_GAP = 20  # percentage points between a group and the others worth a sentence
 
 
@@ -109,7 +110,7 @@ def suggestions(groups: list[Group], total: Rate) -> list[Suggestion]:
         for rate in group.rates:
             others_sent = total.sent - rate.sent
             others_replied = total.replied - rate.replied
-            if rate.sent < MIN_COUNT or others_sent < MIN_COUNT:
+            if rate.key == NO_TEMPLATE or rate.sent < MIN_COUNT or others_sent < MIN_COUNT:
                 continue
             gap = 100 * (_ratio(rate.replied, rate.sent) - _ratio(others_replied, others_sent))
             if abs(gap) < SUGGEST_GAP:
@@ -163,7 +164,7 @@ def replies(user: Any, period: Period) -> Replies:
         replied = got_reply(status)
         values = {
             "purpose": purpose,
-            "template": template or "(none)",
+            "template": template or NO_TEMPLATE,
             "channel": channel,
             "connection": connection,
             "length": length_of(len(body.split())),
