@@ -32,6 +32,7 @@ SUMMARIES = {
     "bench": "print the bench, ranked for an opening if you name one",
     "backup": "write a backup of the database, secret key and files while running",
     "restore": "restore a backup into an empty database and check every table",
+    "progress": "print your progress: the funnel, reply rates, times, suggestions",
 }
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat file | head`
 

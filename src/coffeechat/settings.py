@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coffeechat.followups",
     "coffeechat.outreach",
     "coffeechat.bench",
+    "coffeechat.progress",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

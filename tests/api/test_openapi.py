@@ -90,6 +90,7 @@ EXTRA_PATHS = {
     "/api/v1/bench/proposals/{proposal_id}": {"get"},
     "/api/v1/bench/proposals/{proposal_id}/accept": {"post"},
     "/api/v1/bench/proposals/{proposal_id}/decline": {"post"},
+    "/api/v1/progress": {"get"},
 }
 
 

@@ -18,6 +18,7 @@ from coffeechat.api.routers import (
     followups,
     network,
     outreach,
+    progress,
     targets,
 )
 from coffeechat.api.schema import CoffeechatAPI
@@ -69,3 +70,4 @@ conversations.register(api)
 outreach.register(api)
 bench.register(api)
 bench_team.register(api)
+progress.register(api)

@@ -17,6 +17,24 @@ def messages_for_list(user: Any) -> QuerySet[Message]:
     return owned(Message, user).select_related("person", "organization")
 
 
+def went_out(user: Any) -> QuerySet[Message]:
+    """Messages that went out (sent, replied, no reply, bounced): what a reply rate counts.
+
+    The one definition of "sent" and "replied" for every reply rate (this page, the
+    progress page, the API): a message that went out counts, and it got a reply when
+    :func:`got_reply` says so.
+    """
+    return owned(Message, user).exclude(status=Status.DRAFT)
+
+
+def got_reply(status: str) -> bool:
+    """Whether a message that went out, with this status, got a reply."""
+    return status == Status.REPLIED
+
+
+REPLIED_STATUSES = (Status.REPLIED,)  # :func:`got_reply` as a database filter
+
+
 @dataclass(frozen=True, slots=True)
 class Rate:
     label: str
@@ -43,17 +61,15 @@ def reply_rates(user: Any) -> ReplyRates:
     Counts messages that went out (sent, replied, no reply, bounced); nudges count
     under their own purpose. One query.
     """
-    rows = (
-        owned(Message, user)
-        .exclude(status=Status.DRAFT)
-        .values_list("purpose", "template_name", "channel", "connection_kind", "status")
+    rows = went_out(user).values_list(
+        "purpose", "template_name", "channel", "connection_kind", "status"
     )
     counts: dict[str, dict[str, list[int]]] = {
         key: defaultdict(lambda: [0, 0]) for key in ("purpose", "template", "channel", "connection")
     }
     total = [0, 0]
     for purpose, template_name, channel, connection, status in rows:
-        replied = int(status == Status.REPLIED)
+        replied = int(got_reply(status))
         for key, value in (
             ("purpose", purpose),
             ("template", template_name or "(none)"),

@@ -1,0 +1,36 @@
+"""The progress figures, for the page, the API and the CLI alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from coffeechat.progress.funnel import Step, funnel
+from coffeechat.progress.organizations import TargetProgress, target_progress
+from coffeechat.progress.period import Period, period_for
+from coffeechat.progress.rates import Replies, replies
+from coffeechat.progress.weekly import Weekly, weekly
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    period: Period
+    funnel: list[Step]
+    weekly: Weekly
+    targets: list[TargetProgress]
+    replies: Replies
+
+
+def progress_of(user: Any, period: str | None = None) -> Progress:
+    """Every figure of the progress page for ``user`` over the period named ``period``
+    (``30``, ``90``, ``365`` or ``all``). Only ``user``'s rows are read."""
+    chosen = period_for(user, period)
+    return Progress(
+        chosen,
+        funnel(user, chosen),
+        weekly(user),
+        target_progress(user, timezone.now()),
+        replies(user, chosen),
+    )
