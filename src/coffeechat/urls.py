@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include(joined(conversations_urls, pages_urls.conversations_pages))),
     path("outreach/", include("coffeechat.outreach.urls")),
     path("bench/", include("coffeechat.bench.urls")),
+    path("ask/", include("coffeechat.bench.ask_urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
     path("accounts/", include("allauth.urls")),

@@ -76,6 +76,10 @@ EXTRA_PATHS = {
     "/api/v1/bench/openings/{opening_id}": {"get", "put", "patch", "delete"},
     "/api/v1/bench/openings/{opening_id}/close": {"post"},
     "/api/v1/bench/openings/{opening_id}/ranking": {"get"},
+    "/api/v1/bench/requests": {"get"},
+    "/api/v1/bench/requests/{request_id}": {"get", "delete"},
+    "/api/v1/bench/requests/{request_id}/accept": {"post"},
+    "/api/v1/bench/requests/{request_id}/decline": {"post"},
 }
 
 

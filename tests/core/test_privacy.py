@@ -48,6 +48,7 @@ OBJECT_KWARGS = {
     "template_id": "template",
     "entry_id": "bench_entry",
     "opening_id": "opening",
+    "request_id": "conversation_request",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -57,6 +58,10 @@ NOT_WALKED_PREFIXES = {
     "static/": "static files",
     "feed/": "the calendar feed: its secret token is the key, not the session "
     "(tests/followups/test_feed.py checks one user's data only and revoked tokens)",
+    "ask/": "a front door's public request page: its secret link is the key, not the "
+    "session; it shows only the display name and intro its owner wrote "
+    "(tests/bench/test_front_door_public.py checks it shows nothing else of Alice's, to "
+    "anyone, and that an unknown or closed link is the same 404)",
 }
 
 # Strings only Alice's data contains (see network_of).
@@ -78,6 +83,9 @@ ALICE_MARKERS = [
     "Whispered question?",
     "Hushed postdoc",
     "quietcraft",
+    "Petitionova",
+    "Murmured ambitions",
+    "Hushhush intro",
 ]
 
 
