@@ -229,9 +229,9 @@ def referrers(owner: Any, requests: Iterable[ConversationRequest]) -> dict[int, 
         by_name.setdefault(key, []).append(person)
     found: dict[int, Referrer] = {}
     for asked in referrals:
-        person = by_email.get(asked.referrer_email.lower()) if asked.referrer_email else None
-        if person is not None:
-            found[asked.pk] = Referrer(person)
+        sure = by_email.get(asked.referrer_email.lower()) if asked.referrer_email else None
+        if sure is not None:
+            found[asked.pk] = Referrer(sure)
             continue
         parts = names[asked.pk]
         same = by_name.get((parts.first.lower(), parts.last.lower()), [])

@@ -63,7 +63,9 @@ class AskForm(forms.ModelForm[ConversationRequest]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["connection"].choices = Connection.choices
+        connection = self.fields["connection"]
+        assert isinstance(connection, forms.ChoiceField)
+        connection.choices = Connection.choices  # no empty "------" radio button
         self.fields["wants_to_learn"].required = True
         for field in self.fields.values():
             limit = getattr(field, "max_length", None)
@@ -89,7 +91,9 @@ class AskForm(forms.ModelForm[ConversationRequest]):
 
 class DeclineForm(forms.Form):
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(label="Your answer", max_length=5000, widget=forms.Textarea(attrs={"rows": 14}))
+    body = forms.CharField(
+        label="Your answer", max_length=5000, widget=forms.Textarea(attrs={"rows": 14})
+    )
 
 
 class AcceptForm(forms.Form):

@@ -177,15 +177,12 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
     if door is None:
         return _not_found(request)
     if request.method == "POST" and _body_size(request) > front_door.MAX_BODY_BYTES:
-        form = AskForm()
-        form.add_error(
-            None,
+        too_long = (
             "Your request is too long to be accepted. Please shorten what you would "
-            "like to learn (a few sentences are plenty) and send it again.",
+            "like to learn (a few sentences are plenty) and send it again."
         )
-        return render(
-            request, "bench/ask_form.html", {"door": door, "form": form}, status=413
-        )
+        context = {"door": door, "form": AskForm(), "too_long": too_long}
+        return render(request, "bench/ask_form.html", context, status=413)
     return _ask(request, door)
 
 

@@ -26,9 +26,7 @@ urlpatterns = [
     ),
     # The front door (bench/front_door_views.py).
     path("front-door/", front_door_views.door_settings, name="front-door"),
-    path(
-        "front-door/new-link/", front_door_views.door_regenerate, name="front-door-regenerate"
-    ),
+    path("front-door/new-link/", front_door_views.door_regenerate, name="front-door-regenerate"),
     path("requests/", front_door_views.request_list, name="request-list"),
     path("requests/<int:request_id>/", front_door_views.request_detail, name="request-detail"),
     path(
