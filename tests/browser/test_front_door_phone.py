@@ -38,9 +38,17 @@ def test_the_front_door_pages_fit_a_phone(page: Any, user: Any) -> None:
             "cv_url": "https://university.example/people/maximiliana-konstantinopoulou/cv",
         },
     )
-    page.goto(f"/ask/{door.token}/")
-    assert_fits(page)
+    page.goto(f"/ask/{door.token}/")  # public: no app navigation to check, only the width
+    widths = page.evaluate("""() => [document.documentElement.scrollWidth, window.innerWidth,
+        [...document.querySelectorAll("body *")]
+            .filter((el) => el.getBoundingClientRect().right > 391)
+            .slice(0, 5).map((el) => el.tagName + "." + el.className + "#" + el.id)]""")
+    assert widths[1] == PHONE["width"], widths
+    assert widths[0] <= widths[1], widths
     log_in(page, user.email, PASSWORD)
     for url in ["/bench/front-door/", "/bench/requests/", asked.get_absolute_url()]:
         page.goto(url)
-        assert_fits(page)
+        try:
+            assert_fits(page)
+        except AssertionError as error:
+            raise AssertionError(f"{url}: {error}") from None
