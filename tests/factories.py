@@ -10,7 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coffeechat.accounts.models import MyAffiliation, Profile, User
-from coffeechat.bench import team
+from coffeechat.bench import front_door, team
 from coffeechat.bench.models import BenchEntry, Opening
 from coffeechat.bench.services import log_contact, parse_skills, save_entry, save_opening
 from coffeechat.conversations.models import (
@@ -294,8 +294,23 @@ def network_of(owner: Any) -> dict[str, Any]:
     )
     bench_opening = save_opening(owner, Opening(title="Hushed postdoc"), required=["quietcraft"])
     log_contact(owner, bench_entry, datetime.date(2026, 1, 5), note="Murmured chat")
+    door = front_door.save_door(
+        owner, enabled=True, display_name="The quiet manager", intro="Hushhush intro"
+    )
+    conversation_request = front_door.submit_request(
+        door,
+        {
+            "name": "Petitia Petitionova",
+            "email": "petitia@petition.example",
+            "connection": "referred",
+            "referrer_name": "Secretia Privatova",
+            "wants_to_learn": "Murmured ambitions",
+        },
+    )
     return {
         **team_of(owner, other),
+        "front_door": door,
+        "conversation_request": conversation_request,
         "bench_entry": bench_entry,
         "opening": bench_opening,
         "conversation": conversation,

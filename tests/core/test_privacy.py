@@ -52,6 +52,7 @@ OBJECT_KWARGS = {
     "proposal_id": "team_proposal",
     "invitation_id": "team_invitation",
     "sent_id": "team_referral_sent",
+    "request_id": "conversation_request",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -61,6 +62,10 @@ NOT_WALKED_PREFIXES = {
     "static/": "static files",
     "feed/": "the calendar feed: its secret token is the key, not the session "
     "(tests/followups/test_feed.py checks one user's data only and revoked tokens)",
+    "ask/": "a front door's public request page: its secret link is the key, not the "
+    "session; it shows only the display name and intro its owner wrote "
+    "(tests/bench/test_front_door_public.py checks it shows nothing else of Alice's, to "
+    "anyone, and that an unknown or closed link is the same 404)",
 }
 
 # Strings only Alice's data contains (see network_of).
@@ -83,6 +88,9 @@ ALICE_MARKERS = [
     "Hushed postdoc",
     "quietcraft",
     "Whisperwind referral",
+    "Petitionova",
+    "Murmured ambitions",
+    "Hushhush intro",
 ]
 
 

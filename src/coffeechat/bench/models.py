@@ -304,3 +304,85 @@ class TeamProposal(Owned):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+# The front door: a public page where someone asks the manager for a short conversation.
+# Its services are in bench/front_door.py, its pages in bench/front_door_views.py.
+
+
+class FrontDoor(models.Model):
+    """My request page: its secret link, whether it is open, and what it says about me."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="front_door"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    enabled = models.BooleanField("open", default=False)
+    display_name = models.CharField(
+        "name shown on the page",
+        max_length=120,
+        help_text="The only thing about you the page shows, with the intro below.",
+    )
+    intro = models.TextField(
+        "short intro",
+        max_length=600,
+        blank=True,
+        help_text="A few lines for the people who find the page: who you are, what you "
+        "are happy to talk about.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"front door of {self.display_name}"
+
+
+class Connection(models.TextChoices):
+    REFERRED = "referred", "Someone referred me to you"
+    MET = "met", "We have met before"
+    SHARED_GROUP = "shared_group", "We share a school, alumni or other group"
+    NONE = "none", "No connection yet"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class ConversationRequest(Owned):
+    """Someone asked me for a short conversation through my front door."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField("e-mail", max_length=254)
+    connection = models.CharField(max_length=20, choices=Connection.choices)
+    referrer_name = models.CharField("who referred you", max_length=120, blank=True)
+    referrer_email = models.EmailField("their e-mail", max_length=254, blank=True)
+    connection_note = models.CharField("about the connection", max_length=300, blank=True)
+    wants_to_learn = models.TextField("what they want to learn", max_length=1500, blank=True)
+    cv_url = models.URLField("CV link", max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversation_requests",
+        help_text="Who the request became in my network, once accepted.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "status", "created_at"]),
+            models.Index(fields=["status", "decided_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} asks for a conversation"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bench:request-detail", kwargs={"request_id": self.pk})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from coffeechat.bench import team_views, views
+from coffeechat.bench import front_door_views, team_views, views
 
 app_name = "bench"
 
@@ -23,6 +23,26 @@ urlpatterns = [
         "openings/<int:opening_id>/follow-ups/",
         views.opening_follow_ups,
         name="opening-follow-ups",
+    ),
+    # The front door (bench/front_door_views.py).
+    path("front-door/", front_door_views.door_settings, name="front-door"),
+    path("front-door/new-link/", front_door_views.door_regenerate, name="front-door-regenerate"),
+    path("requests/", front_door_views.request_list, name="request-list"),
+    path("requests/<int:request_id>/", front_door_views.request_detail, name="request-detail"),
+    path(
+        "requests/<int:request_id>/accept/",
+        front_door_views.request_accept,
+        name="request-accept",
+    ),
+    path(
+        "requests/<int:request_id>/decline/",
+        front_door_views.request_decline,
+        name="request-decline",
+    ),
+    path(
+        "requests/<int:request_id>/delete/",
+        front_door_views.request_delete,
+        name="request-delete",
     ),
 ]
 urlpatterns += team_views.urlpatterns

@@ -35,6 +35,8 @@ from coffeechat.bench.models import (
     BenchEntry,
     BenchSettings,
     BenchSkill,
+    ConversationRequest,
+    FrontDoor,
     Opening,
     OpeningOutcome,
     OpeningSkill,
@@ -199,6 +201,19 @@ PARTS: tuple[Part, ...] = (
         TeamProposal,
         "People your team referred to your bench: who referred them, why, and the details "
         "they chose to share.",
+    ),
+    Part(
+        "front_door.json",
+        FrontDoor,
+        "Your front door (the public request page): open or closed, the name and intro "
+        "it shows. Its secret link is left out.",
+        left_out=frozenset({"token"}),
+    ),
+    Part(
+        "conversation_requests.json",
+        ConversationRequest,
+        "Requests for a conversation that came through your front door: who, how you "
+        "are connected, what they want to learn, and what you decided.",
     ),
     Part("questions.json", Question, "Your own questions in the question bank."),
     Part("stories.json", Story, "Your success stories."),

@@ -359,4 +359,7 @@ def opening_ranking(request: HttpRequest, opening_id: int) -> Any:
 
 
 def register(api: NinjaAPI) -> None:
+    from coffeechat.api.routers import bench_requests  # the front door's queue
+
     api.add_router("", router)
+    api.add_router("", bench_requests.router)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bench', '0001_create_bench'),
+        ('bench', '0002_front_door'),
         ('network', '0005_interaction_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
