@@ -20,7 +20,7 @@ import time
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from coffeechat.bench import retention
+from coffeechat.bench import front_door, retention
 from coffeechat.followups.tick import run_tick
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
@@ -51,7 +51,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
     - the follow-ups tick (rules, notifications, digests, the heartbeat);
     - the bench's retention: forget the candidates not in touch for as long as their
       owner chose (``coffeechat.bench.retention``; followups sits below the bench and
-      cannot call it, so the worker does).
+      cannot call it, so the worker does);
+    - front-door requests declined more than 30 days ago are deleted.
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -61,6 +62,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         retention.enforce(now)
     except Exception:
         logger.exception("The bench retention failed")
+    try:
+        front_door.forget_declined(now)
+    except Exception:
+        logger.exception("Forgetting declined front-door requests failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:
