@@ -125,7 +125,7 @@ def test_it_refuses_a_csv_without_a_name_column(tmp_path: Path) -> None:
         open_file(path)
 
     message = str(error.value)
-    assert message.startswith("list.csv: no column holds names")
+    assert message.startswith("list.csv: no column holds names or e-mail addresses")
     assert "“Member ID”, “Amount”, “Paid On”" in message
     assert "Map the columns" in message
 

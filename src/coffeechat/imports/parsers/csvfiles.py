@@ -227,7 +227,8 @@ class Plan:
         )
 
     def has_name(self) -> bool:
-        return bool(self.first or self.last or self.full)
+        """A name column, or an e-mail one (people are then named from their address)."""
+        return bool(self.first or self.last or self.full or self.emails)
 
 
 def _first(cells: list[str], n: int, indexes: tuple[int, ...]) -> tuple[str, int]:
