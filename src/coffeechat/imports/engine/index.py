@@ -71,6 +71,8 @@ class NetworkIndex:
         self.me_ties: set[int] = set()
         self.memberships: set[tuple[int, int]] = set()
         self.group_by_key: dict[str, int] = {}  # a group's name (organization_key) → id
+        # (person, group, detail in lower case, class year): a place in a group
+        self.places: set[tuple[int, int, str, int | None]] = set()
         self.region = (get_profile(owner).country or "US").upper()
 
         rows = Person.objects.filter(owner=owner).values_list(
@@ -114,8 +116,10 @@ class NetworkIndex:
                 "to_person_id", flat=True
             )
         )
-        self.memberships = set(
-            Membership.objects.filter(owner=owner).values_list("person_id", "affiliation_id")
-        )
+        for person_pk, group_pk, detail, year in Membership.objects.filter(owner=owner).values_list(
+            "person_id", "affiliation_id", "detail", "class_year"
+        ):
+            self.memberships.add((person_pk, group_pk))
+            self.places.add((person_pk, group_pk, detail.lower(), year))
         for group_pk, name in Affiliation.objects.filter(owner=owner).values_list("pk", "name"):
             self.group_by_key.setdefault(group_key(name), group_pk)

@@ -213,7 +213,9 @@ class Planner(RowPlanner):
         if planned.membership is not None and self.affiliation is not None:
             index.memberships.add((pk, self.affiliation.pk or 0))
         for group in planned.groups:
-            index.memberships.add((pk, index.group_by_key[group_key(group.name)]))
+            group_id = index.group_by_key[group_key(group.name)]
+            index.memberships.add((pk, group_id))
+            index.places.add((pk, group_id, group.detail.lower(), group.class_year))
 
     # -- messages --------------------------------------------------------------------------
 

@@ -310,6 +310,8 @@ class RowPlanner:
             planned.level = planned.level or level
             planned.connected_on = planned.connected_on or record.connected_on
             return
+        if record.connection is not None:
+            level = ""  # your own export: the level you left empty stays so
         wanted = {"linkedin_url": url, "location": location, "level": level}
         for name, value in wanted.items():
             if value and not getattr(existing, name) and name not in planned.fill:
@@ -410,12 +412,13 @@ class RowPlanner:
             group_id = index.group_by_key.get(key)
             if group_id is None and key not in self._new_groups:
                 self._new_groups[key] = (group.name, group.kind or DEFAULT_GROUP_KIND)
-            known = (
-                person_id is not None
-                and group_id is not None
-                and (person_id, group_id) in index.memberships
-            )
-            if known or any(group_key(g.name) == key for g in planned.groups):
+            place = (group_id or 0, group.detail.lower(), group.class_year)
+            known = person_id is not None and (person_id, *place) in index.places
+            if known or any(
+                (group_key(g.name), g.detail.lower(), g.class_year)
+                == (key, group.detail.lower(), group.class_year)
+                for g in planned.groups
+            ):
                 continue
             if (
                 self.affiliation is not None
