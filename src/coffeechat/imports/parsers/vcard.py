@@ -451,6 +451,14 @@ class VCardReader:
             # As address books do: a contact without a name is shown by its address.
             record.first_name = name_from_address(record.emails, record.phones)
         if not record.first_name and not record.last_name:
+            if record.organization:
+                yield Problem(
+                    number,
+                    "N",
+                    f"this card names only an organization ({record.organization[:80]}), "
+                    "no person, and has no e-mail address or phone number; skipped",
+                )
+                return
             yield Problem(
                 number, "N", "this card has no name, e-mail address or phone number; skipped"
             )
