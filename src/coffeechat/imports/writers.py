@@ -20,7 +20,7 @@ spreadsheets and older importers.
 The formula guard (:func:`escape_cell`): a spreadsheet evaluates a cell that starts
 with ``=``, ``+``, ``-`` or ``@`` (and some also one that starts with a tab or a
 carriage return). Such a cell gets a leading ``'`` — except a cell that starts with
-``+`` or ``-`` and holds nothing but digits, spaces and ``( ) . , ; - /`` (a phone
+``+`` or ``-`` and holds nothing but digits, spaces and ``( ) . , ; + - /`` (a phone
 number such as ``+1 847-555-0139``, several of them, a negative number): without a
 letter, a quote, ``!``, ``|``, ``=`` or ``@`` there is no function, reference or link a
 spreadsheet could run. A cell that itself starts with ``'`` gets one more, so that
@@ -78,7 +78,7 @@ VALUE_SEPARATOR = "; "
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 # After a leading + or -: what a phone number or a number holds, and nothing a formula needs.
-_NUMBER_LIKE = re.compile(r"[0-9 ().,;\-/]*[0-9][0-9 ().,;\-/]*")
+_NUMBER_LIKE = re.compile(r"[0-9 ().,;+\-/]*[0-9][0-9 ().,;+\-/]*")
 _UNESCAPED_SEMICOLON = re.compile(r"(?<!\\)((?:\\\\)*);")
 _BACKSLASH_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
