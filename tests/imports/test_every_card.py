@@ -91,3 +91,15 @@ def test_the_preview_page_says_with_whom_a_card_was_merged(alice: Any, alice_cli
     assert "merged into one" in page
     assert "1</strong> card merged into another (the same person" in page
     assert "Northside Pizza" in page
+
+
+def test_the_person_page_shows_the_kinds_of_phones_and_emails(
+    alice: Any, alice_client: Any
+) -> None:
+    _import(alice, ANDROID)
+    renee = Person.objects.get(owner=alice, last_name="Schäfer")
+
+    page = alice_client.get(renee.get_absolute_url()).content.decode()
+
+    assert '+1 847-555-0139</a> <span class="muted">(cell)</span>' in page
+    assert 'renee.schaefer@example.com</a> <span class="muted">(work)</span>' in page
