@@ -103,3 +103,20 @@ def test_the_person_page_shows_the_kinds_of_phones_and_emails(
 
     assert '+1 847-555-0139</a> <span class="muted">(cell)</span>' in page
     assert 'renee.schaefer@example.com</a> <span class="muted">(work)</span>' in page
+
+
+def test_editing_a_person_keeps_the_kinds_of_numbers_that_stay(alice: Any) -> None:
+    from coffeechat.network.services import save_person
+
+    _import(alice, ANDROID)
+    renee = Person.objects.get(owner=alice, last_name="Schäfer")
+
+    save_person(alice, renee, phones=["+1 847-555-0100", "+1 847-555-0199"])
+
+    assert [(p.number, p.kind) for p in renee.phone_numbers.all()] == [
+        ("+1 847-555-0100", "work"),
+        ("+1 847-555-0199", ""),
+    ]
+    assert [(e.email, e.kind) for e in renee.email_addresses.all()] == [
+        ("renee.schaefer@example.com", "work")
+    ]
