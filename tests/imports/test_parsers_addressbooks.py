@@ -14,7 +14,7 @@ def test_it_reads_a_legacy_google_export_in_utf16() -> None:
 
     assert parsed.format == Format.GOOGLE
     assert parsed.encoding == "utf-16"
-    rosa, kenji = people(records)
+    rosa, kenji, _no_name = people(records)
     assert (rosa.first_name, rosa.last_name) == ("Rosa", "Delgado")
     assert rosa.organization == "Studio Nine"
     assert rosa.title == "Lead Designer"
@@ -45,17 +45,19 @@ def test_it_finds_the_linkedin_url_among_google_websites() -> None:
 
 def test_it_turns_google_groups_into_tags_without_my_contacts() -> None:
     _, records = parse(SAMPLES / "google_legacy.csv")
-    rosa, kenji = people(records)
+    rosa, kenji, _no_name = people(records)
 
     assert rosa.tags == ["Design Friends", "Portfolio reviewers"]
     assert kenji.tags == []
 
 
-def test_it_skips_a_google_contact_with_only_an_email() -> None:
+def test_it_names_a_google_contact_with_only_an_email_from_its_address() -> None:
     _, records = parse(SAMPLES / "google_legacy.csv")
 
-    [problem] = problems(records)
-    assert (problem.line, problem.skipped) == (6, True)
+    assert problems(records) == []
+    no_name = people(records)[2]
+    assert (no_name.line, no_name.first_name, no_name.last_name) == (6, "no-name@example.org", "")
+    assert no_name.emails == ["no-name@example.org"]
 
 
 def test_it_reads_the_new_google_export() -> None:

@@ -38,7 +38,7 @@ def test_it_suggests_a_mapping_for_an_alumni_directory() -> None:
 
 def test_it_splits_full_names_both_ways() -> None:
     _, records = parse(SAMPLES / "alumni_directory.csv")
-    yui, carlos, ludwig, zainab = people(records)
+    yui, carlos, ludwig, ghost, zainab = people(records)
 
     assert (yui.first_name, yui.last_name) == ("Yui", "Nakamura")  # "Nakamura, Yui"
     assert (carlos.first_name, carlos.last_name) == ("Carlos Mendoza", "Ruiz")
@@ -48,7 +48,7 @@ def test_it_splits_full_names_both_ways() -> None:
 
 def test_it_reads_class_years_and_details() -> None:
     _, records = parse(SAMPLES / "alumni_directory.csv")
-    yui, carlos, ludwig, zainab = people(records)
+    yui, carlos, ludwig, ghost, zainab = people(records)
 
     assert [yui.class_year, carlos.class_year, ludwig.class_year] == [2019, 2012, 2008]
     assert yui.affiliation_detail == "MEng Mechanical"
@@ -73,11 +73,22 @@ def test_it_splits_several_emails_in_one_cell() -> None:
     assert people(records)[2].emails == ["l.vanderberg@example.nl", "ludwig@example.com"]
 
 
-def test_it_skips_a_row_with_no_name_with_its_line() -> None:
+def test_it_names_a_row_with_no_name_from_its_email() -> None:
     _, records = parse(SAMPLES / "alumni_directory.csv")
 
+    assert problems(records) == []
+    ghost = people(records)[3]
+    assert (ghost.line, ghost.first_name, ghost.class_year) == (6, "ghost@example.com", 2015)
+
+
+def test_it_skips_a_row_with_nothing_to_name_it_by_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Class,Degree\nAda Obi,2015,BSc\n,2016,MSc\n", encoding="utf-8")
+    _, records = parse(path)
+
     [problem] = problems(records)
-    assert (problem.line, problem.skipped) == (6, True)
+    assert (problem.line, problem.skipped) == (3, True)
+    assert "no name, e-mail address or phone" in problem.message
 
 
 def test_it_reads_a_tab_separated_member_list() -> None:
@@ -114,7 +125,7 @@ def test_it_refuses_a_csv_without_a_name_column(tmp_path: Path) -> None:
         open_file(path)
 
     message = str(error.value)
-    assert message.startswith("list.csv: no column holds names")
+    assert message.startswith("list.csv: no column holds names or e-mail addresses")
     assert "“Member ID”, “Amount”, “Paid On”" in message
     assert "Map the columns" in message
 

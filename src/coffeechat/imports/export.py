@@ -11,7 +11,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
-from coffeechat.imports.records import PersonRecord
+from coffeechat.imports.records import Connection, GroupRecord, PersonRecord
 from coffeechat.network.models import Employment, Membership, Person, Tie
 
 EXPORT_FORMATS = {"csv": ("text/csv", "csv"), "vcard": ("text/vcard", "vcf")}
@@ -62,7 +62,7 @@ def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonReco
             ),
             Prefetch(
                 "ties_in",
-                queryset=Tie.objects.filter(from_person__isnull=True).order_by("since"),
+                queryset=Tie.objects.filter(from_person__isnull=True).order_by("-strength", "pk"),
                 to_attr="my_ties",
             ),
             Prefetch(
@@ -77,14 +77,18 @@ def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonReco
         ties: list[Tie] = person.my_ties  # type: ignore[assignment]
         memberships: list[Membership] = person.all_memberships  # type: ignore[assignment]
         job = jobs[0] if jobs else None
-        since = next((t.since for t in ties if t.since), None)
+        tie = ties[0] if ties else None
         membership = memberships[0] if memberships else None
+        emails = list(person.email_addresses.all())
+        phones = list(person.phone_numbers.all())
         yield PersonRecord(
             line=line,
             first_name=person.first_name,
             last_name=person.last_name,
-            emails=[e.email for e in person.email_addresses.all()],
-            phones=[p.number for p in person.phone_numbers.all()],
+            emails=[e.email for e in emails],
+            phones=[p.number for p in phones],
+            email_kinds={e.email: e.kind for e in emails if e.kind},
+            phone_kinds={p.number: p.kind for p in phones if p.kind},
             linkedin_url=person.linkedin_url,
             organization=job.organization.name if job else "",
             department=job.department if job else "",
@@ -92,22 +96,46 @@ def people_records(owner: Any, *, chunk_size: int = 2000) -> Iterator[PersonReco
             location=person.location,
             notes=person.notes,
             tags=[t.name for t in person.tags.all()],
-            connected_on=since,
+            connected_on=tie.since if tie else None,
             affiliation_detail=membership.detail if membership else "",
             class_year=membership.class_year if membership else None,
             uid=person_uid(person.owner_id, person.pk),
+            connection=(Connection(tie.kind, tie.strength, tie.note) if tie else Connection("")),
+            groups=[
+                GroupRecord(
+                    name=m.affiliation.name,
+                    kind=m.affiliation.kind,
+                    detail=m.detail,
+                    class_year=m.class_year,
+                    start_year=m.start_year,
+                    end_year=m.end_year,
+                )
+                for m in memberships
+            ],
         )
 
 
-def export_people(owner: Any, fmt: str, out: TextIO, echo: Echo | None = None) -> None:
-    """Write the owner's people; ``echo(phase, done, total)`` hears of every hundred."""
+def export_people(
+    owner: Any,
+    fmt: str,
+    out: TextIO,
+    echo: Echo | None = None,
+    *,
+    vcard_version: str = "4.0",
+) -> None:
+    """Write the owner's people; ``echo(phase, done, total)`` hears of every hundred.
+
+    ``vcard_version`` ("4.0" or "3.0") is the version of the cards of a vCard export.
+    """
     from coffeechat.imports.writers import write_csv, write_vcards
 
-    writer = write_csv if fmt == "csv" else write_vcards
     records = people_records(owner)
     if echo is not None:
         records = _counted(records, owned(Person, owner).count(), echo)
-    writer(records, out)
+    if fmt == "csv":
+        write_csv(records, out)
+    else:
+        write_vcards(records, out, vcard_version)
 
 
 def _counted[T](items: Iterable[T], total: int, echo: Echo) -> Iterator[T]:

@@ -42,6 +42,31 @@ class Problem:
 
 
 @dataclass(slots=True)
+class GroupRecord:
+    """A membership an export carries: the group (name, kind) and the person's place in it."""
+
+    name: str
+    kind: str = ""  # an AffiliationKind value; "" when the file does not say
+    detail: str = ""
+    class_year: int | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass(slots=True)
+class Connection:
+    """How a person is connected to you, as Coffeechat's own export says it.
+
+    ``kind`` "" means the export says there is no tie between you (a friend of a
+    friend, someone from a directory): the import makes none.
+    """
+
+    kind: str  # a TieKind value, or ""
+    strength: int | None = None
+    note: str = ""
+
+
+@dataclass(slots=True)
 class PersonRecord:
     line: int  # first line of the record in the file (1-based; card number for vCards)
     first_name: str = ""
@@ -61,6 +86,14 @@ class PersonRecord:
     # For directory files: the per-row detail (degree, chapter) and class year.
     affiliation_detail: str = ""
     class_year: int | None = None
+    # The kinds of e-mail addresses and phone numbers ("work", "cell"), keyed by the
+    # value as it is in ``emails`` / ``phones`` (vCard TYPE parameters).
+    email_kinds: dict[str, str] = field(default_factory=dict)
+    phone_kinds: dict[str, str] = field(default_factory=dict)
+    # Coffeechat's own export: every group the person belongs to, and the tie to you
+    # (None when the file does not say, as any other file).
+    groups: list[GroupRecord] = field(default_factory=list)
+    connection: Connection | None = None
     # Problems with single fields that did not stop the record (a bad date, say).
     problems: list[Problem] = field(default_factory=list)
 

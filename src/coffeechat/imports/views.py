@@ -22,6 +22,7 @@ from coffeechat.imports.forms import MappingForm, UploadForm
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.imports.records import Format
 from coffeechat.imports.undo import undo, undo_report
+from coffeechat.imports.writers import VCARD_VERSIONS
 
 
 @login_required
@@ -189,9 +190,12 @@ def export(request: HttpRequest, fmt: str) -> FileResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404("No such export format.")
     content_type, extension = EXPORT_FORMATS[fmt]
+    version = request.GET.get("version", "4.0")
+    if fmt == "vcard" and version not in VCARD_VERSIONS:
+        raise Http404("No such vCard version: choose 4.0 or 3.0.")
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     text = TextIOWrapper(spool, encoding="utf-8", newline="")
-    export_people(request.user, fmt, text)
+    export_people(request.user, fmt, text, vcard_version=version)
     text.flush()
     text.detach()
     spool.seek(0)

@@ -162,6 +162,9 @@ class EmailAddress(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
     email = models.EmailField(max_length=254)
     position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(
+        max_length=60, blank=True, help_text="Its types in an address book: work, home…"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -176,6 +179,9 @@ class PhoneNumber(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_numbers")
     number = models.CharField(max_length=40)
     position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(
+        max_length=60, blank=True, help_text="Its types in an address book: cell, work, home…"
+    )
 
     class Meta:
         ordering = ["position", "pk"]

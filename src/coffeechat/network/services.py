@@ -97,16 +97,31 @@ def save_person(
     email_list = validate_emails(emails) if emails is not None else None
     phone_list = validate_phones(phones) if phones is not None else None
     save_owned(owner, person)
+    # An address or number that stays keeps its kind (work, cell…) from an address book.
     if email_list is not None:
+        kinds = {e.lower(): k for e, k in person.email_addresses.values_list("email", "kind")}
         person.email_addresses.all().delete()
         EmailAddress.objects.bulk_create(
-            EmailAddress(owner=owner, person=person, email=email, position=index)
+            EmailAddress(
+                owner=owner,
+                person=person,
+                email=email,
+                position=index,
+                kind=kinds.get(email.lower(), ""),
+            )
             for index, email in enumerate(email_list)
         )
     if phone_list is not None:
+        kinds = dict(person.phone_numbers.values_list("number", "kind"))
         person.phone_numbers.all().delete()
         PhoneNumber.objects.bulk_create(
-            PhoneNumber(owner=owner, person=person, number=number, position=index)
+            PhoneNumber(
+                owner=owner,
+                person=person,
+                number=number,
+                position=index,
+                kind=kinds.get(number, ""),
+            )
             for index, number in enumerate(phone_list)
         )
     if tags is not None:

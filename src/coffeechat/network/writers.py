@@ -19,6 +19,7 @@ from django.db.models import Case, F, Value, When
 
 from coffeechat.core.bulk import insert_rows
 from coffeechat.network.models import (
+    Affiliation,
     EmailAddress,
     Employment,
     Membership,
@@ -55,21 +56,21 @@ def insert_people(owner: Any, rows: Sequence[PersonRow], source: str) -> list[in
     )
 
 
-def insert_emails(owner: Any, rows: Iterable[tuple[int, str, int]]) -> list[int]:
-    """(person id, address checked by clean_email, position) rows."""
+def insert_emails(owner: Any, rows: Iterable[tuple[int, str, int, str]]) -> list[int]:
+    """(person id, address checked by clean_email, position, kind) rows."""
     return insert_rows(
         EmailAddress,
-        ["owner_id", "person_id", "email", "position"],
-        [(owner.pk, *row) for row in rows],
+        ["owner_id", "person_id", "email", "position", "kind"],
+        [(owner.pk, pk, email, position, kind[:60]) for pk, email, position, kind in rows],
     )
 
 
-def insert_phones(owner: Any, rows: Iterable[tuple[int, str, int]]) -> list[int]:
-    """(person id, number as written, position) rows."""
+def insert_phones(owner: Any, rows: Iterable[tuple[int, str, int, str]]) -> list[int]:
+    """(person id, number as written, position, kind) rows."""
     return insert_rows(
         PhoneNumber,
-        ["owner_id", "person_id", "number", "position"],
-        [(owner.pk, *row) for row in rows],
+        ["owner_id", "person_id", "number", "position", "kind"],
+        [(owner.pk, pk, number, position, kind[:60]) for pk, number, position, kind in rows],
     )
 
 
@@ -102,6 +103,43 @@ def insert_ties_to_me(owner: Any, rows: Iterable[tuple[int, Any, str]]) -> list[
         Tie,
         ["owner_id", "to_person_id", "kind", "strength", "since", "note"],
         [(owner.pk, pk, TieKind.ACQUAINTANCE.value, 2, since, note) for pk, since, note in rows],
+    )
+
+
+def insert_my_ties(owner: Any, rows: Iterable[tuple[int, str, int, Any, str]]) -> list[int]:
+    """Ties between you and people, as an export described them.
+
+    (person id, kind, strength 1–5, since, note) rows; the kind is a :class:`TieKind`.
+    """
+    return insert_rows(
+        Tie,
+        ["owner_id", "to_person_id", "kind", "strength", "since", "note"],
+        [
+            (owner.pk, pk, kind, min(5, max(1, strength)), since, note)
+            for pk, kind, strength, since, note in rows
+        ],
+    )
+
+
+def insert_affiliations(owner: Any, rows: Sequence[tuple[str, str]]) -> list[int]:
+    """New groups: (name, kind) rows; their ids in the same order."""
+    return insert_rows(
+        Affiliation,
+        ["owner_id", "name", "kind", "notes"],
+        [(owner.pk, name[:200], kind, "") for name, kind in rows],
+    )
+
+
+def insert_group_memberships(
+    owner: Any, rows: Iterable[tuple[int, int, str, int | None, int | None, int | None]]
+) -> list[int]:
+    """Memberships of any groups: (person id, group id, detail, class year, start year,
+    end year) rows."""
+    return insert_rows(
+        Membership,
+        ["owner_id", "person_id", "affiliation_id", "detail", "class_year"]
+        + ["start_year", "end_year"],
+        [(owner.pk, *row) for row in rows],
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from coffeechat.accounts.services import get_profile
 from coffeechat.network.models import (  # read here; written through network.writers
+    Affiliation,
     EmailAddress,
     Employment,
     Membership,
@@ -18,7 +19,18 @@ from coffeechat.network.models import (  # read here; written through network.wr
     PhoneNumber,
     Tie,
 )
-from coffeechat.network.normalize import email_key, linkedin_key, name_key, phone_key
+from coffeechat.network.normalize import (
+    email_key,
+    linkedin_key,
+    name_key,
+    organization_key,
+    phone_key,
+)
+
+
+def group_key(name: str) -> str:
+    """Groups are matched by name as organizations are (case, punctuation, accents aside)."""
+    return organization_key(name)[:200] or " ".join(name.lower().split())
 
 
 @dataclass(slots=True)
@@ -58,6 +70,9 @@ class NetworkIndex:
         self.org_by_key: dict[str, int] = {}
         self.me_ties: set[int] = set()
         self.memberships: set[tuple[int, int]] = set()
+        self.group_by_key: dict[str, int] = {}  # a group's name (organization_key) → id
+        # (person, group, detail in lower case, class year): a place in a group
+        self.places: set[tuple[int, int, str, int | None]] = set()
         self.region = (get_profile(owner).country or "US").upper()
 
         rows = Person.objects.filter(owner=owner).values_list(
@@ -101,6 +116,10 @@ class NetworkIndex:
                 "to_person_id", flat=True
             )
         )
-        self.memberships = set(
-            Membership.objects.filter(owner=owner).values_list("person_id", "affiliation_id")
-        )
+        for person_pk, group_pk, detail, year in Membership.objects.filter(owner=owner).values_list(
+            "person_id", "affiliation_id", "detail", "class_year"
+        ):
+            self.memberships.add((person_pk, group_pk))
+            self.places.add((person_pk, group_pk, detail.lower(), year))
+        for group_pk, name in Affiliation.objects.filter(owner=owner).values_list("pk", "name"):
+            self.group_by_key.setdefault(group_key(name), group_pk)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from coffeechat.imports.engine.index import FILLABLE, NetworkIndex, stand_in
+from coffeechat.imports.engine.index import FILLABLE, NetworkIndex, group_key, stand_in
 from coffeechat.imports.engine.plans import (
     CHUNK_ROWS,
     MAX_SAMPLES,
@@ -53,6 +53,10 @@ class Planner(RowPlanner):
         self.unmatched_messages = 0
         self.known_messages = 0
         self.rows = 0
+        self.merged = 0  # rows that are a person an earlier row of the file already is
+        self._first_lines: dict[int, int] = {}
+        self._new_groups: dict[str, tuple[str, str]] = {}
+        self._new_group_count = 0
         # Keys of people planned in this chunk, so a repeated row updates the first.
         self._planned_by_key: dict[str, PlannedPerson] = {}
         # The same keys for the rows of earlier chunks, kept as ids once those are flushed,
@@ -117,11 +121,14 @@ class Planner(RowPlanner):
         index = self.index
         new_keys = {p.job.organization_key for p in self.people if p.job} - index.org_by_key.keys()
         self._new_orgs += len(new_keys)
+        self._new_group_count += len(self._new_groups)
         if self.writer is not None:
-            self.writer(self)  # sets the ids of new people and organizations
+            self.writer(self)  # sets the ids of new people, organizations and groups
         else:
             for key in new_keys:
                 index.org_by_key[key] = self._provisional_id()
+            for key in self._new_groups:
+                index.group_by_key[key] = self._provisional_id()
             for planned in self.people:
                 if planned.is_new:
                     planned.person_id = self._provisional_id()
@@ -133,6 +140,7 @@ class Planner(RowPlanner):
         for key, planned in self._planned_by_key.items():
             assert planned.person_id is not None
             self._file_keys.setdefault(key, planned.person_id)
+        self._new_groups.clear()
         self.people.clear()
         self.messages.clear()
         self._planned_by_key.clear()
@@ -149,6 +157,7 @@ class Planner(RowPlanner):
         assert pk is not None
         if planned.is_new:
             self.batch_ids.add(pk)
+            self._first_lines[pk] = planned.line
             self._new_count += 1
             if len(self._samples["new"]) < MAX_SAMPLES:
                 self._samples["new"].append(
@@ -203,6 +212,10 @@ class Planner(RowPlanner):
             index.me_ties.add(pk)
         if planned.membership is not None and self.affiliation is not None:
             index.memberships.add((pk, self.affiliation.pk or 0))
+        for group in planned.groups:
+            group_id = index.group_by_key[group_key(group.name)]
+            index.memberships.add((pk, group_id))
+            index.places.add((pk, group_id, group.detail.lower(), group.class_year))
 
     # -- messages --------------------------------------------------------------------------
 
@@ -259,7 +272,9 @@ class Planner(RowPlanner):
             "matched": matched,
             "changed": changed,
             "unchanged": matched - changed,
+            "merged": self.merged,
             "new_organizations": self._new_orgs,
+            "new_groups": self._new_group_count,
             "messages": self._message_count,
             "messages_known": self.known_messages,
             "messages_unmatched": self.unmatched_messages,

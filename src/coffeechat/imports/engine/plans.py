@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from coffeechat.imports.records import MessageRecord
+from coffeechat.imports.records import GroupRecord, MessageRecord
 
 # How many problems a batch keeps to show; the count is always exact.
 MAX_PROBLEMS_KEPT = 1000
@@ -56,7 +56,12 @@ class PlannedPerson:
     end_jobs: list[int] = field(default_factory=list)
     fill: dict[str, Any] = field(default_factory=dict)  # existing person's empty fields
     tie: bool = False
+    # The tie as an export described it (kind, strength, note); None: the format's own.
+    tie_as: tuple[str, int, str] | None = None
     membership: tuple[str, int | None] | None = None  # (detail, class year)
+    groups: list[GroupRecord] = field(default_factory=list)  # new memberships, any group
+    email_kinds: dict[str, str] = field(default_factory=dict)
+    phone_kinds: dict[str, str] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # plain words for the preview
 
     @property
@@ -73,6 +78,7 @@ class PlannedPerson:
             or self.fill
             or self.tie
             or self.membership
+            or self.groups
         )
 
 

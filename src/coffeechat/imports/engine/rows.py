@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from coffeechat.imports.engine.index import ExistingPerson, NetworkIndex
+from coffeechat.imports.engine.index import ExistingPerson, NetworkIndex, group_key
 from coffeechat.imports.engine.plans import (
     JOB_LIMITS,
     MAX_PROBLEMS_KEPT,
@@ -16,6 +16,7 @@ from coffeechat.imports.engine.plans import (
 from coffeechat.imports.export import person_from_uid
 from coffeechat.imports.formats import TIE_NOTES
 from coffeechat.imports.levels import level_for_title
+from coffeechat.imports.parsers.ours import DEFAULT_GROUP_KIND
 from coffeechat.imports.records import Format, ParsedFile, PersonRecord, Problem
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
 from coffeechat.network.models import Affiliation
@@ -27,6 +28,8 @@ from coffeechat.network.normalize import (
     organization_key,
     phone_key,
 )
+
+_KEY_REASONS = {"li": "same LinkedIn profile", "e": "same e-mail address", "p": "same phone number"}
 
 
 class RowPlanner:
@@ -51,6 +54,9 @@ class RowPlanner:
     _org_keys: dict[str, str]
     _matched: set[int]
     _job_set: set[int]
+    _first_lines: dict[int, int]  # people of this file: the line that made them
+    _new_groups: dict[str, tuple[str, str]]  # groups to make: key → (name, kind)
+    merged: int
 
     def _problem(self, problem: Problem) -> None:
         self.problem_count += 1
@@ -121,20 +127,25 @@ class RowPlanner:
         keys += [f"e:{email_key(e)}" for e in emails]
         keys += [f"p:{k}" for k in phone_keys if k]
         planned = None
+        repeat = ""  # why this row is a person an earlier row of the file already is
         if person_id is None:
             # A repeat within the file: the earliest row with the first key that matches.
             # Rows of earlier chunks are earlier than any row of this one.
             for key in keys:
                 if key in self._file_keys:
                     person_id = self._file_keys[key]
+                    repeat = _KEY_REASONS[key.split(":", 1)[0]]
                     break
                 if key in self._planned_by_key:
                     planned = self._planned_by_key[key]
+                    repeat = _KEY_REASONS[key.split(":", 1)[0]]
                     break
             if person_id is None and planned is None:
                 person_id, reason = self._match_by_name(first, last, li_key, record)
+        elif person_id in self._matched or person_id in self._planned_existing:
+            repeat = reason
         if person_id is not None:
-            planned = self._planned_existing.get(person_id)
+            planned = self._planned_existing.get(person_id) or planned
         if planned is None:
             planned = PlannedPerson(line=line, first_name=first, last_name=last)
             planned.person_id = person_id
@@ -143,17 +154,34 @@ class RowPlanner:
             if person_id is not None:
                 self._planned_existing[person_id] = planned
             self.people.append(planned)
+        if repeat:
+            self._merged_row(line, planned, repeat)
         for key in keys:
             self._planned_by_key.setdefault(key, planned)
         # A repeat of a row planned earlier in this chunk is whoever that row is.
         person_id = planned.person_id
 
         existing = self.index.people.get(person_id) if person_id is not None else None
-        self._plan_contact_details(planned, person_id, emails, phones, phone_keys)
+        self._plan_contact_details(planned, person_id, emails, phones, phone_keys, record)
         self._plan_fields(planned, existing, record, url, line)
         self._plan_job(planned, person_id, record, line)
         self._plan_tags(planned, person_id, record.tags)
         self._plan_links(planned, person_id, record)
+        self._plan_groups(planned, person_id, record)
+
+    def _merged_row(self, line: int, planned: PlannedPerson, why: str) -> None:
+        """Say which earlier row (or person) a row was merged into, and why."""
+        self.merged += 1
+        pk = planned.person_id
+        if planned.line != line:
+            who = f"line {planned.line} ({planned.full_name})"
+        elif pk is not None and pk in self._first_lines:
+            who = f"line {self._first_lines[pk]}"
+        else:
+            who = f"{planned.full_name}, whom an earlier line already matched"
+        self._problem(
+            Problem(line, "", f"the same person as {who} ({why}); merged into one", skipped=False)
+        )
 
     def _valid_emails(self, line: int, values: Iterable[str]) -> list[str]:
         emails: list[str] = []
@@ -240,13 +268,18 @@ class RowPlanner:
         emails: list[str],
         phones: list[str],
         phone_keys: list[str],
+        record: PersonRecord,
     ) -> None:
+        email_kinds = {email_key(e): k for e, k in record.email_kinds.items()}
+        phone_kinds = {p.strip()[:40]: k for p, k in record.phone_kinds.items()}
         known_emails = set(self.index.emails.get(person_id, ())) if person_id else set()
         known_emails |= {email_key(e) for e in planned.new_emails}
         for email in emails:
             if email_key(email) not in known_emails:
                 known_emails.add(email_key(email))
                 planned.new_emails.append(email)
+                if kind := email_kinds.get(email_key(email)):
+                    planned.email_kinds[email] = kind
                 if person_id:
                     planned.changes.append(f"new e-mail {email}")
         known_phones = set(self.index.phones.get(person_id, ())) if person_id else set()
@@ -255,6 +288,8 @@ class RowPlanner:
             if (key or number) not in known_phones:
                 known_phones.add(key or number)
                 planned.new_phones.append(number)
+                if kind := phone_kinds.get(number):
+                    planned.phone_kinds[number] = kind
                 if person_id:
                     planned.changes.append(f"new phone {number}")
 
@@ -275,6 +310,8 @@ class RowPlanner:
             planned.level = planned.level or level
             planned.connected_on = planned.connected_on or record.connected_on
             return
+        if record.connection is not None:
+            level = ""  # your own export: the level you left empty stays so
         wanted = {"linkedin_url": url, "location": location, "level": level}
         for name, value in wanted.items():
             if value and not getattr(existing, name) and name not in planned.fill:
@@ -347,9 +384,48 @@ class RowPlanner:
             return
         already = person_id is not None and person_id in self.index.me_ties
         fmt = self.parsed.format
-        # Our own export carries a tie to me as its "Connected On" date.
-        wanted = fmt in TIE_NOTES and (fmt != Format.COFFEECHAT or record.connected_on is not None)
+        connection = record.connection
+        if connection is not None:
+            # Our own export says how the person is connected to you: never invent a tie.
+            wanted = bool(connection.kind)
+        else:
+            # An older export carried a tie to me as its "Connected On" date only.
+            wanted = fmt in TIE_NOTES and (
+                fmt != Format.COFFEECHAT or record.connected_on is not None
+            )
         if wanted and not already and not planned.tie:
             planned.tie = True
+            if connection is not None:
+                planned.tie_as = (connection.kind, connection.strength or 3, connection.note)
             if person_id:
                 planned.changes.append("now in your network as a contact")
+
+    def _plan_groups(
+        self, planned: PlannedPerson, person_id: int | None, record: PersonRecord
+    ) -> None:
+        """Memberships an export carries: the groups are found by name, or made."""
+        if not record.groups:
+            return
+        index = self.index
+        for group in record.groups:
+            key = group_key(group.name)
+            group_id = index.group_by_key.get(key)
+            if group_id is None and key not in self._new_groups:
+                self._new_groups[key] = (group.name, group.kind or DEFAULT_GROUP_KIND)
+            place = (group_id or 0, group.detail.lower(), group.class_year)
+            known = person_id is not None and (person_id, *place) in index.places
+            if known or any(
+                (group_key(g.name), g.detail.lower(), g.class_year)
+                == (key, group.detail.lower(), group.class_year)
+                for g in planned.groups
+            ):
+                continue
+            if (
+                self.affiliation is not None
+                and self.affiliation.pk == group_id
+                and (planned.membership is not None)
+            ):
+                continue  # the group the file is imported into already has them
+            planned.groups.append(group)
+            if person_id:
+                planned.changes.append(f"member of {group.name}")

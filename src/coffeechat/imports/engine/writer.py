@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from coffeechat.core.collector import fewer_collections
+from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
 from coffeechat.imports.engine.plans import (
     BULK_SIZE,
@@ -115,7 +116,12 @@ class _ChunkWriter:
         created["network.EmailAddress"] += writers.insert_emails(
             owner,
             [
-                (p.person_id, email, len(known_emails.get(p.person_id, ())) + i)
+                (
+                    p.person_id,
+                    email,
+                    len(known_emails.get(p.person_id, ())) + i,
+                    p.email_kinds.get(email, ""),
+                )
                 for p in people
                 if p.person_id is not None
                 for i, email in enumerate(p.new_emails)
@@ -125,7 +131,12 @@ class _ChunkWriter:
         created["network.PhoneNumber"] += writers.insert_phones(
             owner,
             [
-                (p.person_id, number, len(known_phones.get(p.person_id, ())) + i)
+                (
+                    p.person_id,
+                    number,
+                    len(known_phones.get(p.person_id, ())) + i,
+                    p.phone_kinds.get(number, ""),
+                )
                 for p in people
                 if p.person_id is not None
                 for i, number in enumerate(p.new_phones)
@@ -151,8 +162,21 @@ class _ChunkWriter:
         tie_note = TIE_NOTES.get(plan.parsed.format, "")
         created["network.Tie"] += writers.insert_ties_to_me(
             owner,
-            [(p.person_id, p.connected_on, tie_note) for p in people if p.tie and p.person_id],
+            [
+                (p.person_id, p.connected_on, tie_note)
+                for p in people
+                if p.tie and p.person_id and p.tie_as is None
+            ],
         )
+        created["network.Tie"] += writers.insert_my_ties(
+            owner,
+            [
+                (p.person_id, *p.tie_as[:2], p.connected_on, p.tie_as[2])
+                for p in people
+                if p.tie and p.person_id and p.tie_as is not None
+            ],
+        )
+        self._write_groups(plan)
         affiliation = plan.affiliation
         if affiliation is not None:
             created["network.Membership"] += writers.insert_memberships(
@@ -168,6 +192,30 @@ class _ChunkWriter:
         changes += _fill_fields(self.batch, plan)
         self._write_messages(plan)
         ImportChange.objects.bulk_create(changes, batch_size=BULK_SIZE)
+
+    def _write_groups(self, plan: Planner) -> None:
+        """The groups an export names that are not here yet, and every new membership."""
+        index = plan.index
+        new_groups = list(plan._new_groups.items())
+        ids = writers.insert_affiliations(self.owner, [row for _key, row in new_groups])
+        index.group_by_key.update(zip((key for key, _row in new_groups), ids, strict=True))
+        self.created["network.Affiliation"] += ids
+        self.created["network.Membership"] += writers.insert_group_memberships(
+            self.owner,
+            [
+                (
+                    p.person_id,
+                    index.group_by_key[group_key(g.name)],
+                    g.detail,
+                    g.class_year,
+                    g.start_year,
+                    g.end_year,
+                )
+                for p in plan.people
+                if p.person_id is not None
+                for g in p.groups
+            ],
+        )
 
     def _end_jobs(self, plan: Planner) -> list[ImportChange]:
         ended: list[int] = [pk for p in plan.people for pk in p.end_jobs]

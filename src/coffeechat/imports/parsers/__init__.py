@@ -68,6 +68,9 @@ LINKEDIN_FORMATS = frozenset(
     }
 )
 _VCARD_START = re.compile(r"\s*BEGIN\s*:\s*VCARD\b", re.IGNORECASE)
+_CALENDAR_START = re.compile(r"\s*BEGIN\s*:\s*VCALENDAR\b", re.IGNORECASE)
+_JSON_START = re.compile(r"\s*(?:\{\s*(?:\"|\})|\[\s*(?:[\[{\"\]0-9-]|true|false|null))")
+_MARKUP_START = re.compile(r"\s*<(?:\?xml|!doctype|html|[a-z][\w:-]*[\s>])", re.IGNORECASE)
 _DAMAGE = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
@@ -102,6 +105,7 @@ def open_file(
         raise ImportFileError(f"{name}: the file could not be read ({exc}).") from exc
     if sniffed.is_zip:
         return _open_archive(path, name, format)
+    _refuse_what_is_not_a_contact_list(name, sniffed.text.lstrip("\ufeff"))
     if _is_vcard(sniffed.text):
         if format not in (None, Format.VCARD):
             raise ImportFileError(
@@ -112,6 +116,26 @@ def open_file(
     if format == Format.VCARD:
         raise ImportFileError(f"{name}: there is no vCard (BEGIN:VCARD) in this file.")
     return _open_csv(opener, name, sniffed, format, mapping)
+
+
+def _refuse_what_is_not_a_contact_list(name: str, text: str) -> None:
+    """Calendars, JSON and web pages are text, but no list of people: say what they are."""
+    if _CALENDAR_START.match(text):
+        raise ImportFileError(
+            f"{name}: this is a calendar file (.ics), not a contact list. Coffeechat does "
+            "not read invitations from a calendar file; import a CSV or vCard (.vcf) file "
+            "of people."
+        )
+    if _JSON_START.match(text):
+        raise ImportFileError(
+            f"{name}: this is a JSON file, not a contact list. Import a CSV file (one "
+            "person per row, with a header) or a vCard (.vcf) file."
+        )
+    if _MARKUP_START.match(text):
+        raise ImportFileError(
+            f"{name}: this is a web page or an XML document, not a contact list. Import a "
+            "CSV file (one person per row, with a header) or a vCard (.vcf) file."
+        )
 
 
 def _label(format: Format | None) -> str:
@@ -277,11 +301,19 @@ def _open_csv(
                 if mapping is not None:
                     raise ImportFileError(
                         f"{name}: the column mapping has no name column. "
-                        "Map at least a full name, a first name or a last name."
+                        "Map at least a full name, a first name, a last name or an e-mail."
+                    )
+                if len([cell for cell in shape.header if cell]) < 2:
+                    raise ImportFileError(
+                        f"{name}: this is not a table: its first line "
+                        f"(“{' '.join(shape.header)[:60]}”) is one column that names neither "
+                        "people nor e-mail addresses. Import a CSV file with a header "
+                        "(Name, E-mail…) and one person per row, or a vCard (.vcf) file."
                     )
                 raise ImportFileError(
-                    f"{name}: no column holds names. Columns found: {_columns(shape.header)}. "
-                    "Map the columns to fields (at least a name) and import again."
+                    f"{name}: no column holds names or e-mail addresses. "
+                    f"Columns found: {_columns(shape.header)}. "
+                    "Map the columns to fields (at least a name or an e-mail) and import again."
                 )
             plan = Plan.from_mapping(used)
         else:
@@ -295,7 +327,7 @@ def _open_csv(
             if mapping is not None and not plan.has_name():
                 raise ImportFileError(
                     f"{name}: the column mapping has no name column. "
-                    "Map at least a full name, a first name or a last name."
+                    "Map at least a full name, a first name, a last name or an e-mail."
                 )
         builder = RowBuilder(plan, shape.header)
         records = _people(data_rows(), builder)

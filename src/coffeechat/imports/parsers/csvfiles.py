@@ -16,9 +16,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from coffeechat.imports.parsers.dates import parse_class_year, parse_date
-from coffeechat.imports.parsers.fields import MAX_VALUE, clean_phone, split_emails
+from coffeechat.imports.parsers.fields import (
+    MAX_VALUE,
+    clean_phone,
+    name_from_address,
+    split_emails,
+)
+from coffeechat.imports.parsers.ours import parse_connection, parse_group
 from coffeechat.imports.records import ColumnMapping, PersonRecord, Problem
-from coffeechat.imports.writers import split_values, unescape_cell
+from coffeechat.imports.writers import split_group_text, split_values, unescape_cell
 from coffeechat.network.addresses import clean_email, clean_linkedin_url
 from coffeechat.network.names import split_name
 
@@ -153,7 +159,11 @@ class Plan:
     connected_on: tuple[int, ...] = ()
     class_year: tuple[int, ...] = ()
     affiliation_detail: tuple[int, ...] = ()
-    uid: tuple[int, ...] = ()  # Coffeechat's own export only
+    uid: tuple[int, ...] = ()  # Coffeechat's own export only, as the four below
+    connection: tuple[int, ...] = ()
+    connection_strength: tuple[int, ...] = ()
+    connection_note: tuple[int, ...] = ()
+    groups: tuple[int, ...] = ()
     values: str = PLAIN
     drop_tags: frozenset[str] = frozenset()
     day_first: bool = False  # 1/8/18 is 1 August, not 8 January
@@ -217,7 +227,8 @@ class Plan:
         )
 
     def has_name(self) -> bool:
-        return bool(self.first or self.last or self.full)
+        """A name column, or an e-mail one (people are then named from their address)."""
+        return bool(self.first or self.last or self.full or self.emails)
 
 
 def _first(cells: list[str], n: int, indexes: tuple[int, ...]) -> tuple[str, int]:
@@ -279,10 +290,15 @@ class RowBuilder:
             if full:
                 parts = split_name(full)
                 first, last = parts.first, parts.last
+        emails = self._emails(line, cells, n, problems) if plan.emails else []
+        phones = self._phones(line, cells, n, problems) if plan.phones else []
         if not first and not last:
             if not any(cells):
                 return None
-            return Problem(line, "", "no name in this row; skipped")
+            # As address books do: a contact without a name is shown by its address.
+            first = name_from_address(emails, phones)
+            if not first:
+                return Problem(line, "", "no name, e-mail address or phone in this row; skipped")
 
         record = PersonRecord(
             line=line,
@@ -295,16 +311,31 @@ class RowBuilder:
             affiliation_detail=_first(cells, n, plan.affiliation_detail)[0],
             problems=problems,
         )
-        if plan.emails:
-            record.emails = self._emails(line, cells, n, problems)
-        if plan.phones:
-            record.phones = self._phones(line, cells, n, problems)
+        record.emails = emails
+        record.phones = phones
         if plan.linkedin or plan.websites:
             record.linkedin_url = self._linkedin(line, cells, n, problems)
         if plan.location_parts and not record.location:
             record.location = self._location(cells, n)
         if plan.uid:
             record.uid = _first(cells, n, plan.uid)[0][:200]
+        if plan.connection:
+            kind, index = _first(cells, n, plan.connection)
+            record.connection = parse_connection(
+                kind,
+                _first(cells, n, plan.connection_strength)[0],
+                _first(cells, n, plan.connection_note)[0],
+                line,
+                self.label(index, "Connection"),
+                problems,
+            )
+        if plan.groups:
+            text, index = _first(cells, n, plan.groups)
+            label = self.label(index, "Groups")
+            for piece in split_values(text):
+                group = parse_group(split_group_text(piece), line, label, problems)
+                if group is not None:
+                    record.groups.append(group)
         if plan.notes:
             notes = "\n\n".join(cells[i] for i in plan.notes if i < n and cells[i])
             record.notes = _NEWLINES.sub("\n", notes) if "\r" in notes else notes

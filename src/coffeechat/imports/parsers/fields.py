@@ -29,3 +29,14 @@ def clean_phone(value: str) -> str | None:
     if text[:4].lower() == "tel:":
         text = text[4:].split(";", 1)[0]
     return text if _DIGIT.search(text) else None
+
+
+def name_from_address(emails: list[str], phones: list[str]) -> str:
+    """The name an address book shows for a contact without one: its e-mail, else its phone.
+
+    "" when there is neither (then the record has nothing to name it by).
+    """
+    for value in (*emails, *phones):
+        if value.strip():
+            return value.strip()[:150]
+    return ""

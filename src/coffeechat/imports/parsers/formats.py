@@ -24,8 +24,10 @@ class Recognised:
 
 
 # Our own export.
-# Its last column, the Coffeechat ID, is newer than the rest: without it, still ours.
-_EXPORT_NORMAL = [normalize_header(cell) for cell in EXPORT_HEADER[:-1]]
+# Its columns from the Coffeechat ID on are newer than the rest: without them, still ours.
+_EXPORT_NORMAL = [
+    normalize_header(cell) for cell in EXPORT_HEADER[: EXPORT_HEADER.index("Coffeechat ID")]
+]
 _COFFEECHAT_PLAN = Plan(
     first=(0,),
     last=(1,),
@@ -42,6 +44,10 @@ _COFFEECHAT_PLAN = Plan(
     class_year=(12,),
     affiliation_detail=(13,),
     uid=(14,),
+    connection=(15,),
+    connection_strength=(16,),
+    connection_note=(17,),
+    groups=(18,),
     values=COFFEECHAT,
 )
 

@@ -228,4 +228,6 @@ def suggest_mapping(header: list[str]) -> ColumnMapping:
 
 
 def has_name_column(mapping: ColumnMapping) -> bool:
-    return any(key in mapping.columns for key in NAME_FIELDS)
+    """Whether the mapping names people: a name column, or an e-mail one (people without
+    a name are named from their address, as address books do)."""
+    return any(key in mapping.columns for key in (*NAME_FIELDS, "email"))

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from coffeechat.imports.parsers.dates import parse_class_year, parse_date
-from coffeechat.imports.parsers.fields import MAX_VALUE, clean_phone
+from coffeechat.imports.parsers.fields import MAX_VALUE, clean_phone, name_from_address
+from coffeechat.imports.parsers.ours import parse_connection, parse_group
 from coffeechat.imports.records import ImportFileError, PersonRecord, Problem
 from coffeechat.network.addresses import clean_email, clean_linkedin_url
 from coffeechat.network.names import split_name
@@ -330,6 +331,7 @@ class VCardReader:
         }
         emails: list[tuple[int, int, str]] = []
         phones: list[tuple[int, int, str]] = []
+        kinds: dict[str, str] = {}
         addresses: list[tuple[int, int, str]] = []
         notes: list[str] = []
         formatted = ""
@@ -358,6 +360,7 @@ class VCardReader:
                         )
                     else:
                         emails.append((prop.rank(), order, email))
+                        kinds.setdefault("e:" + email, _kinds(prop))
             elif name == "TEL":
                 raw = self._text(card, prop)
                 if raw:
@@ -373,6 +376,7 @@ class VCardReader:
                         )
                     else:
                         phones.append((prop.rank(), order, phone))
+                        kinds.setdefault("p:" + phone, _kinds(prop))
             elif name == "ORG":
                 parts = self._components(card, prop)
                 if parts and not record.organization and not record.department:
@@ -415,6 +419,16 @@ class VCardReader:
                     card.problems.append(
                         Problem(number, name, f"“{text[:80]}” is not a class year; left out", False)
                     )
+            elif name == "X-COFFEECHAT-CONNECTION":
+                parts = self._components(card, prop) + ["", "", ""]
+                record.connection = parse_connection(
+                    parts[0], parts[1], ";".join(parts[2:]).strip(";"), number, name,
+                    card.problems,
+                )  # fmt: skip
+            elif name == "X-COFFEECHAT-GROUP":
+                group = parse_group(self._components(card, prop), number, name, card.problems)
+                if group is not None:
+                    record.groups.append(group)
             elif name == "X-COFFEECHAT-AFFILIATION-DETAIL":
                 record.affiliation_detail = self._text(card, prop)
             elif name == "UID":
@@ -431,11 +445,26 @@ class VCardReader:
             if formatted:
                 whole = split_name(formatted)
                 record.first_name, record.last_name = whole.first, whole.last
-        if not record.first_name and not record.last_name:
-            yield Problem(number, "N", "this card has no name; skipped")
-            return
         record.emails = _unique(value for _, _, value in sorted(emails))
         record.phones = _unique(value for _, _, value in sorted(phones))
+        if not record.first_name and not record.last_name:
+            # As address books do: a contact without a name is shown by its address.
+            record.first_name = name_from_address(record.emails, record.phones)
+        if not record.first_name and not record.last_name:
+            if record.organization:
+                yield Problem(
+                    number,
+                    "N",
+                    f"this card names only an organization ({record.organization[:80]}), "
+                    "no person, and has no e-mail address or phone number; skipped",
+                )
+                return
+            yield Problem(
+                number, "N", "this card has no name, e-mail address or phone number; skipped"
+            )
+            return
+        record.email_kinds = {e: kinds["e:" + e] for e in record.emails if kinds.get("e:" + e)}
+        record.phone_kinds = {p: kinds["p:" + p] for p in record.phones if kinds.get("p:" + p)}
         if addresses:
             record.location = min(addresses)[2]
         record.notes = "\n\n".join(notes).replace("\r\n", "\n").replace("\r", "\n")
@@ -461,6 +490,22 @@ class VCardReader:
             if handle and "/" not in handle and " " not in handle:
                 return clean_linkedin_url("in/" + handle) or ""
         return ""
+
+
+# Types that say nothing worth keeping: the preferred one is the first, every e-mail
+# address is an internet one.
+_PLAIN_TYPES = frozenset({"pref", "internet", "x400"})
+
+
+def _kinds(prop: Property) -> str:
+    """``TYPE=WORK,pref`` → ``"work"``: the kinds of an e-mail address or phone, as written."""
+    kinds: list[str] = []
+    for value in prop.types():
+        for kind in value.split(","):
+            kind = kind.strip().strip('"')
+            if kind and kind not in _PLAIN_TYPES and kind not in kinds:
+                kinds.append(kind)
+    return ",".join(kinds)[:60]
 
 
 def _bytes_to_text(data: bytes, charset: str) -> str:
