@@ -493,6 +493,14 @@ def register(api: NinjaAPI) -> None:
     def save_questions(request: HttpRequest, conversation_id: int, payload: ChosenIn) -> Any:
         conversation = fetch(request, conversation_id)
         ids = [item.id for item in payload.questions]
+        known = set(conversation.chosen_questions.values_list("pk", flat=True))
+        errors = {
+            f"questions.{index}.id": f"There is no chosen question with id {pk}."
+            for index, pk in enumerate(ids)
+            if pk not in known
+        }
+        if errors:
+            raise DjangoValidationError(errors)
         with transaction.atomic():
             conversation.chosen_questions.exclude(pk__in=ids).delete()
             services.set_chosen_order(request.user, conversation, ids)
