@@ -150,6 +150,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coffeechat] "
+ACCOUNT_FORMS = {"change_password": "coffeechat.accounts.password.ChangePasswordAndTokensForm"}
 LOGIN_REDIRECT_URL = "pages:home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
