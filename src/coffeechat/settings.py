@@ -165,6 +165,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Extra certificate authorities trusted by users' own SMTP servers (PEM file), beside the
 # system's: a company CA or a self-signed mail server. Verification is never turned off.
 SMTP_CA_FILE = env_str("COFFEECHAT_SMTP_CA_FILE")
+ALLOW_PRIVATE_SMTP = env_bool("COFFEECHAT_ALLOW_PRIVATE_SMTP", False)
 
 # Background work: Django's Tasks framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -45,7 +45,7 @@ def owned_models() -> list[type[models.Model]]:
         for f in model._meta.concrete_fields:
             if f.is_relation and f.related_model in found and f.related_model is not model:
                 # ``model`` points at its parent: delete ``model`` first.
-                sorter.add(f.related_model, model)  # type: ignore[arg-type]
+                sorter.add(f.related_model, model)
     try:
         return list(sorter.static_order())
     except graphlib.CycleError:
@@ -70,7 +70,7 @@ def delete_owned_rows(user: object, progress: Progress | None = None) -> Counter
                 _total, per_model = model._default_manager.filter(pk__in=ids).delete()
             counts.update(per_model)
             if progress is not None:
-                progress(model._meta.verbose_name_plural.title(), sum(counts.values()))
+                progress(str(model._meta.verbose_name_plural), sum(counts.values()))
     return counts
 
 
