@@ -29,9 +29,9 @@ def test_changing_the_password_revokes_the_tokens(logged_in_page: Page, user: An
     assert works(raw)
 
     page.goto("/accounts/password/change/")
-    page.get_by_label("Current Password").fill(PASSWORD)
-    page.get_by_label("New Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New Password (again)").fill(NEW_PASSWORD)
+    page.locator("#id_oldpassword").fill(PASSWORD)
+    page.locator("#id_password1").fill(NEW_PASSWORD)
+    page.locator("#id_password2").fill(NEW_PASSWORD)
     expect(page.get_by_label("Also revoke all my API tokens")).to_be_checked()
     page.get_by_role("button", name="Change Password").click()
     expect(page.locator("main")).to_contain_text("Password successfully changed")
