@@ -55,6 +55,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _local_smtp_servers(settings: Any) -> None:
+    """The tests' SMTP servers (aiosmtpd) listen on 127.0.0.1 at any port: allow them.
+
+    tests/outreach/test_destinations.py turns it off to prove the refusal.
+    """
+    settings.ALLOW_PRIVATE_SMTP = True
+
+
 @pytest.fixture
 def alice(db: Any) -> Any:
     return UserFactory(email="alice@example.com")

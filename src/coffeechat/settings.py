@@ -157,6 +157,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coffeechat] "
+ACCOUNT_FORMS = {"change_password": "coffeechat.accounts.password.ChangePasswordAndTokensForm"}
 LOGIN_REDIRECT_URL = "pages:home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -171,6 +172,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Extra certificate authorities trusted by users' own SMTP servers (PEM file), beside the
 # system's: a company CA or a self-signed mail server. Verification is never turned off.
 SMTP_CA_FILE = env_str("COFFEECHAT_SMTP_CA_FILE")
+ALLOW_PRIVATE_SMTP = env_bool("COFFEECHAT_ALLOW_PRIVATE_SMTP", False)
 
 # Background work: Django's Tasks framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,4 +1,4 @@
-"""Delete my account: every row the user owns goes, in one transaction; others stay."""
+"""Delete my account: every row the user owns goes (in short chunks); others stay."""
 
 from __future__ import annotations
 

@@ -103,3 +103,21 @@ def test_it_offers_sign_up_again_when_every_account_is_gone(client: Client) -> N
     assert client.get("/")["Location"].startswith(reverse("account_login"))
     user.delete()
     assert client.get("/")["Location"] == reverse("account_signup")
+
+
+def test_a_stranger_cannot_lock_someone_out(client: Client) -> None:
+    """Failures count per address and client together (issue 19, item 9)."""
+    UserFactory(email="dana@example.com")
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(6):
+        response = stranger.post(
+            reverse("account_login"), {"login": "dana@example.com", "password": "wrong-guess"}
+        )
+    assert b"Too many failed login attempts" in response.content
+
+    dana = Client(REMOTE_ADDR="198.51.100.7")
+    response = dana.post(
+        reverse("account_login"), {"login": "dana@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in dana.session

@@ -16,6 +16,17 @@ def signup_is_open() -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins count per address AND client address together.
+
+        allauth counts them per e-mail address alone, so five wrong passwords typed by
+        anyone lock the owner of a known address out. Counted per pair, a stranger only
+        locks themselves out; the per-IP limit still stops one client guessing many
+        accounts (``COFFEECHAT_LOGIN_RATE_LIMIT``, docs/configuration.md).
+        """
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return signup_is_open()
 

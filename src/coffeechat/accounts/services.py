@@ -55,6 +55,13 @@ def revoke_api_token(token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
 
 
+def revoke_all_api_tokens(owner: Any) -> int:
+    """Revoke every active token of ``owner``; how many there were."""
+    return ApiToken.objects.filter(owner=owner, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user whose unrevoked token this is, recording when it was used."""
     if not raw:

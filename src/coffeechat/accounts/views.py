@@ -57,3 +57,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(token)
     messages.success(request, f"Revoked {token.name}.")
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke_all(request: HttpRequest) -> HttpResponse:
+    count = services.revoke_all_api_tokens(request.user)
+    messages.success(request, f"Revoked {count} token{'s' if count != 1 else ''}.")
+    return redirect("accounts:profile")

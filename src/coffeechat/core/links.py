@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 
@@ -19,6 +20,23 @@ def absolute_url(path: str) -> str:
     if urlsplit(path).scheme:
         return path
     return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def is_local_path(url: str) -> bool:
+    """A link that stays on this site: ``/today/``, never ``//evil``, ``/\\evil``, ``http:``.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.example/``
+    and ``/<TAB>/evil.example/`` open another site: backslashes and control characters are
+    refused outright, then Django's own check must agree that no host is named.
+    """
+    if not url.startswith("/") or url.startswith("//"):
+        return False
+    if "\\" in url or any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return False
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc
 
 
 def site_domain() -> str:

@@ -13,6 +13,11 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, QueryDict
 
+# The largest id a row can have (a signed 64-bit integer, in every supported database).
+# A larger number would overflow the query: it is refused as input (422 in the API,
+# through ``coffeechat.api.ids.ObjectId``), or not found when it is a path's id.
+MAX_ID = 2**63 - 1
+
 
 def owned[M: models.Model](model: type[M], user: Any) -> models.QuerySet[M]:
     """The rows of ``model`` that belong to ``user`` (none for an anonymous user)."""
@@ -30,6 +35,8 @@ def get_owned_or_404[M: models.Model](
         queryset = model.filter(owner=user) if user.is_authenticated else model.none()
     else:
         queryset = owned(model, user)
+    if any(_out_of_range(key, value) for key, value in lookup.items()):
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
     try:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
@@ -69,6 +76,11 @@ def save_owned[M: models.Model](owner: Any, instance: M) -> M:
 def delete_owned(instance: models.Model) -> None:
     with transaction.atomic():
         instance.delete()
+
+
+def _out_of_range(key: str, value: Any) -> bool:
+    is_id = key == "pk" or key == "id" or key.endswith("_id")
+    return is_id and isinstance(value, int) and not 0 <= value <= MAX_ID
 
 
 def _has_owner(model: type[models.Model]) -> bool:

@@ -78,7 +78,7 @@ def follow_up_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
             start=item.remind_on,
             end=item.remind_on + datetime.timedelta(days=1),
             description="\n".join(lines),
-            url=item.action_url or item.get_absolute_url(),
+            url=item.safe_action_url or item.get_absolute_url(),
             todo=True,
             stamp=item.updated_at,
         )

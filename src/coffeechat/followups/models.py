@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from coffeechat.core.links import is_local_path
 from coffeechat.network.models import Channel, Organization, Owned, Person
 
 
@@ -144,10 +145,13 @@ class FollowUp(Owned):
             raise ValidationError({"skip_reason": "Say why you skip it."})
         if self.status == Status.SNOOZED and self.snoozed_until is None:
             raise ValidationError({"snoozed_until": "Say until when."})
-        if self.action_url and not (
-            self.action_url.startswith("/") and not self.action_url.startswith("//")
-        ):
+        if self.action_url and not is_local_path(self.action_url):
             raise ValidationError({"action_url": "Use a link inside Coffeechat (starting with /)."})
+
+    @property
+    def safe_action_url(self) -> str:
+        """The action link when it stays on this site (rows saved before the check too)."""
+        return self.action_url if is_local_path(self.action_url) else ""
 
     @property
     def is_active(self) -> bool:

@@ -58,6 +58,7 @@ from coffeechat.core.scoping import owned
 from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
 from coffeechat.imports.export import export_people
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
+from coffeechat.mydata import deletion
 from coffeechat.network.models import (
     Affiliation,
     EmailAddress,
@@ -532,25 +533,39 @@ class Deletion:
 
 
 def delete_account(user: User, echo: Echo | None = None) -> Deletion:
-    """Delete ``user`` with every row they own, in one transaction, then their uploads.
+    """Delete ``user`` with every row they own, in chunks, then their sessions and uploads.
 
-    Every model with an owner cascades from the user (a test checks it). The uploaded
-    files of their imports are removed once the rows are gone, so that a failed
-    deletion leaves both in place.
+    Every model with an owner cascades from the user (a test checks it). The account
+    is deactivated first, so it cannot sign in while its rows go; the rows go in short
+    transactions of a few hundred (``coffeechat.mydata.deletion``), so a large account
+    neither exhausts memory nor locks other users out. The uploaded files of its
+    imports are removed once the rows are gone.
     """
     from coffeechat.imports.services import upload_dir
 
     email = user.email
+    user_pk = user.pk
+    stored = list(
+        owned(ImportBatch, user).exclude(stored_name="").values_list("stored_name", flat=True)
+    )
+    User._default_manager.filter(pk=user_pk).update(is_active=False)
     if echo is not None:
-        echo("Deleting every row", 0, 2)
+        echo("Deleting every row", 0, 3)
+
+    def progress(label: str, done: int) -> None:
+        if echo is not None:
+            echo(f"Deleting every row ({label}: {done})", 0, 3)
+
+    team.forget_member(user)
+    per_model = deletion.delete_owned_rows(user, progress)
     with transaction.atomic():
-        stored = list(
-            owned(ImportBatch, user).exclude(stored_name="").values_list("stored_name", flat=True)
-        )
-        team.forget_member(user)
-        rows, per_model = user.delete()
+        _rows, rest = user.delete()
+    per_model.update(rest)
     if echo is not None:
-        echo("Removing uploaded files", 1, 2)
+        echo("Ending sessions", 1, 3)
+    deletion.end_sessions(user_pk)
+    if echo is not None:
+        echo("Removing uploaded files", 2, 3)
     files = 0
     folder = upload_dir()
     for name in stored:
@@ -558,7 +573,9 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
         if path.is_file():
             path.unlink(missing_ok=True)
             files += 1
-    return Deletion(email=email, rows=rows, files=files, per_model=dict(per_model))
+    return Deletion(
+        email=email, rows=sum(per_model.values()), files=files, per_model=dict(per_model)
+    )
 
 
 def confirmation_matches(user: User, typed: str) -> bool:

@@ -17,11 +17,12 @@ from functools import cached_property
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 
+from coffeechat.outreach.destinations import check_destination
 from coffeechat.outreach.models import SmtpSecurity, SmtpSettings
 from coffeechat.outreach.secrets import SecretUnreadable, decrypt
 
 SEND_TIMEOUT = 20  # seconds, for sending a message
-TEST_TIMEOUT = 10  # seconds, for the test button: the user is waiting
+TEST_TIMEOUT = 5  # seconds, for the test button: the user is waiting
 
 SECURITY_WORDS: dict[str, str] = {
     SmtpSecurity.STARTTLS: "STARTTLS",
@@ -92,6 +93,8 @@ class UserSmtpBackend(EmailBackend):
         return ssl_context()
 
     def open(self) -> bool | None:
+        if self.connection is None:
+            check_destination(str(self.host), int(self.port))
         try:
             return super().open()
         except smtplib.SMTPNotSupportedError as error:

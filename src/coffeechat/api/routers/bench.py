@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from pydantic import Field
 
+from coffeechat.api.ids import ObjectId
 from coffeechat.api.routers.network import Input
 from coffeechat.bench import ranking, services
 from coffeechat.bench.models import BenchEntry, Opening
@@ -37,7 +38,7 @@ class EntryFields(Schema):
     availability: str = Field("now", description="now, from_date or not_looking")
     available_from: datetime.date | None = Field(None, description="With from_date")
     notice_weeks: int | None = Field(None, ge=0, le=104)
-    referred_by_id: int | None = None
+    referred_by_id: ObjectId | None = None
     met_where: str = Field("", max_length=200)
     data_source: str = Field(
         "conversation", description="conversation, they_told_me, cv, referrer or my_notes"
@@ -47,7 +48,7 @@ class EntryFields(Schema):
 
 
 class EntryIn(EntryFields, Input):
-    person_id: int
+    person_id: ObjectId
 
 
 class EntryUpdate(EntryFields, Input):
@@ -62,7 +63,7 @@ class ContactOut(Schema):
 
 class EntryOut(EntryFields):
     id: int
-    person_id: int
+    person_id: ObjectId
     person_name: str
     preferred_channel: str
     keep_in_touch_days: int | None = Field(description="The cadence on Today (theirs or yours)")
@@ -111,7 +112,7 @@ class OpeningIn(OpeningFields, Input):
 
 
 class OutcomeOut(Schema):
-    entry_id: int
+    entry_id: ObjectId
     outcome: str
 
 
@@ -148,8 +149,8 @@ class MatchOut(Schema):
 
 
 class RankedOut(Schema):
-    entry_id: int
-    person_id: int
+    entry_id: ObjectId
+    person_id: ObjectId
     person_name: str
     total: int = Field(description="0-100, the weighted mean of the scores")
     scores: dict[str, int] = Field(description="skills, fit, availability, recency, vouched")
@@ -157,7 +158,7 @@ class RankedOut(Schema):
     ready_on: datetime.date | None = Field(description="First day they could start")
     last_contact: datetime.date | None
     ties: int
-    referred_by_id: int | None
+    referred_by_id: ObjectId | None
     team_referrer: str | None = Field(
         None, description="The team member whose referral I accepted (counts as a vouch)"
     )
@@ -166,7 +167,7 @@ class RankedOut(Schema):
 
 
 class RankingOut(Schema):
-    opening_id: int
+    opening_id: ObjectId
     weights: dict[str, int]
     ranked: list[RankedOut]
 

@@ -59,6 +59,9 @@ class ConversationIn(ConversationFields, Input):
 
 class ConversationOut(ConversationFields):
     id: int
+    person_ids: list[int] = Field(
+        description="The people you talk with; empty once you deleted all of them"
+    )
     uid: str
     sequence: int
     status: str
@@ -136,7 +139,7 @@ class LearningItem(Schema):
 
 
 class WishItem(Schema):
-    person_id: int
+    person_id: ObjectId
     preferred_channel: str = ""
     follow_up_wish: str = Field("", max_length=300)
     keep_in_touch_days: int | None = Field(None, ge=1, le=3650)
@@ -156,7 +159,7 @@ class DebriefIn(DebriefFields, Input):
 
 
 class ChosenOut(Schema):
-    id: int
+    id: ObjectId
     text: str
     builtin_key: str
     asked: bool
@@ -217,9 +220,9 @@ class BankOut(Schema):
 
 
 class ReferralFields(Schema):
-    conversation_id: int
-    referred_by_id: int
-    person_id: int | None = Field(None, description="An existing person; else give name")
+    conversation_id: ObjectId
+    referred_by_id: ObjectId
+    person_id: ObjectId | None = Field(None, description="An existing person; else give name")
     will_introduce: bool = False
     note: str = Field("", max_length=500)
     follow_up_on: datetime.date | None = None
@@ -235,7 +238,7 @@ class ReferralIn(ReferralFields, Input):
 
 class ReferralOut(ReferralFields):
     id: int
-    person_id: int | None
+    person_id: ObjectId | None
     person_name: str
     matched_existing: bool
 
@@ -309,10 +312,10 @@ def delete_referral(owner: Any, referral: Referral, options: dict[str, Any]) -> 
 
 
 class PromiseFields(Schema):
-    conversation_id: int
+    conversation_id: ObjectId
     direction: str = Field(description="mine or theirs")
     text: str = Field(min_length=1, max_length=500)
-    person_id: int | None = Field(
+    person_id: ObjectId | None = Field(
         None, description="Who made it or whom it is for: one of the conversation's people"
     )
     due_on: datetime.date | None = None
@@ -358,7 +361,7 @@ class QuestionFilters(Input):
 
 
 class NodeOut(Schema):
-    person_id: int
+    person_id: ObjectId
     name: str
     depth: int = Field(description="Links from you: your first contact is 1")
     hires: bool
@@ -368,14 +371,14 @@ class NodeOut(Schema):
 
 
 class PersonChainOut(Schema):
-    person_id: int
+    person_id: ObjectId
     depth: int = Field(description="Links from you: your first contact is 1")
     back: list[NodeOut] = Field(description="From your first contact to the referrer")
     forward: list[NodeOut] = Field(description="Whom they passed you to, as a tree")
 
 
 class TreeOut(Schema):
-    organization_id: int
+    organization_id: ObjectId
     depth: int
     next_step: str
     hiring_reached: list[int]
@@ -493,6 +496,14 @@ def register(api: NinjaAPI) -> None:
     def save_questions(request: HttpRequest, conversation_id: int, payload: ChosenIn) -> Any:
         conversation = fetch(request, conversation_id)
         ids = [item.id for item in payload.questions]
+        known = set(conversation.chosen_questions.values_list("pk", flat=True))
+        errors = {
+            f"questions.{index}.id": f"There is no chosen question with id {pk}."
+            for index, pk in enumerate(ids)
+            if pk not in known
+        }
+        if errors:
+            raise DjangoValidationError(errors)
         with transaction.atomic():
             conversation.chosen_questions.exclude(pk__in=ids).delete()
             services.set_chosen_order(request.user, conversation, ids)

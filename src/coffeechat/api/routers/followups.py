@@ -30,8 +30,8 @@ class FollowUpFields(Schema):
     )
     due_on: datetime.date = Field(description="The day, in your time zone")
     due_at: datetime.datetime | None = Field(None, description="A time too, when it matters")
-    person_id: int | None = None
-    organization_id: int | None = None
+    person_id: ObjectId | None = None
+    organization_id: ObjectId | None = None
     channel: str = Field(
         "", description="email, phone, linkedin, text, video, in_person; empty: the person's"
     )

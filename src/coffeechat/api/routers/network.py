@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StringConstraints, create_model, field_validator
 
+from coffeechat.api.ids import ObjectId
 from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned
 from coffeechat.network import services
 from coffeechat.network.models import (
@@ -33,15 +34,12 @@ from coffeechat.network.models import (
 
 # Schemas ---------------------------------------------------------------------
 
-# The largest id a database row can have (a signed 64-bit integer): larger numbers in a
-# filter or a page offset would overflow the database's integer and crash the query.
-MAX_ID = 2**63 - 1
+# Larger numbers in a page offset would overflow the database's integer (ids: api/ids.py).
 MAX_OFFSET = 2**62
 MAX_LIMIT = 1000
 
 Email = Annotated[str, StringConstraints(max_length=254)]
 Phone = Annotated[str, StringConstraints(max_length=40)]
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _refuse_null_characters(value: Any) -> Any:
@@ -143,8 +141,8 @@ class OrganizationOut(OrganizationFields):
 
 
 class EmploymentFields(Schema):
-    person_id: int
-    organization_id: int
+    person_id: ObjectId
+    organization_id: ObjectId
     title: str = ""
     department: str = ""
     start_date: datetime.date | None = None
@@ -164,7 +162,7 @@ class EmploymentOut(EmploymentFields):
 class AffiliationFields(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(description="school, association, former_employer or community")
-    organization_id: int | None = None
+    organization_id: ObjectId | None = None
     notes: str = ""
 
 
@@ -177,8 +175,8 @@ class AffiliationOut(AffiliationFields):
 
 
 class MembershipFields(Schema):
-    person_id: int
-    affiliation_id: int
+    person_id: ObjectId
+    affiliation_id: ObjectId
     detail: str = ""
     class_year: int | None = None
     start_year: int | None = None
@@ -194,13 +192,15 @@ class MembershipOut(MembershipFields):
 
 
 class TieFields(Schema):
-    from_person_id: int | None = Field(None, description="Empty for a tie between you and them.")
-    to_person_id: int
+    from_person_id: ObjectId | None = Field(
+        None, description="Empty for a tie between you and them."
+    )
+    to_person_id: ObjectId
     kind: str = Field(
         description="friend, family, colleague, classmate, introduced, referred, acquaintance"
     )
     strength: int = Field(3, description="1 = barely know each other, 5 = very close.")
-    introduced_by_id: int | None = None
+    introduced_by_id: ObjectId | None = None
     since: datetime.date | None = None
     note: str = ""
 

@@ -47,9 +47,9 @@ from coffeechat.targets.models import Application, Posting
 
 class MessageOut(Schema):
     id: int
-    person_id: int
+    person_id: ObjectId
     person_name: str
-    organization_id: int | None
+    organization_id: ObjectId | None
     purpose: str
     channel: str
     ask: str
@@ -57,11 +57,11 @@ class MessageOut(Schema):
     subject: str
     body: str
     status: str
-    template_id: int | None
+    template_id: ObjectId | None
     template_name: str
     connection_kind: str
-    nudge_of_id: int | None
-    conversation_id: int | None
+    nudge_of_id: ObjectId | None
+    conversation_id: ObjectId | None
     dismissed_checks: list[str]
     queued_at: datetime.datetime | None
     sent_at: datetime.datetime | None

@@ -36,7 +36,7 @@ from coffeechat.targets.paths import (
 
 
 class TargetFields(Schema):
-    organization_id: int
+    organization_id: ObjectId
     why: str = ""
     motivation: int = Field(3, ge=1, le=5, description="1 = mildly curious, 5 = top choice")
     hiring_signal: str = Field("unknown", description="open_posting, none_seen or unknown")
@@ -100,7 +100,7 @@ class BulkOut(Schema):
 
 
 class JobOut(Schema):
-    organization_id: int
+    organization_id: ObjectId
     organization: str
     title: str
     department: str
@@ -140,9 +140,9 @@ class HiringOut(Schema):
 
 
 class PathsOut(Schema):
-    organization_id: int | None = None
+    organization_id: ObjectId | None = None
     organization: str = ""
-    person_id: int | None = None
+    person_id: ObjectId | None = None
     reached: int
     advocacy: int
     paths: list[PathOut]
@@ -221,12 +221,12 @@ class SituationOut(Schema):
     kind: str = Field(description="applied_there, apply_now or ask_for_feedback")
     title: str
     advice: str
-    organization_id: int
+    organization_id: ObjectId
     organization: str
-    person_id: int | None
+    person_id: ObjectId | None
     person: str
-    application_id: int | None
-    posting_id: int | None
+    application_id: ObjectId | None
+    posting_id: ObjectId | None
     purpose: str = Field(description="the purpose of the message the situation calls for")
     action: str = Field(description="what its one-click action does")
     action_url: str = Field(description="the composer, prefilled (or the page to look at)")
@@ -291,11 +291,11 @@ class RankedOut(Schema):
 
 
 class PostingFields(Schema):
-    organization_id: int
+    organization_id: ObjectId
     title: str = Field(min_length=1, max_length=200)
     url: str = ""
     seen_on: datetime.date | None = None
-    contact_id: int | None = Field(None, description="The posting's listed contact person")
+    contact_id: ObjectId | None = Field(None, description="The posting's listed contact person")
     status: str = Field("open", description="open or closed")
     notes: str = ""
 
@@ -315,12 +315,12 @@ class PostingFilters(Input):
 
 
 class ApplicationFields(Schema):
-    organization_id: int | None = Field(None, description="Taken from the posting if empty")
-    posting_id: int | None = None
+    organization_id: ObjectId | None = Field(None, description="Taken from the posting if empty")
+    posting_id: ObjectId | None = None
     role_title: str = Field(min_length=1, max_length=200)
     applied_on: datetime.date | None = None
     channel: str = Field("job_board", description="job_board, referral or direct")
-    referred_by_id: int | None = Field(None, description="Who referred you (referral only)")
+    referred_by_id: ObjectId | None = Field(None, description="Who referred you (referral only)")
     status: str = Field(
         "preparing",
         description="preparing, applied, interviewing, rejected, offer or withdrawn; "
@@ -344,7 +344,7 @@ class EventOut(Schema):
 
 class ApplicationOut(ApplicationFields):
     id: int
-    organization_id: int | None
+    organization_id: ObjectId | None
     history: list[EventOut]
 
     @staticmethod

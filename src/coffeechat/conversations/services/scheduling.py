@@ -28,6 +28,7 @@ from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned, save_owned
 from coffeechat.network.models import Employment, Interaction, InteractionKind, Person
 from coffeechat.network.services import organization_named, record_contact
+from coffeechat.targets.models import Posting
 
 
 def source_key(conversation: Conversation) -> str:
@@ -47,7 +48,14 @@ def _check_people(owner: Any, people: Sequence[Person]) -> list[Person]:
 
 def _default_organization(owner: Any, conversation: Conversation, people: Sequence[Person]) -> None:
     if conversation.organization_id is None and conversation.posting_id is not None:
-        conversation.organization_id = conversation.posting.organization_id  # type: ignore[union-attr]
+        # Only one of the owner's postings gives its organization: another user's posting
+        # is refused by save_owned exactly like one that does not exist.
+        conversation.organization_id = (
+            owned(Posting, owner)
+            .filter(pk=conversation.posting_id)
+            .values_list("organization_id", flat=True)
+            .first()
+        )
     if conversation.organization_id is None:
         job = (
             owned(Employment, owner)

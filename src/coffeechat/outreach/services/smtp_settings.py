@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 
@@ -84,6 +85,21 @@ def typed_server(
         raise ValidationError({"password": str(error)}) from None
 
 
+TESTS_PER_MINUTE = 5
+
+
+def _test_allowed(user: Any) -> bool:
+    """At most TESTS_PER_MINUTE tests a minute per user (in the shared cache)."""
+    key = f"coffeechat:smtp-test:{user.pk}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=60)
+        count = 1
+    return count <= TESTS_PER_MINUTE
+
+
 def send_test_email(
     user: Any,
     server: Server | None = None,
@@ -96,6 +112,10 @@ def send_test_email(
     Without ``server``: the saved settings; with it: settings typed in the form (nothing is
     saved). Whatever the network or the server does, the result says it in plain words.
     """
+    if not _test_allowed(user):
+        return SmtpTestResult(
+            False, f"You tested {TESTS_PER_MINUTE} times in a minute: wait a minute and try again."
+        )
     if server is None:
         smtp = mail.user_smtp(user)
         if smtp is None:
