@@ -150,6 +150,14 @@ def bench_entry(o: Objects) -> dict[str, Any]:
     return {"person_id": o["other_person"].pk, "referred_by_id": o["person"].pk}
 
 
+def team_referral(o: Objects) -> dict[str, Any]:
+    return {
+        "invitation_id": o["team_invitation"].pk,
+        "person_id": o["second_person"].pk,
+        "why": "A careful analyst",
+    }
+
+
 def debrief(o: Objects) -> dict[str, Any]:
     return {"wishes": [{"person_id": o["person"].pk}]}
 
@@ -207,6 +215,7 @@ OPERATIONS: dict[str, tuple[str, str, Body]] = {
     "coffeechat_api_routers_bench_create_entry": ("post", "/bench/entries", bench_entry),
     "coffeechat_api_routers_bench_put_entry": ("put", "/bench/entries/{bench_entry}", nothing),
     "coffeechat_api_routers_bench_patch_entry": ("patch", "/bench/entries/{bench_entry}", nothing),
+    "coffeechat_api_routers_bench_team_refer": ("post", "/bench/team/referrals", team_referral),
     "coffeechat_api_routers_conversations_save_debrief": (
         "put",
         "/conversations/{conversation}/debrief",
@@ -237,6 +246,7 @@ POINTS_AT = {
     "template_id": "template",
     "application_id": "application",
     "nudge_of_id": "message",
+    "invitation_id": "team_invitation",
     "id": "chosen",
 }
 
