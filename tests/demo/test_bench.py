@@ -6,9 +6,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from coffeechat.bench import ranking
-from coffeechat.bench.models import BenchContact, BenchEntry, Opening
+from coffeechat.bench.models import (
+    BenchContact,
+    BenchEntry,
+    ConversationRequest,
+    FrontDoor,
+    Opening,
+)
 from coffeechat.core.calendar import local_today
 from coffeechat.demo.bench import bench_data
 from coffeechat.demo.network import build_demo_network
@@ -42,3 +49,19 @@ def test_the_demo_bench_is_ranked_for_its_open_opening(alice: Any, alice_client:
     assert all(row.scores["skills"] > 0 for row in ranked)
     page = alice_client.get(opening.get_absolute_url()).content.decode()
     assert ranked[0].person.full_name in page and "purpose=opening" in page
+
+
+def test_the_demo_front_door_has_a_request_waiting_with_its_referrer_linked(
+    alice: Any, alice_client: Client
+) -> None:
+    counts = build_demo_network(alice, seed=7, people=30)
+
+    door = FrontDoor.objects.get(owner=alice)
+    assert door.enabled and door.display_name == bench_data().door_name
+    waiting = ConversationRequest.objects.get(owner=alice, status="pending")
+    assert counts["bench_requests"] == 1
+    first = BenchEntry.objects.filter(owner=alice).order_by("pk").first()
+    assert first is not None and waiting.referrer_name == first.person.full_name
+    queue = alice_client.get(reverse("bench:request-list")).content.decode()
+    assert waiting.name in queue
+    assert first.person.get_absolute_url() in queue  # the referrer, linked

@@ -194,7 +194,7 @@ DEFAULT_COUNTS = {
     "my_ties": 48, "tags": 14, "tagged_people": 251, "my_affiliations": 4, "targets": 10,
     "postings": 3, "applications": 4, "application_events": 8, "messages": 6,
     "messages_replied": 2, "conversations": 2, "stories": 3, "bench_entries": 4,
-    "bench_openings": 1,
+    "bench_openings": 1, "bench_requests": 1,
 }  # fmt: skip
 SMALL_COUNTS = {
     **DEFAULT_COUNTS,

@@ -1,4 +1,5 @@
-"""The demo user's bench: a few people from their own network and one open opening.
+"""The demo user's bench: a few people from their own network, one open opening, and a
+front door with one request waiting.
 
 Called by :func:`coffeechat.demo.network.build_demo_network` last, after the rest of
 the network exists. What each entry says (skills with levels, fit, availability, where
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from coffeechat.bench import services
+from coffeechat.bench import front_door, services
 from coffeechat.bench.models import BenchEntry, Opening
 from coffeechat.core.calendar import local_today
 from coffeechat.demo.catalog import DATA
@@ -70,9 +71,23 @@ class OpeningSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestSpec:
+    name: str
+    email: str
+    connection: str
+    referrer_entry: int | None = None
+    connection_note: str = ""
+    wants_to_learn: str = ""
+    cv_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BenchData:
     entries: tuple[EntrySpec, ...]
     opening: OpeningSpec
+    door_name: str
+    door_intro: str
+    requests: tuple[RequestSpec, ...]
 
 
 @cache
@@ -90,6 +105,9 @@ def bench_data() -> BenchData:
     )
     opening = data["opening"]
     return BenchData(
+        door_name=data["front_door"]["display_name"],
+        door_intro=data["front_door"]["intro"],
+        requests=tuple(RequestSpec(**row) for row in data.get("request", [])),
         entries=entries,
         opening=OpeningSpec(
             **{
@@ -140,7 +158,9 @@ def build_demo_bench(owner: Any) -> dict[str, int]:
     chosen, spare = people[: len(data.entries)], people[len(data.entries) :]
     taken = {p.pk for p in chosen}
     entries = 0
+    benched: list[Person] = []
     for spec, person in zip(data.entries, chosen, strict=False):
+        benched.append(person)
         referrer = _referrer(owner, person, taken, spare) if spec.referred else None
         available_from = (
             today + datetime.timedelta(days=spec.available_in_days)
@@ -189,4 +209,29 @@ def build_demo_bench(owner: Any) -> dict[str, int]:
         required=wanted.required,
         nice_to_have=wanted.nice_to_have,
     )
-    return {"bench_entries": entries, "bench_openings": 1}
+    door = front_door.save_door(
+        owner, enabled=True, display_name=data.door_name, intro=data.door_intro
+    )
+    for request in data.requests:
+        referrer = (
+            benched[request.referrer_entry - 1]
+            if request.referrer_entry and request.referrer_entry <= len(benched)
+            else None
+        )
+        front_door.submit_request(
+            door,
+            {
+                "name": request.name,
+                "email": request.email,
+                "connection": request.connection,
+                "referrer_name": referrer.full_name if referrer else "",
+                "connection_note": request.connection_note,
+                "wants_to_learn": request.wants_to_learn,
+                "cv_url": request.cv_url,
+            },
+        )
+    return {
+        "bench_entries": entries,
+        "bench_openings": 1,
+        "bench_requests": len(data.requests),
+    }

@@ -52,6 +52,7 @@ COUNT_LABELS: dict[str, str] = {
     "applications": "Applications",
     "bench_entries": "People on your bench",
     "bench_openings": "Openings to rank your bench for",
+    "bench_requests": "Requests waiting at your front door",
 }
 
 
