@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
 from schemathesis.checks import load_all_checks
 from schemathesis.core.result import Err
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.pytest.lazy import get_all_tests
-from hypothesis import HealthCheck, settings
-from openapi_spec_validator import validate
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from coffeechat.accounts.services import create_api_token

@@ -332,7 +332,7 @@ def save_organization(user: Any, organization: Organization) -> Organization:
     except services.OrganizationExists as exc:
         existing = exc.existing
         message = format_html(
-            "You already have this organization: <a href=\"{}\">{}</a>. "
+            'You already have this organization: <a href="{}">{}</a>. '
             "Open it, or choose another name.",
             existing.get_absolute_url(),
             existing.name,
