@@ -1,4 +1,4 @@
-"""``coffeechat send-queued [--user EMAIL] [--dry-run] [--json]``: send the drafts queued for sending."""
+"""``coffeechat send-queued [--user EMAIL] [--dry-run] [--json]``: send the queued drafts."""
 
 from __future__ import annotations
 
