@@ -103,7 +103,9 @@ def test_it_keeps_to_its_schema_on_a_live_server(live_server: Any, token: str) -
     headers = {"Authorization": f"Bearer {token}"}
 
     def check(case: Any) -> None:
-        case.call_and_validate(base_url=live_server.url, headers=headers, excluded_checks=NOT_RUN)
+        case.call_and_validate(
+            base_url=live_server.url, headers=headers, excluded_checks=NOT_RUN, timeout=60
+        )
 
     load_all_checks()
     failures: dict[str, str] = {}
