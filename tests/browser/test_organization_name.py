@@ -40,7 +40,7 @@ def test_a_second_acme_leads_to_the_first_and_a_conversation_there(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acme Logistics, Inc.")
 
     # Someone who works there: schedule a conversation with her.
-    page.get_by_role("link", name="Dana Reyes").click()
+    page.get_by_role("link", name="Dana Reyes").first.click()
     page.get_by_role("link", name="Schedule a conversation").click()
     page.get_by_label("Mode").select_option("coffee")
     page.get_by_label("Date").fill("2030-05-06")
