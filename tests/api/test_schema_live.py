@@ -2,8 +2,8 @@
 
 The server is the real application in a thread (pytest-django's ``live_server``); the
 requests carry a test user's personal token. Every operation gets a bounded number of
-generated requests: none may answer 5xx or differ from the document. It runs on SQLite
-only (the suite's first run in CI).
+generated requests (about 2,600 in all): none may answer 5xx or differ from the document.
+It runs on SQLite and on PostgreSQL, as one test.
 """
 
 from __future__ import annotations
@@ -13,16 +13,19 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.db import connection
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
+from schemathesis.checks import load_all_checks
+from schemathesis.core.result import Err
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.pytest.lazy import get_all_tests
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from coffeechat.accounts.services import create_api_token
 from coffeechat.api.api import api
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory
 
-# Requests per operation: about a hundred operations stay within two minutes on two cores.
+# Fuzzed requests per operation (valid and invalid), beside the coverage phase's.
 EXAMPLES = 3
 # Not run: whether a request is refused or accepted is about the input, not the answers.
 # Pydantic accepts 0 for false (so "invalid" data is accepted), and a valid-looking id may
@@ -73,24 +76,50 @@ def token(transactional_db: Any) -> str:
     return raw
 
 
-live = schemathesis.openapi.from_dict(the_schema())
-
-
-@live.parametrize()
-@pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="fuzzed once, on SQLite: each operation empties the database after it, which "
-    "takes seconds on PostgreSQL (the rest of tests/api runs on both)",
-)
-@settings(
+SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_it_keeps_to_its_schema_on_a_live_server(case: Any, live_server: Any, token: str) -> None:
-    case.call_and_validate(
-        base_url=live_server.url,
-        headers={"Authorization": f"Bearer {token}"},
-        excluded_checks=NOT_RUN,
-    )
+
+
+def test_it_keeps_to_its_schema_on_a_live_server(live_server: Any, token: str) -> None:
+    """Every operation in one test: one live server and one emptied database for them all.
+
+    Each operation gets the test schemathesis's pytest plugin builds for it: the schema's
+    examples, the coverage phase's boundary values of valid input, and EXAMPLES fuzzed
+    requests, valid and invalid.
+    They run one after the other here rather than as ~160 tests of their own, because
+    pytest-django empties the database after every live-server test, which takes seconds
+    on PostgreSQL. (schemathesis's own one-test form, ``schemathesis.pytest.from_fixture``,
+    fails on pytest 9.2.)
+    """
+    schema = schemathesis.openapi.from_dict(the_schema())
+    # Boundary values of valid input only: the invalid ones are what fuzzing's negative
+    # half sends, and all of them (~8,000 requests) would take minutes more.
+    schema.config.phases.coverage.generation.modes = [GenerationMode.POSITIVE]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def check(case: Any) -> None:
+        case.call_and_validate(
+            base_url=live_server.url, headers=headers, excluded_checks=NOT_RUN, timeout=60
+        )
+
+    load_all_checks()
+    failures: dict[str, str] = {}
+    operations = 0
+    for result in get_all_tests(schema=schema, test_func=check, settings=SETTINGS, given_kwargs={}):
+        if isinstance(result, Err):
+            failures[result.err().label] = str(result.err())
+            continue
+        operation, fuzz = result.ok()
+        operations += 1
+        try:
+            fuzz()
+        except Exception as error:  # noqa: BLE001 (every operation is reported, then the test fails)
+            failures[operation.label] = str(error)
+
+    assert operations == len(list(schema.get_all_operations()))
+    assert failures == {}

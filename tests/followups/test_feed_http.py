@@ -8,16 +8,20 @@ from typing import Any
 
 import icalendar
 import pytest
+import time_machine
 import vobject
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from coffeechat.conversations import services as conversation_services
 from coffeechat.conversations.ics import build_calendar
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.calendar import local_today
+from coffeechat.core.scoping import delete_owned
 from coffeechat.followups import services
+from coffeechat.followups.models import FollowUp
 from tests.factories import EmailAddressFactory, FollowUpFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,47 @@ def test_its_uids_do_not_change_with_the_site_address(feed: str, settings: Any) 
 
     assert uids(before) == uids(after)
     assert b"https://coffee.example.org/" in after.replace(b"\r\n ", b"")
+
+
+def conditional_get(feed: str, first: Any) -> Any:
+    return Client().get(
+        feed, HTTP_IF_NONE_MATCH=first["ETag"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+
+
+def later() -> Any:
+    """Some seconds on: Last-Modified counts whole seconds."""
+    return time_machine.travel(timezone.now() + datetime.timedelta(seconds=5), tick=True)
+
+
+def test_it_changes_last_modified_and_etag_when_a_conversation_is_deleted(
+    feed: str, alice: Any, alice_client: Client
+) -> None:
+    first = Client().get(feed)
+    conversation = Conversation.objects.get(owner=alice)
+    assert conversation.uid in first.content.decode()
+    assert conditional_get(feed, first).status_code == 304
+
+    with later():
+        delete = reverse("conversations:conversation-delete", args=[conversation.pk])
+        assert alice_client.post(delete).status_code == 302
+        answer = conditional_get(feed, first)
+        only_since = Client().get(feed, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert answer.status_code == 200 and only_since.status_code == 200
+    assert answer["ETag"] != first["ETag"]
+    assert parse_http_date(answer["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    cal, vcal = parsed(answer.content)
+    assert conversation.uid not in [str(e["UID"]) for e in cal.walk("VEVENT")]
+    assert conversation.uid not in [e.uid.value for e in vcal.contents.get("vevent", [])]
+
+
+def test_it_changes_last_modified_when_a_follow_up_is_deleted(feed: str, alice: Any) -> None:
+    first = Client().get(feed)
+
+    with later():
+        delete_owned(FollowUp.objects.get(owner=alice, title="Thank Ada"))
+        answer = Client().get(feed, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert answer.status_code == 200
+    assert "Thank Ada" not in answer.content.decode()

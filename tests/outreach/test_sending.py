@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import email
+import json
 from email.policy import default
 from io import StringIO
 from typing import Any
@@ -334,3 +335,42 @@ def test_send_queued_with_an_empty_queue(alice):
     out = StringIO()
     call_command("send-queued", "--user", alice.email, stdout=out)
     assert "Nothing is queued." in out.getvalue()
+
+
+def test_send_queued_prints_what_it_sent_and_what_failed_as_json(smtp_server, alice, dana):
+    collector, _port = smtp_server
+    good = services.queue(MessageFactory(person=dana, to_email="dana@acme.example"))
+    other = PersonFactory(owner=alice, first_name="Kim")
+    bad = MessageFactory(person=other, to_email="kim@acme.example", queued_at=good.queued_at)
+    Message.objects.filter(pk=bad.pk).update(to_email="kim at acme")
+
+    out = StringIO()
+    call_command("send-queued", "--dry-run", "--json", "--user", alice.email, stdout=out)
+    planned = json.loads(out.getvalue())
+    assert planned["dry_run"] is True
+    assert [row["id"] for row in planned["sent"]] == [good.pk, bad.pk]
+    assert planned["failed"] == [] and collector.envelopes == []
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 message"):
+        call_command("send-queued", "--json", stdout=out)
+    done = json.loads(out.getvalue())  # one JSON document, nothing else on stdout
+    assert done["dry_run"] is False
+    assert done["sent"] == [
+        {
+            "id": good.pk,
+            "subject": good.subject,
+            "to_email": "dana@acme.example",
+            "person_id": dana.pk,
+            "person": dana.full_name,
+        }
+    ]
+    assert [(row["id"], row["to_email"]) for row in done["failed"]] == [(bad.pk, "kim at acme")]
+    assert "is not an e-mail address" in done["failed"][0]["reason"]
+    assert [e.rcpt_tos for e in collector.envelopes] == [["dana@acme.example"]]
+
+
+def test_send_queued_prints_an_empty_queue_as_json(alice):
+    out = StringIO()
+    call_command("send-queued", "--json", "--user", alice.email, stdout=out)
+    assert json.loads(out.getvalue()) == {"dry_run": False, "sent": [], "failed": []}

@@ -34,11 +34,6 @@ urlpatterns = [
         name="conversation-delete",
     ),
     path(
-        "conversations/<int:conversation_id>/calendar.ics",
-        views.conversation_ics,
-        name="conversation-ics",
-    ),
-    path(
         "conversations/<int:conversation_id>/questions/",
         views.conversation_questions,
         name="conversation-questions",

@@ -28,7 +28,6 @@ from coffeechat.conversations.forms import (
     StoryForm,
     people_to_show,
 )
-from coffeechat.conversations.ics import build_calendar, filename_for
 from coffeechat.conversations.invitations import email_configured
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -248,16 +247,6 @@ def conversation_delete(request: HttpRequest, conversation_id: int) -> HttpRespo
         "conversations:conversation-list",
         kind="conversation",
     )
-
-
-@login_required
-def conversation_ics(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = _conversation(request, conversation_id)
-    response = HttpResponse(
-        build_calendar(conversation), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename_for(conversation)}"'
-    return response
 
 
 # Prepare ------------------------------------------------------------------------------

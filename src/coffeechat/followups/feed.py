@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import icalendar
+from django.db.models import Max
 from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation
@@ -27,7 +28,7 @@ from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.links import absolute_url
 from coffeechat.core.scoping import owned
-from coffeechat.followups.models import ACTIVE, FollowUp
+from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings
 
 PAST_DAYS = 30
 AHEAD_DAYS = 366
@@ -122,6 +123,24 @@ def conversation_items(owner: Any, today: datetime.date) -> Iterable[FeedItem]:
 SOURCES: tuple[FeedSource, ...] = (follow_up_items, conversation_items)
 
 
+def last_change(owner: Any) -> datetime.datetime | None:
+    """The owner's latest change that can alter the feed, deletions included.
+
+    Every conversation's and follow-up's ``updated_at`` counts (a cancelled or closed one
+    leaves the feed, so its own stamp is no longer among the items), and the moment the
+    last one was deleted (``FollowUpSettings.feed_changed_at``, set on every delete).
+    """
+    stamps = [
+        owned(Conversation, owner).aggregate(latest=Max("updated_at"))["latest"],
+        owned(FollowUp, owner).aggregate(latest=Max("updated_at"))["latest"],
+        FollowUpSettings.objects.filter(owner=owner)
+        .values_list("feed_changed_at", flat=True)
+        .first(),
+    ]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return max(known) if known else None
+
+
 @dataclass(frozen=True)
 class Feed:
     body: bytes
@@ -164,6 +183,9 @@ def build_feed(owner: Any, *, todo: bool = False, now: datetime.datetime | None 
             if item.url:
                 component.add("url", absolute_url(item.url))  # opened from a calendar
             calendar.add_component(component)
+    changed = last_change(owner)
+    if changed is not None:
+        latest = max(latest, changed.astimezone(datetime.UTC).replace(microsecond=0))
     return Feed(calendar.to_ical(), min(latest, now))
 
 

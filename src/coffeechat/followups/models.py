@@ -212,6 +212,9 @@ class FollowUpSettings(models.Model):
     feed_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     feed_token_prefix = models.CharField(max_length=16, blank=True, editable=False)
     feed_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a conversation or follow-up was last deleted: a row that is gone has no date of
+    # its own, and the feed's Last-Modified must still move (see followups.feed).
+    feed_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "follow-up settings"

@@ -20,7 +20,7 @@ from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.conversations.services import thank_you_url
 from coffeechat.core.scoping import owned
 from coffeechat.followups import triggers
-from coffeechat.followups.models import ACTIVE, FollowUp, Kind, Status
+from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings, Kind, Status
 from coffeechat.followups.services import draft_url, retire
 from coffeechat.network.models import Person
 from coffeechat.outreach.models import Message, Purpose
@@ -299,3 +299,8 @@ def thank_introducers(conversation: Conversation, people: list[Person]) -> list[
     )
     _link(made, conversation=conversation)
     return made
+
+
+def after_feed_item_deleted(owner_id: int) -> None:
+    """A conversation or follow-up is gone: the calendar feed changed (its Last-Modified)."""
+    FollowUpSettings.objects.filter(owner_id=owner_id).update(feed_changed_at=timezone.now())

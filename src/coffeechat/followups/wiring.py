@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete
+
 from coffeechat.conversations import signals as conversation_signals
 from coffeechat.conversations.models import Conversation
 from coffeechat.followups import reactions
+from coffeechat.followups.models import FollowUp
 from coffeechat.outreach import purposes
 from coffeechat.outreach import signals as outreach_signals
 from coffeechat.outreach.models import Message
@@ -49,7 +52,13 @@ def on_debrief_saved(sender: Any, conversation: Conversation, **kwargs: Any) -> 
     reactions.after_debrief_saved(conversation)
 
 
+def on_feed_item_deleted(sender: Any, instance: Conversation | FollowUp, **kwargs: Any) -> None:
+    reactions.after_feed_item_deleted(instance.owner_id)
+
+
 def connect() -> None:
+    post_delete.connect(on_feed_item_deleted, sender=Conversation, dispatch_uid="followups.feed-c")
+    post_delete.connect(on_feed_item_deleted, sender=FollowUp, dispatch_uid="followups.feed-f")
     outreach_signals.message_sent.connect(on_message_sent, dispatch_uid="followups.sent")
     outreach_signals.message_replied.connect(on_message_replied, dispatch_uid="followups.replied")
     outreach_signals.message_status_changed.connect(

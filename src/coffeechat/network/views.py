@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -322,12 +325,31 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": paginate(request, organizations), "query": query})
 
 
+def save_organization(user: Any, organization: Organization) -> Organization:
+    """The network service's save; a name another organization has is the name's error."""
+    try:
+        return services.save_organization(user, organization, {})
+    except services.OrganizationExists as exc:
+        existing = exc.existing
+        message = format_html(
+            'You already have this organization: <a href="{}">{}</a>. '
+            "Open it, or choose another name.",
+            existing.get_absolute_url(),
+            existing.name,
+        )
+        raise ValidationError({"name": message}) from None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(form_data(request), owner=request.user)
     return form_page(
-        request, form, "network/organization_form.html", success="Saved the organization."
+        request,
+        form,
+        "network/organization_form.html",
+        success="Saved the organization.",
+        save=lambda: save_organization(request.user, form.instance),
     )
 
 
@@ -341,6 +363,7 @@ def organization_update(request: HttpRequest, organization_id: int) -> HttpRespo
         form,
         "network/organization_form.html",
         success="Saved the organization.",
+        save=lambda: save_organization(request.user, form.instance),
         back=organization,
         extra={"organization": organization},
     )

@@ -1,6 +1,6 @@
-"""The conversations list, a conversation's page and its prep page: the calendar's rows
-with what outreach adds (the requests waiting to be scheduled, the situations of the
-people taking part)."""
+"""The conversations list, a conversation's page, its prep page and its .ics: the
+calendar's rows with what outreach adds (the requests waiting to be scheduled, the
+situations of the people taking part, the address the user's invitations come from)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from coffeechat.conversations import services
 from coffeechat.conversations.forms import OwnQuestionForm
+from coffeechat.conversations.ics import build_calendar, filename_for
 from coffeechat.conversations.models import Conversation, Promise, Referral, Status
 from coffeechat.conversations.prep import brief
 from coffeechat.core.pages import paginate
 from coffeechat.core.scoping import get_owned_or_404
+from coffeechat.outreach.invitations import invitation_sender
 from coffeechat.outreach.mail import can_send
 from coffeechat.outreach.requests import one_per_person, to_schedule
 from coffeechat.outreach.situations import situations_for
@@ -81,3 +83,19 @@ def conversation_prep(request: HttpRequest, conversation_id: int) -> HttpRespons
     context["own_form"] = OwnQuestionForm()
     context["situations"] = situations_for(request.user, conversation)
     return render(request, "conversations/conversation_prep.html", context)
+
+
+@login_required
+def conversation_ics(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The conversation for my own calendar: the invitation's UID, and as ORGANIZER the
+    address my invitations come from (my own SMTP server's, else my account's)."""
+    conversation = get_owned_or_404(
+        services.with_people(Conversation.objects.all()), request.user, pk=conversation_id
+    )
+    organizer = invitation_sender(request.user).organizer_email
+    response = HttpResponse(
+        build_calendar(conversation, organizer_email=organizer),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(conversation)}"'
+    return response

@@ -50,4 +50,9 @@ conversations_pages = [
         conversations.conversation_prep,
         name="conversation-prep",
     ),
+    path(
+        "conversations/<int:conversation_id>/calendar.ics",
+        conversations.conversation_ics,
+        name="conversation-ics",
+    ),
 ]

@@ -1,14 +1,38 @@
-"""``coffeechat send-queued [--user EMAIL] [--dry-run]``: send the drafts queued for sending."""
+"""``coffeechat send-queued [--user EMAIL] [--dry-run] [--json]``: send the queued drafts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
 
 from coffeechat.accounts.console import user_by_email
-from coffeechat.core.console import command_console
+from coffeechat.core.console import command_console, print_json
+from coffeechat.outreach.models import Message
 from coffeechat.outreach.services import send_queued
+from coffeechat.outreach.services.sending import QueueResult
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "subject": message.subject,
+        "to_email": message.to_email,
+        "person_id": message.person_id,
+        "person": message.person.full_name,
+    }
+
+
+def as_data(result: QueueResult, *, dry_run: bool) -> dict[str, Any]:
+    """The run for ``--json``: what was sent (or would be) and what failed, with why."""
+    return {
+        "dry_run": dry_run,
+        "sent": [message_data(message) for message in result.sent],
+        "failed": [
+            {**message_data(message), "reason": reason} for message, reason in result.failed
+        ],
+    }
 
 
 class Command(BaseCommand):
@@ -25,12 +49,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List what would be sent; send nothing."
         )
+        parser.add_argument(
+            "--json", action="store_true", help="Print what was sent and what failed as JSON."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(options["user"]) if options.get("user") else None
         console = command_console(self.stdout, options)
         result = send_queued(user, dry_run=bool(options["dry_run"]))
-        verb = "Would send" if options["dry_run"] else "Sent"
+        if options["json"]:
+            print_json(self.stdout, as_data(result, dry_run=bool(options["dry_run"])))
+        else:
+            self.report(console, result, dry_run=bool(options["dry_run"]))
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} message(s) could not be sent.")
+
+    def report(self, console: Console, result: QueueResult, *, dry_run: bool) -> None:
+        verb = "Would send" if dry_run else "Sent"
         for message in result.sent:
             console.print(
                 f"{verb}: “{message.subject}” to {message.person.full_name} <{message.to_email}>",
@@ -47,5 +82,3 @@ class Command(BaseCommand):
             console.print("Nothing is queued.")
         else:
             console.print(f"{verb} {len(result.sent)}, failed {len(result.failed)}.")
-        if result.failed:
-            raise CommandError(f"{len(result.failed)} message(s) could not be sent.")
