@@ -44,7 +44,10 @@ def test_serve_on_another_port_makes_it_the_site_address(
 ) -> None:
     monkeypatch.delenv("COFFEECHAT_SITE_URL", raising=False)
     out = io.StringIO()
-    call_command("serve", "--port", "8123", "--host", "127.0.0.2", "--no-worker", stdout=out)
+    call_command(
+        "serve", "--port", "8123", "--host", "127.0.0.2", "--no-worker", "--processes", "1",
+        stdout=out,
+    )  # fmt: skip
     assert served[0]["port"] == 8123
     assert settings.SITE_URL == "http://127.0.0.2:8123"
     assert absolute_url("/today/") == "http://127.0.0.2:8123/today/"
@@ -58,7 +61,7 @@ def test_serve_leaves_a_configured_site_address_alone(
 ) -> None:
     monkeypatch.setenv("COFFEECHAT_SITE_URL", "https://coffee.example.org/")
     settings.SITE_URL = site_url(tmp_path)
-    call_command("serve", "--port", "8123", "--no-worker", stdout=io.StringIO())
+    call_command("serve", "--port", "8123", "--no-worker", "--processes", "1", stdout=io.StringIO())
     assert settings.SITE_URL == "https://coffee.example.org"
     assert not (tmp_path / "site_url").exists()
     monkeypatch.delenv("COFFEECHAT_SITE_URL")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -24,6 +25,7 @@ import redis
 from django.core.cache.backends.redis import RedisCache
 
 from coffeechat.config import CACHE_TABLE, ConfigError, cache_config
+from coffeechat.server.processes import CRASH_LIMIT, Supervisor
 
 
 def free_port() -> int:
@@ -164,3 +166,21 @@ def test_the_cache_can_be_redis_and_refuses_what_it_does_not_know() -> None:
     assert cache_config("")["LOCATION"] == CACHE_TABLE
     with pytest.raises(ConfigError, match="COFFEECHAT_CACHE_URL"):
         cache_config("memcached://127.0.0.1:11211")
+
+
+def test_web_processes_that_keep_dying_stop_the_server_instead_of_looping() -> None:
+    said: list[str] = []
+
+    def broken(slot: int) -> None:
+        raise RuntimeError("cannot serve")  # in the forked child, which then ends
+
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        supervisor = Supervisor(1, broken, said.append)
+        supervisor.run()
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+    assert supervisor.exit_code == 1
+    assert len([line for line in said if "starting another" in line]) == CRASH_LIMIT
+    assert "stopping" in said[-1]

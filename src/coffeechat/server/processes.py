@@ -20,6 +20,9 @@ from typing import Any
 from django.db import connections
 
 WORKER_SLOT = 0
+# More restarts than this within the window: something is broken, not unlucky; stop.
+CRASH_LIMIT = 5
+CRASH_WINDOW = 30.0
 
 
 def usable_cores() -> int:
@@ -49,6 +52,8 @@ class Supervisor:
         self.say = say
         self.children: dict[int, int] = {}  # pid → slot
         self.stopping = False
+        self.restarts: list[float] = []  # when processes were started again
+        self.exit_code = 0
 
     def start(self, slot: int) -> None:
         pid = os.fork()
@@ -90,6 +95,16 @@ class Supervisor:
                 continue
             slot = self.children.pop(pid, -1)
             if slot < 0 or self.stopping:
+                continue
+            now = time.monotonic()
+            self.restarts = [at for at in self.restarts if now - at < CRASH_WINDOW] + [now]
+            if len(self.restarts) > CRASH_LIMIT:
+                self.say(
+                    f"Web processes ended {len(self.restarts)} times in {CRASH_WINDOW:.0f} s; "
+                    "stopping (see the errors above)."
+                )
+                self.stop()
+                self.exit_code = 1
                 continue
             self.say(f"Web process {pid} ended ({status}); starting another.")
             time.sleep(0.5)  # a process that dies at once must not spin the machine

@@ -105,7 +105,10 @@ class Command(BaseCommand):
             self.stdout.flush()
             waitress.serve(application, sockets=[sock], **serving)
 
-        Supervisor(processes, serve_one, self.stderr.write).run()
+        supervisor = Supervisor(processes, serve_one, self.stderr.write)
+        supervisor.run()
+        if supervisor.exit_code:
+            raise CommandError("The web processes kept ending; Coffeechat stopped.")
 
     def _start_worker(self, pid: int) -> None:
         from coffeechat.server.worker import start_embedded_worker
