@@ -14,6 +14,7 @@ from coffeechat.bench.models import BenchContact, BenchSkill, OpeningOutcome, Op
 from coffeechat.followups.models import FollowUp
 from coffeechat.followups.rules import keep_in_touch
 from coffeechat.network.models import Person
+from coffeechat.server.worker import run_periodic
 from tests.bench.conftest import TODAY, bench, opening
 from tests.factories import PersonFactory
 
@@ -115,3 +116,18 @@ def test_it_uses_my_own_default_cadence(alice: Any, bob: Any) -> None:
     assert bench(bob, "Ben").person.keep_in_touch_days == 90
     with pytest.raises(ValidationError):
         services.save_settings(alice, 1)
+
+
+def test_the_worker_points_a_benched_persons_keep_in_touch_item_at_the_benchs_note(
+    alice: Any,
+) -> None:
+    with time_machine.travel("2025-10-01 09:00Z", tick=False):
+        entry = bench(alice, "Ada")
+        seeker = PersonFactory(owner=alice, first_name="Mentor", keep_in_touch_days=90)
+    run_periodic("test", datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC))
+    benched = FollowUp.objects.get(owner=alice, person=entry.person, rule="keep_in_touch")
+    assert benched.action_url == services.draft_url(entry.person)
+    assert "Thinking+of+you" in benched.action_url or "Thinking%20of%20you" in (benched.action_url)
+    # Someone I keep in touch with as a seeker keeps the seeker's note.
+    other = FollowUp.objects.get(owner=alice, person=seeker, rule="keep_in_touch")
+    assert "Thinking" not in other.action_url

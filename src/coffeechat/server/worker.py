@@ -20,7 +20,7 @@ import time
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from coffeechat.bench import front_door, retention
+from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
@@ -49,6 +49,7 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
     others (logged, never raised; the next tick retries).
 
     - the follow-ups tick (rules, notifications, digests, the heartbeat);
+    - keep-in-touch items of benched people open the bench's own note;
     - the bench's retention: forget the candidates not in touch for as long as their
       owner chose (``coffeechat.bench.retention``; followups sits below the bench and
       cannot call it, so the worker does);
@@ -58,6 +59,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         run_tick(now, worker_id=worker_id(name))
     except Exception:
         logger.exception("The follow-ups tick failed")
+    try:
+        keep_warm.point_drafts_at_bench()
+    except Exception:
+        logger.exception("Pointing keep-in-touch items at the bench's note failed")
     try:
         retention.enforce(now)
     except Exception:
