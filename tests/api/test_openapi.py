@@ -273,3 +273,24 @@ def test_it_turns_off_swagger_uis_online_validator(docs_page):
     config = json.loads(settings.group(1))
     assert config["validatorUrl"] is None
     assert config["url"] == "/api/v1/openapi.json"
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """The schema's components are named after the classes: two of one name would make
+    one operation document the other's body (it happened: progress's TargetOut)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import coffeechat.api.routers as routers
+
+    homes: dict[str, set[str]] = {}
+    for info in pkgutil.iter_modules(routers.__path__):
+        module = importlib.import_module(f"{routers.__name__}.{info.name}")
+        for name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, Schema) and value.__module__ == module.__name__:
+                homes.setdefault(name, set()).add(module.__name__)
+    shared = {name: sorted(places) for name, places in homes.items() if len(places) > 1}
+    assert shared == {}

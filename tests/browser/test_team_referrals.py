@@ -114,7 +114,7 @@ def test_a_team_member_refers_a_person_the_manager_benches_and_writes_to(
     expect(rows.nth(0)).to_contain_text("Ada Okafor")
     expect(rows.nth(0)).to_contain_text("Mia Member")
     rows.nth(0).get_by_role("link", name="Draft the message").click()
-    expect(page).to_have_url(re.compile(r"/outreach/compose/\?person=\d+&purpose=keep_in_touch"))
+    expect(page).to_have_url(re.compile(r"/outreach/compose/\?person=\d+&purpose=opening"))
     expect(page.get_by_role("heading", name=re.compile("Ada Okafor"))).to_be_visible()
     expect(page.locator("main")).to_contain_text("ada@okafor.example")
     assert browser_log.errors() == [] and browser_log.csp_violations() == []

@@ -148,7 +148,7 @@ class MatchOut(Schema):
     level: int = Field(description="Their level, 0 when they do not have it")
 
 
-class RankedOut(Schema):
+class BenchRankedOut(Schema):
     entry_id: ObjectId
     person_id: ObjectId
     person_name: str
@@ -169,7 +169,7 @@ class RankedOut(Schema):
 class RankingOut(Schema):
     opening_id: ObjectId
     weights: dict[str, int]
-    ranked: list[RankedOut]
+    ranked: list[BenchRankedOut]
 
 
 def _entries(request: HttpRequest) -> Any:

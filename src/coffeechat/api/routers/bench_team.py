@@ -36,7 +36,7 @@ class InviteOut(Schema):
     detail: str = Field(description="The same answer whether or not the address has an account")
 
 
-class LinkOut(Schema):
+class TeamLinkOut(Schema):
     id: int
     email: str
     status: str = Field(description="pending, active, declined or ended")
@@ -119,7 +119,7 @@ def _proposal(request: HttpRequest, proposal_id: int) -> TeamProposal:
 # The manager's side -------------------------------------------------------------------
 
 
-@router.get("/bench/team/links", response=list[LinkOut], url_name="bench-team-link-list")
+@router.get("/bench/team/links", response=list[TeamLinkOut], url_name="bench-team-link-list")
 def list_links(request: HttpRequest) -> Any:
     return list(team.links_managed(request.user))
 
@@ -132,13 +132,15 @@ def invite(request: HttpRequest, payload: InviteIn) -> Any:
     )
 
 
-@router.get("/bench/team/links/{int:link_id}", response=LinkOut, url_name="bench-team-link-detail")
+@router.get(
+    "/bench/team/links/{int:link_id}", response=TeamLinkOut, url_name="bench-team-link-detail"
+)
 def get_link(request: HttpRequest, link_id: int) -> Any:
     return _link(request, link_id)
 
 
 @router.post(
-    "/bench/team/links/{int:link_id}/end", response=LinkOut, url_name="bench-team-link-end"
+    "/bench/team/links/{int:link_id}/end", response=TeamLinkOut, url_name="bench-team-link-end"
 )
 def end_link(request: HttpRequest, link_id: int) -> Any:
     return team.end_link(request.user, _link(request, link_id))

@@ -53,7 +53,7 @@ class WeeklyOut(Schema):
     weeks: list[WeekOut]
 
 
-class TargetOut(Schema):
+class ProgressTargetOut(Schema):
     organization: str
     status: str
     people_talked_to: int
@@ -63,7 +63,7 @@ class TargetOut(Schema):
     next_step: str
 
 
-class RateOut(Schema):
+class ProgressRateOut(Schema):
     key: str
     label: str
     sent: int
@@ -77,7 +77,7 @@ class RateOut(Schema):
 class GroupOut(Schema):
     key: str
     title: str
-    rates: list[RateOut]
+    rates: list[ProgressRateOut]
 
 
 class DurationOut(Schema):
@@ -96,12 +96,12 @@ class SuggestionOut(Schema):
     others_sent: int
 
 
-class ProgressOut(Schema):
+class MyProgressOut(Schema):
     period: PeriodOut
     funnel: list[StepOut]
     weekly: WeeklyOut
-    targets: list[TargetOut]
-    replies: RateOut
+    targets: list[ProgressTargetOut]
+    replies: ProgressRateOut
     reply_rates: list[GroupOut]
     time_to_reply: DurationOut
     note_to_conversation: DurationOut
@@ -112,7 +112,7 @@ class ProgressOut(Schema):
 def register(api: NinjaAPI) -> None:
     @router.get(
         "/progress",
-        response=ProgressOut,
+        response=MyProgressOut,
         url_name="progress",
         summary="The progress figures: funnel, weeks, targets, reply rates, suggestions",
     )
