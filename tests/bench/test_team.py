@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+import time_machine
+from allauth.account.models import EmailAddress as AccountAddress
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -84,7 +88,14 @@ def test_a_pending_invitation_to_an_unknown_address_shows_once_they_sign_up(
 ) -> None:
     link = team.invite(alice, "Newcomer@Example.com")
     assert link.member is None and link.email == "newcomer@example.com"
-    newcomer = UserFactory(email="newcomer@example.com")
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC)):
+        newcomer = UserFactory(email="newcomer@example.com")  # the next day
+    # Signing up with the address is not enough: someone else could have typed it.
+    page = client_for(newcomer).get(reverse("bench:team")).content.decode()
+    assert "alice@example.com" not in page
+    with pytest.raises(Http404):
+        team.invitation_or_404(newcomer, link.pk)
+    AccountAddress.objects.create(user=newcomer, email=newcomer.email, verified=True, primary=True)
     page = client_for(newcomer).get(reverse("bench:team")).content.decode()
     assert "alice@example.com" in page
     assert reverse("bench:team-invitation-accept", kwargs={"invitation_id": link.pk}) in page

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from allauth.account.models import EmailAddress as AccountAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -91,13 +92,26 @@ def links_managed(manager: Any) -> QuerySet[TeamLink]:
     return owned(TeamLink, manager).select_related("member")
 
 
+def address_verified(user: Any) -> bool:
+    """Has ``user`` proved they hold their account's address (allauth's verification)?"""
+    return AccountAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists()
+
+
 def invitations_for(user: Any) -> QuerySet[TeamLink]:
-    """The links where I am the member: those I answered, and pending ones to my address."""
+    """The links where I am the member: those I answered, and pending ones to my address.
+
+    An invitation sent to an address before anyone had an account with it waits for
+    someone who has *verified* the address: signing up with it is no proof of holding it.
+    """
     if user is None or not user.is_authenticated:
         return TeamLink.objects.none()
-    mine = Q(member=user) | Q(
-        member__isnull=True, status=LinkStatus.PENDING, email=user.email.lower()
-    )
+    waiting = Q(member__isnull=True, status=LinkStatus.PENDING, email=user.email.lower())
+    if not address_verified(user):
+        # Only invitations sent to the account that already had this address.
+        waiting &= Q(created_at__gte=user.date_joined)
+    mine = Q(member=user) | waiting
     return TeamLink.objects.filter(mine).exclude(owner=user).select_related("owner__profile")
 
 
