@@ -214,3 +214,26 @@ def logged_in_page(page: Page, user: Any) -> Page:
 
     log_in(page, user.email, PASSWORD)
     return page
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Any]:
+    """A real SMTP server process (aiosmtpd) as the instance's mail server; yields what
+    it received."""
+    from aiosmtpd.controller import Controller
+
+    from tests.outreach.conftest import Collector, free_port
+
+    collector = Collector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    settings.EMAIL_CONFIGURED = True
+    yield collector
+    controller.stop()

@@ -4,34 +4,12 @@ conversation: bench → network → conversations, with the invitation really e-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Any]:
-    from aiosmtpd.controller import Controller
-
-    from tests.outreach.conftest import Collector, free_port
-
-    collector = Collector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    settings.EMAIL_CONFIGURED = True
-    yield collector
-    controller.stop()
 
 
 def test_a_stranger_asks_and_the_manager_schedules_the_conversation(

@@ -167,30 +167,26 @@ def _check_invited(user: Any, link: TeamLink) -> None:
         raise Http404("No team invitation matches the given query.")
 
 
-@transaction.atomic
-def accept_invitation(user: Any, link: TeamLink) -> TeamLink:
+def _answer(user: Any, link: TeamLink, status: str) -> TeamLink:
     _check_invited(user, link)
     if link.status != LinkStatus.PENDING:
         raise ValidationError({"status": "This invitation was already answered or withdrawn."})
     link.member = user
-    link.status = LinkStatus.ACTIVE
+    link.status = status
     link.responded_at = timezone.now()
     link.save(update_fields=["member", "status", "responded_at", "updated_at"])
     followups.complete(user, _invitation_key(link), reason="You answered the invitation.")
     return link
+
+
+@transaction.atomic
+def accept_invitation(user: Any, link: TeamLink) -> TeamLink:
+    return _answer(user, link, LinkStatus.ACTIVE)
 
 
 @transaction.atomic
 def decline_invitation(user: Any, link: TeamLink) -> TeamLink:
-    _check_invited(user, link)
-    if link.status != LinkStatus.PENDING:
-        raise ValidationError({"status": "This invitation was already answered or withdrawn."})
-    link.member = user
-    link.status = LinkStatus.DECLINED
-    link.responded_at = timezone.now()
-    link.save(update_fields=["member", "status", "responded_at", "updated_at"])
-    followups.complete(user, _invitation_key(link), reason="You answered the invitation.")
-    return link
+    return _answer(user, link, LinkStatus.DECLINED)
 
 
 @transaction.atomic
