@@ -42,7 +42,7 @@ def wait_until(check: Any, seconds: float = 60) -> None:
 
 
 def test_it_restores_a_backup_taken_during_writes_and_keeps_people_private(
-    source: Instance, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    source: Instance, tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: Any
 ) -> None:
     seeded = tmp_path / "seeded.json"
     source.python("-m", "tests.backups.source_instance", "seed", str(seeded)).wait(timeout=300)
@@ -76,6 +76,10 @@ def test_it_restores_a_backup_taken_during_writes_and_keeps_people_private(
     assert manifest["tables"]["followups_servicestatus"]["rows"] >= 1  # the worker's tick
     assert archive.stat().st_mode & 0o777 == 0o600
 
+    # Restore into a data directory of this test's own (the archive's files, such as
+    # site_url, must not land in the suite's).
+    settings.DATA_DIR = tmp_path / "restored-data"
+    settings.DATA_DIR.mkdir(mode=0o700)
     call_command("restore", str(archive))
     out = capsys.readouterr().out
     assert "every row count and content hash matches the backup" in out

@@ -41,6 +41,10 @@ def test_it_moves_a_sqlite_instance_into_postgresql(
     with tarfile.open(archive, "r:gz") as tar:
         assert "database.sqlite3" in tar.getnames()
 
+    # Restore into a data directory of this test's own (the archive's files, such as
+    # site_url, must not land in the suite's).
+    settings.DATA_DIR = tmp_path / "restored-data"
+    settings.DATA_DIR.mkdir(mode=0o700)
     call_command("restore", str(archive))
 
     assert "every row count and content hash matches" in capsys.readouterr().out
