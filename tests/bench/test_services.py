@@ -131,3 +131,9 @@ def test_the_worker_points_a_benched_persons_keep_in_touch_item_at_the_benchs_no
     # Someone I keep in touch with as a seeker keeps the seeker's note.
     other = FollowUp.objects.get(owner=alice, person=seeker, rule="keep_in_touch")
     assert "Thinking" not in other.action_url
+
+
+def test_availability_reads_as_a_sentence(alice: Any) -> None:
+    later = bench(alice, "Ada", availability="from_date", available_from=datetime.date(2027, 1, 5))
+    assert later.availability_text == "Available from 5 Jan 2027"
+    assert bench(alice, "Bo").availability_text == "Available now"

@@ -75,6 +75,13 @@ class BenchEntry(Owned):
     def __str__(self) -> str:
         return f"{self.person} on the bench"
 
+    @property
+    def availability_text(self) -> str:
+        """ "Available now", "Available from 5 Jan 2027", "Not looking"."""
+        if self.availability == Availability.FROM_DATE and self.available_from:
+            return f"Available from {self.available_from:%-d %b %Y}"
+        return str(self.get_availability_display())
+
     def get_absolute_url(self) -> str:
         return reverse("bench:entry-detail", kwargs={"entry_id": self.pk})
 
