@@ -27,6 +27,7 @@ urlpatterns = [
     path("outreach/", include("coffeechat.outreach.urls")),
     path("bench/", include("coffeechat.bench.urls")),
     path("progress/", include("coffeechat.progress.urls")),
+    path("coaching/", include("coffeechat.coaching.urls")),
     path("ask/", include("coffeechat.bench.ask_urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),

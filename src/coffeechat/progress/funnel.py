@@ -76,14 +76,20 @@ def _referrals(user: Any, period: Period) -> int:
     return owned(Referral, user).filter(**period.instants("created_at")).count()
 
 
-def _held_with_hiring(user: Any, period: Period) -> int:
+def with_someone_who_hires(user: Any) -> Exists:
+    """A filter on ``user``'s conversations: one of its people is someone who hires (their
+    current job has "has hiring authority" ticked). The one definition, see progress.md."""
     hires = Participant.objects.filter(
         conversation=OuterRef("pk"),
         person__in=owned(Employment, user)
         .filter(is_current=True, has_hiring_authority=True)
         .values("person_id"),
     )
-    return _held(user, period).filter(Exists(hires)).count()
+    return Exists(hires)
+
+
+def _held_with_hiring(user: Any, period: Period) -> int:
+    return _held(user, period).filter(with_someone_who_hires(user)).count()
 
 
 def _sent_applications(user: Any, period: Period) -> Any:

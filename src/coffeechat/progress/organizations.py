@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,13 @@ class TargetProgress:
     next_step: str
 
 
-def target_progress(user: Any, now: datetime.datetime) -> list[TargetProgress]:
+def target_progress(
+    user: Any,
+    now: datetime.datetime,
+    rename: Callable[[dict[int, str]], dict[int, str]] | None = None,
+) -> list[TargetProgress]:
+    """One row per target. ``rename`` maps the names of people the next step may name
+    (person id → name) to what is shown instead (a coach's view hides names)."""
     targets = list(
         owned(Target, user).select_related("organization").order_by("organization__name", "pk")
     )
@@ -107,6 +114,8 @@ def target_progress(user: Any, now: datetime.datetime) -> list[TargetProgress]:
         .filter(pk__in=hiring_ids)
         .values_list("pk", "first_name", "last_name")
     }
+    if rename is not None:
+        names = rename(names)
     found = []
     for target in targets:
         org = target.organization_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,14 +24,20 @@ class Progress:
     replies: Replies
 
 
-def progress_of(user: Any, period: str | None = None) -> Progress:
+def progress_of(
+    user: Any,
+    period: str | None = None,
+    *,
+    rename: Callable[[dict[int, str]], dict[int, str]] | None = None,
+) -> Progress:
     """Every figure of the progress page for ``user`` over the period named ``period``
-    (``30``, ``90``, ``365`` or ``all``). Only ``user``'s rows are read."""
+    (``30``, ``90``, ``365`` or ``all``). Only ``user``'s rows are read. ``rename`` changes
+    the names of people in the targets' next steps (see ``target_progress``)."""
     chosen = period_for(user, period)
     return Progress(
         chosen,
         funnel(user, chosen),
         weekly(user),
-        target_progress(user, timezone.now()),
+        target_progress(user, timezone.now(), rename),
         replies(user, chosen),
     )
