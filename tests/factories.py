@@ -13,6 +13,7 @@ from coffeechat.accounts.models import MyAffiliation, Profile, User
 from coffeechat.bench import front_door, team
 from coffeechat.bench.models import BenchEntry, Opening
 from coffeechat.bench.services import log_contact, parse_skills, save_entry, save_opening
+from coffeechat.coaching import services as coaching
 from coffeechat.conversations.models import (
     Conversation,
     Learning,
@@ -309,6 +310,7 @@ def network_of(owner: Any) -> dict[str, Any]:
     )
     return {
         **team_of(owner, other),
+        **coaching_of(owner),
         "front_door": door,
         "conversation_request": conversation_request,
         "bench_entry": bench_entry,
@@ -364,6 +366,19 @@ def network_of(owner: Any) -> dict[str, Any]:
             owner=owner, name="Whisperwind template", body="Dear {first_name}, Whisperwind."
         ),
     }
+
+
+def coaching_of(owner: Any) -> dict[str, Any]:
+    """Both sides of coaching: ``owner``'s coach (with a comment for ``owner``), and
+    someone ``owner`` coaches."""
+    coach = UserFactory(email=f"coach-of-{owner.pk}@example.com")
+    link = coaching.accept(
+        coach, coaching.invite(owner, coach.email, scope="notes", show_names=True)
+    )
+    comment = coaching.comment(coach, link, "Hushed coaching tip: ask about the team")
+    coached = UserFactory(email=f"coached-by-{owner.pk}@example.com")
+    theirs = coaching.accept(owner, coaching.invite(coached, owner.email, scope="notes"))
+    return {"coach_link": link, "coaching": theirs, "coach_comment": comment}
 
 
 def team_of(owner: Any, person: Any) -> dict[str, Any]:

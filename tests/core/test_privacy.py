@@ -53,6 +53,9 @@ OBJECT_KWARGS = {
     "invitation_id": "team_invitation",
     "sent_id": "team_referral_sent",
     "request_id": "conversation_request",
+    "coach_link_id": "coach_link",
+    "coaching_id": "coaching",
+    "comment_id": "coach_comment",
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -91,6 +94,7 @@ ALICE_MARKERS = [
     "Petitionova",
     "Murmured ambitions",
     "Hushhush intro",
+    "Hushed coaching tip",
 ]
 
 

@@ -13,6 +13,7 @@ from coffeechat.api.errors import install_error_handlers
 from coffeechat.api.routers import (
     bench,
     bench_team,
+    coaching,
     conversations,
     duplicates,
     followups,
@@ -71,3 +72,4 @@ outreach.register(api)
 bench.register(api)
 bench_team.register(api)
 progress.register(api)
+coaching.register(api)
