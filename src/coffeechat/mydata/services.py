@@ -43,6 +43,8 @@ from coffeechat.bench.models import (
     TeamLink,
     TeamProposal,
 )
+from coffeechat.coaching import services as coaching
+from coffeechat.coaching.models import CoachComment, CoachLink
 from coffeechat.conversations.models import (
     ChosenQuestion,
     Conversation,
@@ -204,6 +206,18 @@ PARTS: tuple[Part, ...] = (
         "they chose to share.",
     ),
     Part(
+        "coaches.json",
+        CoachLink,
+        "The coaches you invited to see your progress: their address, what they see, "
+        "whether names are shown, and what became of each invitation. Whom you coach is "
+        "in account.json.",
+    ),
+    Part(
+        "coach_comments.json",
+        CoachComment,
+        "Comments and suggestions your coaches left you, and when you dismissed them.",
+    ),
+    Part(
         "front_door.json",
         FrontDoor,
         "Your front door (the public request page): open or closed, the name and intro "
@@ -358,6 +372,8 @@ def account_data(user: User) -> dict[str, Any]:
         "bench_settings": row(bench_row, _columns(BenchSettings)) if bench_row else None,
         # The managers I refer people to, and the referrals I sent them (my side only).
         "team_member_side": team.member_side(user),
+        # The people I coach, and the comments I left them (my side only).
+        "coach_side": coaching.coach_side(user),
         "smtp_settings": (
             {**row(smtp, _columns(SmtpSettings)), "has_password": smtp.has_password}
             if smtp
@@ -557,6 +573,7 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
             echo(f"Deleting every row ({label}: {done})", 0, 3)
 
     team.forget_member(user)
+    coaching.forget_coach(user)
     per_model = deletion.delete_owned_rows(user, progress)
     with transaction.atomic():
         _rows, rest = user.delete()
