@@ -83,7 +83,9 @@ def test_a_coach_sees_my_progress_comments_and_loses_access_when_i_end_it(
     expect(page.locator("main")).not_to_contain_text("Dana")
     expect(page.locator("main")).not_to_contain_text("planning tool")  # notes not shared
     detail_url = page.url
-    page.get_by_role("textbox", name="Comment or suggestion").fill("Ask your contact who else to talk to.")
+    page.get_by_role("textbox", name="Comment or suggestion").fill(
+        "Ask your contact who else to talk to."
+    )
     page.get_by_role("button", name="Leave the comment").click()
     expect(page.locator(".messages")).to_contain_text("Comment left")
     log_out(page)

@@ -43,7 +43,7 @@ class CoachLink(Owned):
     email = models.EmailField("coach's e-mail address", max_length=254)
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="coaching_links",

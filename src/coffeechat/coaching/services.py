@@ -317,14 +317,6 @@ def comments_by(coach: Any) -> QuerySet[CoachComment]:
 # The account ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def forget_coach(user: Any) -> int:
-    """Before an account is deleted: the links where it coaches end (the people it
-    coached keep their links and comments, as their own data). Returns how many ended."""
-    live = CoachLink.objects.filter(coach=user, status__in=LIVE)
-    return live.update(status=LinkStatus.ENDED, ended_at=timezone.now(), updated_at=timezone.now())
-
-
 def coach_side(user: Any) -> dict[str, Any]:
     """My side of other people's coaching links, for the full-account export."""
     return {

@@ -573,7 +573,6 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
             echo(f"Deleting every row ({label}: {done})", 0, 3)
 
     team.forget_member(user)
-    coaching.forget_coach(user)
     per_model = deletion.delete_owned_rows(user, progress)
     with transaction.atomic():
         _rows, rest = user.delete()
