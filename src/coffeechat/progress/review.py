@@ -176,11 +176,12 @@ def _messages(
             if replied_at is not None and begin <= replied_at < end:
                 replies.append(
                     Item(
-                        f"{_name(message.person)} replied to your "
-                        f"{message.get_purpose_display().lower()}",
+                        f"Reply from {_name(message.person)}",
                         message.get_absolute_url(),
                         replied_at.astimezone(zone).date(),
-                        f"sent {sent_on:%-d %b}" if sent_on else "",
+                        f"to your {message.get_purpose_display().lower()} of {sent_on:%-d %b}"
+                        if sent_on
+                        else "",
                     )
                 )
     replies.sort(key=lambda item: (item.on or datetime.date.min, item.title))
@@ -189,7 +190,7 @@ def _messages(
 
 def _conversation_title(conversation: Conversation) -> str:
     people = ", ".join(str(p) for p in conversation.participants.all()) or "no one named"
-    return f"{conversation.get_purpose_display()} with {people}"
+    return f"{conversation.get_purpose_display()} conversation with {people}"
 
 
 def _happened(user: Any, week: Week) -> tuple[list[Section], int]:
