@@ -91,6 +91,8 @@ EXTRA_PATHS = {
     "/api/v1/bench/proposals/{proposal_id}/accept": {"post"},
     "/api/v1/bench/proposals/{proposal_id}/decline": {"post"},
     "/api/v1/progress": {"get"},
+    "/api/v1/progress/review": {"get"},
+    "/api/v1/progress/review/settings": {"get", "put"},
     "/api/v1/bench/requests": {"get"},
     "/api/v1/bench/requests/{request_id}": {"get", "delete"},
     "/api/v1/bench/requests/{request_id}/accept": {"post"},
