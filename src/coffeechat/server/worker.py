@@ -3,9 +3,10 @@
 ``coffeechat worker`` runs it in its own process; ``coffeechat serve`` runs one in
 a thread beside the web server unless ``COFFEECHAT_EMBEDDED_WORKER`` is off, so a
 single user needs one command. Beside the task loop, a ticker thread runs the
-follow-ups tick (rules, notifications, digests, the heartbeat) and the bench's
-retention every ``COFFEECHAT_TICK_SECONDS``, and after them the scheduled backup when
-one is due (``COFFEECHAT_BACKUP_EVERY_HOURS``, see server/backup_schedule.py).
+follow-ups tick (rules, notifications, digests, the heartbeat), the bench's
+retention and the weekly review e-mails every ``COFFEECHAT_TICK_SECONDS``, and after
+them the scheduled backup when one is due (``COFFEECHAT_BACKUP_EVERY_HOURS``, see
+server/backup_schedule.py).
 """
 
 from __future__ import annotations
