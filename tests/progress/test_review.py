@@ -20,6 +20,7 @@ from coffeechat.outreach.models import Purpose, Status
 from coffeechat.progress.review import BadWeek, Section, review_of, week_named
 from coffeechat.targets.models import Target, TargetStatus
 from tests.factories import (
+    ApplicationFactory,
     ConversationFactory,
     EmploymentFactory,
     FollowUpFactory,
@@ -151,6 +152,11 @@ def network(alice: Any) -> dict[str, Any]:
         owner=alice, people=[insider], starts_at=at(2, 16), status=ConversationStatus.HELD
     )
 
+    hotel = target(alice, "Hotel")  # applied there on 12 February
+    ApplicationFactory(organization=hotel.organization, applied_on=datetime.date(2026, 2, 12))
+    india = target(alice, "India")  # applied on 2 February: before the window
+    ApplicationFactory(organization=india.organization, applied_on=datetime.date(2026, 2, 2))
+
     # Referrals, all from Zed in a conversation on 2 February.
     zed = person(alice, "Zed Source")
     source = ConversationFactory(
@@ -229,11 +235,12 @@ def test_it_lists_what_is_due_the_week_after(alice, network):
 def test_it_names_the_targets_that_went_quiet(alice, network):
     quiet = review_of(alice).quiet
 
-    assert titles(quiet) == ["Acme", "Foxtrot", "Gamma"]
+    assert titles(quiet) == ["Acme", "Foxtrot", "Gamma", "India"]
     assert [item.detail for item in quiet.items] == [
         "last activity 20 Jan 2026",
         "no activity recorded",
         "no activity recorded",
+        "last activity 2 Feb 2026",
     ]
 
 

@@ -106,7 +106,7 @@ def test_the_page_and_the_api_give_the_same_numbers(alice, alice_client):
     }
     assert data["counts"] == expected
     assert counts_on_page(html) == expected
-    assert data["first_notes"] == 3 and "3 notes sent, 3 of them first notes." in html
+    assert data["first_notes"] == 3 and "3 notes sent; first notes among them: 3." in html
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None and "style=" not in html
 
 
