@@ -236,11 +236,11 @@ def test_it_names_the_targets_that_went_quiet(alice, network):
     quiet = review_of(alice).quiet
 
     assert titles(quiet) == ["Acme", "Foxtrot", "Gamma", "India"]
-    assert [item.detail for item in quiet.items] == [
-        "last activity 20 Jan 2026",
-        "no activity recorded",
-        "no activity recorded",
-        "last activity 2 Feb 2026",
+    assert [(item.on, item.detail) for item in quiet.items] == [
+        (datetime.date(2026, 1, 20), "last activity"),
+        (None, "no activity recorded"),
+        (None, "no activity recorded"),
+        (datetime.date(2026, 2, 2), "last activity"),
     ]
 
 

@@ -15,7 +15,8 @@ from coffeechat.followups.models import DigestStatus
 from coffeechat.progress.models import WeeklyReviewSent
 from coffeechat.progress.services import save_review_settings
 from coffeechat.server.worker import run_periodic
-from tests.factories import PersonFactory, UserFactory
+from coffeechat.targets.models import Target
+from tests.factories import PersonFactory, TargetFactory, UserFactory
 from tests.outreach.conftest import Collector, smtp_server  # noqa: F401 (a fixture)
 from tests.progress.conftest import sent
 
@@ -59,6 +60,8 @@ def auckland() -> Iterator[Any]:
         PersonFactory(owner=user, first_name="Aroha", last_name="Late"),
         sent_at=datetime.datetime(2026, 3, 1, 10, 30, tzinfo=UTC),
     )
+    quiet = TargetFactory(organization__owner=user, organization__name="Kauri Labs")
+    Target.objects.filter(pk=quiet.pk).update(created_at=datetime.datetime(2026, 1, 5, tzinfo=UTC))
     yield user
 
 
@@ -95,7 +98,7 @@ def test_it_comes_on_the_chosen_morning_in_each_users_zone_once(inbox, auckland,
 
     kiri, lou = inbox.parsed()
     assert kiri["Subject"] == "Coffeechat: your week of 23 Feb (2026-W09)"
-    kiri_text = kiri.get_body(("plain",)).get_content()
+    kiri_text = kiri.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Informational request to Aroha Late, Sun 1 Mar" in kiri_text
     assert "Open the review: https://coffee.example.org/progress/review/?week=2026-W09" in (
         kiri_text
@@ -103,6 +106,9 @@ def test_it_comes_on_the_chosen_morning_in_each_users_zone_once(inbox, auckland,
     kiri_html = kiri.get_body(("html",)).get_content()
     assert 'href="https://coffee.example.org/progress/review/?week=2026-W09"' in kiri_html
     assert "Lupe" not in kiri_text + kiri_html
+    assert "Targets quiet for 3 weeks: 1\n    Kauri Labs (no activity recorded)" in kiri_text
+    assert "Referral chains stalled: 0" in kiri_text
+    assert "<p>No referral chain stalled.</p>" in kiri_html
     lou_text = lou.get_body(("plain",)).get_content()
     assert "Informational request to Lupe Late, Sun 1 Mar" in lou_text
     assert "Aroha" not in lou_text

@@ -353,9 +353,7 @@ def _quiet(user: Any, week: Week) -> Section:
             target.organization.name,
             target.get_absolute_url(),
             last.get(target.organization_id),
-            f"last activity {last[target.organization_id]:%-d %b %Y}"
-            if target.organization_id in last
-            else "no activity recorded",
+            "last activity" if target.organization_id in last else "no activity recorded",
         )
         for target in targets
         if last.get(target.organization_id, datetime.date.min) < window
