@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
 from coffeechat.imports.services import create_batch
 from coffeechat.network.models import Interaction, NotDuplicate, PhoneNumber
 from coffeechat.outreach.services import save_smtp_settings
+from coffeechat.progress.models import WeeklyReviewSent
+from coffeechat.progress.services import save_review_settings
 from coffeechat.targets.models import ApplicationEvent
 from tests.factories import (
     ApplicationFactory,
@@ -106,6 +109,14 @@ def fill_every_kind(owner: Any) -> Secrets:
     SavedMapping.objects.create(owner=owner, signature="a" * 64, header=["Name"], mapping={})
     Digest.objects.create(
         owner=owner, local_date=local_today(owner), status="sent", claimed_at=timezone.now()
+    )
+    save_review_settings(owner, email_enabled=True, weekday=3)
+    WeeklyReviewSent.objects.create(
+        owner=owner,
+        week=datetime.date(2026, 3, 2),
+        status="sent",
+        claimed_at=timezone.now(),
+        counts={"notes": 2},
     )
     ImportChange.objects.create(batch=objects["import_batch"], model="network.Person", object_id=1)
     batch = create_batch(owner, io.BytesIO(b"First Name,Last Name\nAda,Lovelace\n"), "ada.csv")

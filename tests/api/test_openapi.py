@@ -104,6 +104,8 @@ EXTRA_PATHS = {
     "/api/v1/coaching/invitations/{coaching_id}/end": {"post"},
     "/api/v1/coaching/people": {"get"},
     "/api/v1/coaching/people/{coaching_id}": {"get"},
+    "/api/v1/progress/review": {"get"},
+    "/api/v1/progress/review/settings": {"get", "put"},
     "/api/v1/bench/requests": {"get"},
     "/api/v1/bench/requests/{request_id}": {"get", "delete"},
     "/api/v1/bench/requests/{request_id}/accept": {"post"},

@@ -254,11 +254,11 @@ class DigestStatus(models.TextChoices):
     GAVE_UP = "gave_up", "Failed (gave up)"
 
 
-class Digest(models.Model):
-    """The daily digest of one user for one local date: at most one is ever sent."""
+class Delivery(models.Model):
+    """An e-mail sent at most once (see followups.delivery): who claimed it, when, the
+    attempts, and what happened. Concrete models add their keys and a unique constraint."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    local_date = models.DateField()
     status = models.CharField(max_length=10, choices=DigestStatus.choices)
     claimed_by = models.CharField(max_length=100, blank=True)
     claimed_at = models.DateTimeField()
@@ -266,8 +266,17 @@ class Digest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     recipient = models.CharField(max_length=254, blank=True)
-    items = models.JSONField(default=list, blank=True, help_text="The follow-ups it listed.")
     error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Digest(Delivery):
+    """The daily digest of one user for one local date: at most one is ever sent."""
+
+    local_date = models.DateField()
+    items = models.JSONField(default=list, blank=True, help_text="The follow-ups it listed.")
 
     class Meta:
         ordering = ["-local_date", "-pk"]

@@ -6,15 +6,9 @@ Exactly once, and why:
   constraint. Every tick inserts the rows that are missing (``ON CONFLICT DO
   NOTHING``), so two workers at once insert each row once, and whatever came due
   while no worker ran is inserted on the next tick, once.
-- **Digests**: one row per (user, local date), enforced by a unique constraint.
-  A worker *claims* the row (inserts it as ``claimed``, or takes over a stale
-  claim or a failed attempt with a conditional UPDATE that only one worker can
-  win), *then* sends, *then* marks it ``sent`` (only if its claim still holds).
-  A worker killed between claim and send leaves a claim that goes stale after
-  ``DIGEST_CLAIM_TIMEOUT`` seconds and is retried. The one window left is a crash
-  after the mail server accepted the message and before the database recorded it
-  (milliseconds): then the retry sends it again, with the same Message-ID, so it is
-  identifiable as the same digest. See docs/follow-ups.md.
+- **Digests**: one row per (user, local date), enforced by a unique constraint,
+  claimed before sending and marked sent after: :mod:`coffeechat.followups.delivery`
+  (the weekly review e-mail uses it too). See docs/follow-ups.md.
 """
 
 from __future__ import annotations
@@ -29,14 +23,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.accounts.models import User
 from coffeechat.core.links import absolute_url
-from coffeechat.followups import health
+from coffeechat.followups import delivery, health
 from coffeechat.followups.models import (
     ACTIVE,
     Digest,
@@ -68,8 +61,7 @@ RULES: tuple[Callable[[datetime.datetime], int], ...] = (
     not_responding,
 )
 
-MAX_DIGEST_ATTEMPTS = 5
-RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
+MAX_DIGEST_ATTEMPTS = delivery.MAX_ATTEMPTS
 
 
 @dataclass
@@ -221,46 +213,13 @@ def claim_digest(
     owner_id: int, local_date: datetime.date, now: datetime.datetime, worker_id: str
 ) -> Digest | None:
     """Take the right to send this digest, or None when another worker has it (or it is
-    sent). A new claim is an INSERT under the unique constraint; an old claim is taken
-    over only when stale (its worker died) or failed, by a conditional UPDATE."""
-    try:
-        with transaction.atomic():
-            return Digest.objects.create(
-                owner_id=owner_id,
-                local_date=local_date,
-                status=DigestStatus.CLAIMED,
-                claimed_by=worker_id,
-                claimed_at=now,
-            )
-    except IntegrityError:
-        pass
-    stale = now - datetime.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT)
-    taken = (
-        Digest.objects.filter(owner_id=owner_id, local_date=local_date)
-        .filter(
-            Q(status=DigestStatus.CLAIMED, claimed_at__lt=stale)
-            | Q(
-                status=DigestStatus.FAILED,
-                claimed_at__lt=now - RETRY_FAILED_AFTER,
-                attempts__lt=MAX_DIGEST_ATTEMPTS,
-            )
-        )
-        .update(
-            status=DigestStatus.CLAIMED,
-            claimed_by=worker_id,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-        )
-    )
-    if not taken:
-        return None
-    return Digest.objects.get(owner_id=owner_id, local_date=local_date)
+    sent): :func:`coffeechat.followups.delivery.claim`."""
+    return delivery.claim(Digest, {"owner_id": owner_id, "local_date": local_date}, now, worker_id)
 
 
 def message_id_for(digest: Digest) -> str:
     """Stable across retries, so a resent digest is recognisably the same one."""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "coffeechat.local"
-    return f"<digest.{digest.owner_id}.{digest.local_date:%Y%m%d}.{digest.pk}@{domain}>"
+    return delivery.message_id("digest", digest.owner_id, digest.local_date, digest.pk)
 
 
 def render_digest(candidate: DigestCandidate) -> tuple[str, str]:
@@ -280,48 +239,26 @@ def render_digest(candidate: DigestCandidate) -> tuple[str, str]:
 
 def deliver_digest(candidate: DigestCandidate, now: datetime.datetime, worker_id: str) -> str:
     """Claim, send, record. Returns "sent", "failed" or "skipped" (not ours to send)."""
-    digest = claim_digest(candidate.owner.pk, candidate.local_date, now, worker_id)
-    if digest is None:
-        return "skipped"
-    logger.info(
-        "Claimed the digest of user %s for %s (attempt %s)",
-        candidate.owner.pk,
-        candidate.local_date,
-        digest.attempts,
-    )
-    if settings.DIGEST_TEST_PAUSE:
-        time.sleep(settings.DIGEST_TEST_PAUSE)  # only the crash tests set this
-    subject, body = render_digest(candidate)
-    message_id = message_id_for(digest)
-    email = EmailMessage(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [candidate.owner.email],
-        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
-    )
-    try:
-        email.send(using="default")
-    except Exception as error:
-        logger.warning("Digest for user %s failed: %s", candidate.owner.pk, error)
-        text = f"{type(error).__name__}: {error}"[:500]
-        attempts = digest.attempts
-        Digest.objects.filter(pk=digest.pk, claimed_by=worker_id).update(
-            status=DigestStatus.GAVE_UP if attempts >= MAX_DIGEST_ATTEMPTS else DigestStatus.FAILED,
-            error=text,
+
+    def build(digest: Digest) -> EmailMessage:
+        subject, body = render_digest(candidate)
+        return EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [candidate.owner.email],
+            headers={"Message-ID": message_id_for(digest), "Auto-Submitted": "auto-generated"},
         )
-        health.record(health.EMAIL_FAILURE, text)
-        return "failed"
-    Digest.objects.filter(pk=digest.pk, claimed_by=worker_id, status=DigestStatus.CLAIMED).update(
-        status=DigestStatus.SENT,
-        sent_at=timezone.now(),
-        message_id=message_id,
-        recipient=candidate.owner.email,
-        items=[{"id": item.pk, "title": item.title} for item in candidate.items],
-        error="",
+
+    return delivery.deliver(
+        Digest,
+        {"owner_id": candidate.owner.pk, "local_date": candidate.local_date},
+        now,
+        worker_id,
+        build,
+        {"items": [{"id": item.pk, "title": item.title} for item in candidate.items]},
+        what=f"the digest of user {candidate.owner.pk} for {candidate.local_date}",
     )
-    health.record(health.EMAIL_SUCCESS, f"digest to user {candidate.owner.pk}")
-    return "sent"
 
 
 def send_digests(now: datetime.datetime, *, worker_id: str) -> tuple[int, int]:

@@ -75,6 +75,7 @@ from coffeechat.network.models import (
     Tie,
 )
 from coffeechat.outreach.models import Message, MessageTemplate, SmtpSettings
+from coffeechat.progress.models import WeeklyReviewSent, WeeklyReviewSettings
 from coffeechat.targets.models import Application, ApplicationEvent, Posting, Target
 
 CHUNK_SIZE = 2000
@@ -241,6 +242,11 @@ PARTS: tuple[Part, ...] = (
     Part("notifications.json", Notification, "In-app reminders of follow-ups that came due."),
     Part("digests.json", Digest, "The daily digest e-mails sent to you, and what they listed."),
     Part(
+        "weekly_reviews_sent.json",
+        WeeklyReviewSent,
+        "The weekly review e-mails sent to you: the week, when, and the counts they stated.",
+    ),
+    Part(
         "import_batches.json",
         ImportBatch,
         "Your imports: file name, format, status, dates, summary and the problems found. "
@@ -265,6 +271,7 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     SmtpSettings: "account.json (never the password)",
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
+    WeeklyReviewSettings: "account.json",
 }
 
 
@@ -358,6 +365,7 @@ def account_data(user: User) -> dict[str, Any]:
     settings_row = FollowUpSettings.objects.filter(owner=user).first()
     smtp = SmtpSettings.objects.filter(owner=user).first()
     bench_row = BenchSettings.objects.filter(owner=user).first()
+    review_row = WeeklyReviewSettings.objects.filter(owner=user).first()
     data: dict[str, Any] = {
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
@@ -370,6 +378,9 @@ def account_data(user: User) -> dict[str, Any]:
             row(settings_row, _columns(FollowUpSettings)) if settings_row else None
         ),
         "bench_settings": row(bench_row, _columns(BenchSettings)) if bench_row else None,
+        "weekly_review_settings": (
+            row(review_row, _columns(WeeklyReviewSettings)) if review_row else None
+        ),
         # The managers I refer people to, and the referrals I sent them (my side only).
         "team_member_side": team.member_side(user),
         # The people I coach, and the comments I left them (my side only).

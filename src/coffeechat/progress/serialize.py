@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from coffeechat.progress.review import QUIET_WEEKS, Review, Section, Week
 from coffeechat.progress.services import Progress
 from coffeechat.progress.stats import MIN_COUNT, Rate
 
@@ -46,4 +47,34 @@ def progress_data(figures: Progress) -> dict[str, Any]:
         "note_to_conversation": asdict(replies.note_to_conversation),
         "suggestions": [asdict(s) for s in replies.suggestions],
         "min_count": MIN_COUNT,
+    }
+
+
+def _week(week: Week) -> dict[str, Any]:
+    return {"key": week.key, "first_day": week.first_day, "last_day": week.last_day}
+
+
+def _section(section: Section) -> dict[str, Any]:
+    return {
+        "key": section.key,
+        "label": section.label,
+        "count": section.count,
+        "empty": section.empty,
+        "items": [asdict(item) for item in section.items],
+    }
+
+
+def review_data(review: Review) -> dict[str, Any]:
+    """The weekly review, as the API and ``coffeechat progress --review --json`` give it."""
+    return {
+        "week": _week(review.week),
+        "coming_week": _week(review.coming),
+        "latest_week": review.latest.key,
+        "happened": [_section(s) for s in review.happened],
+        "first_notes": review.first_notes,
+        "due": [_section(s) for s in review.due],
+        "quiet": _section(review.quiet),
+        "quiet_weeks": QUIET_WEEKS,
+        "stalled": _section(review.stalled),
+        "counts": review.counts,
     }

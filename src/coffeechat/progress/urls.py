@@ -8,4 +8,6 @@ app_name = "progress"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("review/", views.review, name="review"),
+    path("review/settings/", views.review_settings, name="review-settings"),
 ]

@@ -3,9 +3,10 @@
 ``coffeechat worker`` runs it in its own process; ``coffeechat serve`` runs one in
 a thread beside the web server unless ``COFFEECHAT_EMBEDDED_WORKER`` is off, so a
 single user needs one command. Beside the task loop, a ticker thread runs the
-follow-ups tick (rules, notifications, digests, the heartbeat) and the bench's
-retention every ``COFFEECHAT_TICK_SECONDS``, and after them the scheduled backup when
-one is due (``COFFEECHAT_BACKUP_EVERY_HOURS``, see server/backup_schedule.py).
+follow-ups tick (rules, notifications, digests, the heartbeat), the bench's
+retention and the weekly review e-mails every ``COFFEECHAT_TICK_SECONDS``, and after
+them the scheduled backup when one is due (``COFFEECHAT_BACKUP_EVERY_HOURS``, see
+server/backup_schedule.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
+from coffeechat.progress.review_email import send_weekly_reviews
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
     - the bench's retention: forget the candidates not in touch for as long as their
       owner chose (``coffeechat.bench.retention``; followups sits below the bench and
       cannot call it, so the worker does);
-    - front-door requests declined more than 30 days ago are deleted.
+    - front-door requests declined more than 30 days ago are deleted;
+    - the weekly review e-mails that are due (``coffeechat.progress.review_email``).
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -71,6 +74,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         front_door.forget_declined(now)
     except Exception:
         logger.exception("Forgetting declined front-door requests failed")
+    try:
+        send_weekly_reviews(now, worker_id=worker_id(name))
+    except Exception:
+        logger.exception("Sending the weekly review e-mails failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:

@@ -1,23 +1,26 @@
-"""``coffeechat progress --user EMAIL [--period 30|90|365|all] [--json]``: the figures."""
+"""``coffeechat progress --user EMAIL [--period 30|90|365|all] [--json]``: the figures;
+``--review [--week YYYY-Www]``: the weekly review instead."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
 from coffeechat.accounts.console import user_by_email
 from coffeechat.progress.period import CHOICES, DEFAULT
-from coffeechat.progress.serialize import progress_data
+from coffeechat.progress.review import BadWeek, Review, review_of
+from coffeechat.progress.serialize import progress_data, review_data
 from coffeechat.progress.services import progress_of
 
 
 class Command(BaseCommand):
     help = (
         "Print your progress: the funnel with its conversions, reply rates with their "
-        "intervals (or too few to tell), the median times and the suggestions."
+        "intervals (or too few to tell), the median times and the suggestions; with "
+        "--review, the weekly review of a week."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,9 +34,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="Print every figure as JSON (as the API)."
         )
+        parser.add_argument(
+            "--review",
+            action="store_true",
+            help="Print the weekly review (what happened, what is due, quiet targets, "
+            "stalled referral chains) instead of the figures.",
+        )
+        parser.add_argument(
+            "--week",
+            default="",
+            help="With --review: the week, YYYY-Www (e.g. 2026-W09), Monday to Sunday in "
+            "your time zone (default: the last complete week).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(str(options["user"]))
+        if options["week"] and not options["review"]:
+            raise CommandError("--week goes with --review.")
+        if options["review"]:
+            try:
+                review = review_of(user, options["week"] or None)
+            except BadWeek as error:
+                raise CommandError(str(error)) from None
+            if options["json"]:
+                self.stdout.write(json.dumps(review_data(review), indent=2, cls=DjangoJSONEncoder))
+            else:
+                self.print_review(review)
+            return
         figures = progress_of(user, options["period"])
         if options["json"]:
             self.stdout.write(json.dumps(progress_data(figures), indent=2, cls=DjangoJSONEncoder))
@@ -68,3 +95,29 @@ class Command(BaseCommand):
             out("From your own data")
             for suggestion in figures.replies.suggestions:
                 out(f"  {suggestion.text}")
+
+    def print_review(self, review: Review) -> None:
+        out = self.stdout.write
+        week = review.week
+        out(f"Weekly review {week.key}: {week.first_day:%a %d %b} to {week.last_day:%a %d %b %Y}")
+        out("")
+        out("What happened")
+        for section in review.happened:
+            self.print_section(section)
+        coming = review.coming
+        out("")
+        out(f"Due the week after ({coming.first_day:%d %b} to {coming.last_day:%d %b})")
+        for section in review.due:
+            self.print_section(section)
+        out("")
+        self.print_section(review.quiet)
+        self.print_section(review.stalled)
+
+    def print_section(self, section: Any) -> None:
+        self.stdout.write(f"  {section.label:<40} {section.count:>4}")
+        for item in section.items:
+            day = f"{item.on:%Y-%m-%d} " if item.on else ""
+            detail = f" ({item.detail})" if item.detail else ""
+            self.stdout.write(f"    {day}{item.title}{detail}")
+        if not section.items:
+            self.stdout.write(f"    {section.empty}")
