@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.accounts.sessions import end_sessions
 from coffeechat.bench import team
 from coffeechat.bench.models import (
     BenchContact,
@@ -563,7 +564,7 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
     per_model.update(rest)
     if echo is not None:
         echo("Ending sessions", 1, 3)
-    deletion.end_sessions(user_pk)
+    end_sessions(user_pk)
     if echo is not None:
         echo("Removing uploaded files", 2, 3)
     files = 0

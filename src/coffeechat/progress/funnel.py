@@ -66,10 +66,26 @@ def _replies(user: Any, period: Period) -> int:
     )
 
 
-def _held(user: Any, period: Period) -> Any:
-    return owned(Conversation, user).filter(
-        status=ConversationStatus.HELD, **period.instants("starts_at")
+def held(conversations: Any) -> Any:
+    """Of ``conversations``, those held: what "a conversation held" means everywhere
+    (the funnel, and the career-centre figures across consenting users)."""
+    return conversations.filter(status=ConversationStatus.HELD)
+
+
+def with_someone_who_hires(conversations: Any) -> Any:
+    """Of ``conversations``, those with a participant whose current job (in the
+    conversation owner's network) has hiring authority."""
+    hires = Participant.objects.filter(
+        conversation=OuterRef("pk"),
+        person__in=Employment.objects.filter(
+            owner=OuterRef(OuterRef("owner")), is_current=True, has_hiring_authority=True
+        ).values("person_id"),
     )
+    return conversations.filter(Exists(hires))
+
+
+def _held(user: Any, period: Period) -> Any:
+    return held(owned(Conversation, user)).filter(**period.instants("starts_at"))
 
 
 def _referrals(user: Any, period: Period) -> int:
@@ -77,13 +93,7 @@ def _referrals(user: Any, period: Period) -> int:
 
 
 def _held_with_hiring(user: Any, period: Period) -> int:
-    hires = Participant.objects.filter(
-        conversation=OuterRef("pk"),
-        person__in=owned(Employment, user)
-        .filter(is_current=True, has_hiring_authority=True)
-        .values("person_id"),
-    )
-    return _held(user, period).filter(Exists(hires)).count()
+    return with_someone_who_hires(_held(user, period)).count()
 
 
 def _sent_applications(user: Any, period: Period) -> Any:
