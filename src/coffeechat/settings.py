@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coffeechat.outreach",
     "coffeechat.bench",
     "coffeechat.progress",
+    "coffeechat.staff",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

@@ -19,6 +19,7 @@ from coffeechat.api.routers import (
     network,
     outreach,
     progress,
+    staff,
     targets,
 )
 from coffeechat.api.schema import CoffeechatAPI
@@ -71,3 +72,4 @@ outreach.register(api)
 bench.register(api)
 bench_team.register(api)
 progress.register(api)
+staff.register(api)
