@@ -44,14 +44,14 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-@require_GET
 @staff_only
+@require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/overview.html", {"usage": usage(timezone.now())})
 
 
-@require_GET
 @staff_only
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")[:254]
     page = paginate(request, users_for_staff(search))
@@ -74,8 +74,8 @@ def _act(
     return redirect("staff:user-list")
 
 
-@require_POST
 @staff_only
+@require_POST
 def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     return _act(
         request,
@@ -85,22 +85,22 @@ def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_only
+@require_POST
 def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     return _act(request, user_id, services.reactivate, "{email} can sign in again.")
 
 
-@require_POST
 @staff_only
+@require_POST
 def user_end_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
     return _act(
         request, user_id, services.end_user_sessions, "{email} is signed out of every browser."
     )
 
 
-@require_http_methods(["GET", "POST"])
 @staff_only
+@require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -121,16 +121,16 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @staff_only
+@require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "staff/action_list.html", {"page": paginate(request, StaffAction.objects.all())}
     )
 
 
-@require_GET
 @staff_only
+@require_GET
 def career_centre(request: HttpRequest) -> HttpResponse:
     figures = career.career_centre(timezone.now().astimezone(datetime.UTC).date())
     return render(

@@ -23,7 +23,7 @@ from coffeechat.api.ids import ObjectId
 from coffeechat.api.routers.network import Input, Pagination
 from coffeechat.staff import career, services
 from coffeechat.staff.figures import usage, users_for_staff
-from coffeechat.staff.models import StaffAction
+from coffeechat.staff.models import Invitation, StaffAction
 
 
 def _staff(user: Any) -> Any:
@@ -83,13 +83,15 @@ class UserQuery(Input):
     q: str = Field("", max_length=254, description="E-mail contains")
 
 
-class InvitationIn(Input):
+class StaffInvitationIn(Input):
     email: str = Field(max_length=254)
 
 
-class InvitationOut(Schema):
+class StaffInvitationOut(Schema):
     email: str
+    created_at: datetime.datetime
     expires_at: datetime.datetime
+    used_at: datetime.datetime | None
 
 
 class SessionsOut(Schema):
@@ -200,13 +202,23 @@ def end_sessions(request: HttpRequest, user_id: ObjectId) -> Any:
 
 @router.post(
     "/staff/invitations",
-    response={201: InvitationOut},
-    url_name="staff-invitation-create",
+    response={201: StaffInvitationOut},
+    url_name="staff-invitations",
     summary="E-mail a single-use sign-up link",
 )
-def invite(request: HttpRequest, payload: InvitationIn) -> Any:
-    invitation = services.invite(request.user, payload.email)  # type: ignore[arg-type]
-    return Status(201, {"email": invitation.email, "expires_at": invitation.expires_at})
+def invite(request: HttpRequest, payload: StaffInvitationIn) -> Any:
+    return Status(201, services.invite(request.user, payload.email))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/staff/invitations",
+    response=list[StaffInvitationOut],
+    url_name="staff-invitations",
+    summary="Invitations sent, newest first",
+)
+@paginate(Pagination)
+def list_invitations(request: HttpRequest) -> Any:
+    return Invitation.objects.all()
 
 
 @router.get(
