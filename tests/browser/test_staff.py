@@ -153,9 +153,7 @@ def test_staff_invite_someone_who_signs_up_is_counted_and_is_deactivated(
     expect(ivy).to_have_url(re.compile(r"/accounts/login/"))
     expect(ivy.get_by_role("button", name="Log out")).to_have_count(0)
     page.get_by_role("navigation", name="Staff").get_by_role("link", name="Action log").click()
-    expect(page.locator("#actions tr[data-kind='deactivate']")).to_contain_text(
-        "ivy@example.com"
-    )
+    expect(page.locator("#actions tr[data-kind='deactivate']")).to_contain_text("ivy@example.com")
     expect(page.locator("#actions tr[data-kind='invite']")).to_contain_text("carla@example.com")
     ivy_context.close()
     assert browser_log.errors() == [] and browser_log.csp_violations() == []

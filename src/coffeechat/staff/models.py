@@ -28,19 +28,17 @@ class ActionKind(models.TextChoices):
 class StaffAction(models.Model):
     """Who did what to whom, and when. Rows are only ever added.
 
-    The e-mail addresses are copied so the log still reads after an account is deleted;
-    ``actor_label`` is "cli" for the terminal command.
+    ``actor_label`` is the staff member's e-mail address ("cli" for the terminal
+    command): their actions stay in the log. The lines about an account (``subject``)
+    go when that account is deleted, as everything else about it does.
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     actor_label = models.CharField(max_length=254)
     kind = models.CharField(max_length=20, choices=ActionKind.choices)
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
@@ -61,7 +59,7 @@ class Invitation(models.Model):
     email = models.EmailField("e-mail address")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()

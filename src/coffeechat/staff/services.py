@@ -42,7 +42,6 @@ def log_action(
     actor: User | None, kind: ActionKind, subject: User | None, *, email: str = "", detail: str = ""
 ) -> StaffAction:
     return StaffAction.objects.create(
-        actor=actor,
         actor_label=actor.email if actor is not None else CLI,
         kind=kind,
         subject=subject,
