@@ -132,11 +132,12 @@ def _invitation_email(invitation: Invitation, raw: str) -> EmailMessage:
     )
 
 
-@transaction.atomic
 def invite(actor: User | None, email: str) -> Invitation:
     """Send a single-use sign-up link to ``email``; it works even when sign-up is closed.
 
-    When the message cannot be sent nothing is kept (no invitation, no log line).
+    The mail server is asked outside any transaction (SQLite would stay locked for
+    everyone meanwhile); when it refuses, the invitation is removed again and nothing
+    is logged.
     """
     email = _clean_email(email)
     raw = Invitation.new_key()
@@ -151,6 +152,7 @@ def invite(actor: User | None, email: str) -> Invitation:
     try:
         _invitation_email(invitation, raw).send(using="default")
     except Exception as error:  # the mail server's answer, whatever it is
+        Invitation.objects.filter(pk=invitation.pk).delete()
         raise ValidationError(
             f"The invitation could not be sent: {type(error).__name__}: {error}"
         ) from error
