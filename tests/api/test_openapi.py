@@ -103,6 +103,7 @@ EXTRA_PATHS = {
     "/api/v1/staff/invitations": {"get", "post"},
     "/api/v1/staff/actions": {"get"},
     "/api/v1/staff/career-centre": {"get"},
+    "/api/v1/career-centre/consent": {"get", "put"},
 }
 
 

@@ -193,3 +193,17 @@ def test_a_user_opts_in_and_out_on_their_settings_page(alice_client: Client, ali
     assert "checked" in alice_client.get(url).content.decode()
     alice_client.post(url, {})
     assert not CareerCentreConsent.objects.exists()
+
+
+def test_a_user_opts_in_and_out_through_the_api(alice: Any) -> None:
+    _token, raw = create_api_token(alice, "script")
+    headers = {"Authorization": f"Bearer {raw}"}
+    url = reverse("api-1:career-centre-consent")
+    assert json.loads(Client().get(url, headers=headers).content) == {"counted": False}
+    response = Client().put(
+        url, data={"counted": True}, content_type="application/json", headers=headers
+    )
+    assert json.loads(response.content) == {"counted": True}
+    assert CareerCentreConsent.objects.filter(user=alice).exists()
+    Client().put(url, data={"counted": False}, content_type="application/json", headers=headers)
+    assert not CareerCentreConsent.objects.exists()

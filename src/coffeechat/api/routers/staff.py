@@ -248,5 +248,36 @@ def career_centre(request: HttpRequest) -> Any:
     }
 
 
+consent_router = Router(tags=["career centre"])
+
+
+class ConsentIO(Input):
+    counted: bool = Field(
+        description="Count me in my career centre's anonymous figures (off by default)"
+    )
+
+
+@consent_router.get(
+    "/career-centre/consent",
+    response=ConsentIO,
+    url_name="career-centre-consent",
+    summary="Whether I am counted in the career centre's anonymous figures",
+)
+def get_consent(request: HttpRequest) -> Any:
+    return {"counted": career.is_counted(request.user)}
+
+
+@consent_router.put(
+    "/career-centre/consent",
+    response=ConsentIO,
+    url_name="career-centre-consent",
+    summary="Opt in to (or out of) the career centre's anonymous figures",
+)
+def put_consent(request: HttpRequest, payload: ConsentIO) -> Any:
+    career.set_counted(request.user, payload.counted)
+    return {"counted": career.is_counted(request.user)}
+
+
 def register(api: NinjaAPI) -> None:
     api.add_router("", router)
+    api.add_router("", consent_router)
