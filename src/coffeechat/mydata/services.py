@@ -74,6 +74,8 @@ from coffeechat.network.models import (
     Tie,
 )
 from coffeechat.outreach.models import Message, MessageTemplate, SmtpSettings
+from coffeechat.staff.career import is_counted
+from coffeechat.staff.models import CareerCentreConsent, Invitation, StaffAction
 from coffeechat.targets.models import Application, ApplicationEvent, Posting, Target
 
 CHUNK_SIZE = 2000
@@ -252,6 +254,9 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     SmtpSettings: "account.json (never the password)",
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
+    CareerCentreConsent: "account.json (career_centre_counted)",
+    StaffAction: "left out: the staff's log of what they did to the account",
+    Invitation: "left out: the invitation that staff sent, used once",
 }
 
 
@@ -367,6 +372,7 @@ def account_data(user: User) -> dict[str, Any]:
         "api_tokens": [
             row(token, _columns(ApiToken)) for token in owned(ApiToken, user).order_by("pk")
         ],
+        "career_centre_counted": is_counted(user),
     }
     if apps.is_installed("allauth.account"):
         from allauth.account.models import EmailAddress as SignInAddress
