@@ -33,6 +33,7 @@ SUMMARIES = {
     "backup": "write a backup of the database, secret key and files while running",
     "restore": "restore a backup into an empty database and check every table",
     "progress": "print your progress: the funnel, reply rates, times, suggestions",
+    "staff": "make the first staff member; list, deactivate or reactivate accounts",
 }
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat file | head`
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "coffeechat.bench",
     "coffeechat.progress",
     "coffeechat.coaching",
+    "coffeechat.staff",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

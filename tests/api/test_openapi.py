@@ -110,6 +110,15 @@ EXTRA_PATHS = {
     "/api/v1/bench/requests/{request_id}": {"get", "delete"},
     "/api/v1/bench/requests/{request_id}/accept": {"post"},
     "/api/v1/bench/requests/{request_id}/decline": {"post"},
+    "/api/v1/staff/usage": {"get"},
+    "/api/v1/staff/users": {"get"},
+    "/api/v1/staff/users/{user_id}/deactivate": {"post"},
+    "/api/v1/staff/users/{user_id}/reactivate": {"post"},
+    "/api/v1/staff/users/{user_id}/end-sessions": {"post"},
+    "/api/v1/staff/invitations": {"get", "post"},
+    "/api/v1/staff/actions": {"get"},
+    "/api/v1/staff/career-centre": {"get"},
+    "/api/v1/career-centre/consent": {"get", "put"},
 }
 
 

@@ -15,9 +15,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import create_api_token
 from coffeechat.api.api import api
-from tests.factories import network_of
+from coffeechat.staff.career import set_counted
+from tests.factories import UserFactory, network_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,7 @@ OBJECT_KWARGS = {
     "coach_link_id": "coach_link",
     "coaching_id": "coaching",
     "comment_id": "coach_comment",
+    "user_id": "user",  # the staff routes' account: Alice herself
 }
 
 # Routes that hold no user's network data, and why they are not walked.
@@ -65,6 +68,8 @@ NOT_WALKED_PREFIXES = {
     "static/": "static files",
     "feed/": "the calendar feed: its secret token is the key, not the session "
     "(tests/followups/test_feed.py checks one user's data only and revoked tokens)",
+    "invited/": "an invitation's sign-up page: its secret single-use link is the key, not "
+    "the session; it shows only the invited address (tests/staff/test_invitations.py)",
     "ask/": "a front door's public request page: its secret link is the key, not the "
     "session; it shows only the display name and intro its owner wrote "
     "(tests/bench/test_front_door_public.py checks it shows nothing else of Alice's, to "
@@ -95,7 +100,12 @@ ALICE_MARKERS = [
     "Murmured ambitions",
     "Hushhush intro",
     "Hushed coaching tip",
+    "Alicia Undisclosed",  # Alice's own name on her profile
 ]
+
+# Staff routes: a 404 for anyone who is not staff, whatever the method; staff see
+# accounts and counts (Alice's e-mail address, her number of people), never content.
+STAFF_PREFIXES = ("staff/", "api/v1/staff/")
 
 
 @dataclass
@@ -107,6 +117,10 @@ class Route:
     @property
     def is_api(self) -> bool:
         return self.route.startswith("api/")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.route.startswith(STAFF_PREFIXES)
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
@@ -143,6 +157,9 @@ def request(
 def alice_objects(alice: Any) -> dict[str, Any]:
     objects = network_of(alice)
     objects["token"], _raw = create_api_token(alice, "alice's laptop")
+    objects["user"] = alice
+    Profile.objects.filter(user=alice).update(full_name="Alicia Undisclosed")
+    set_counted(alice, True)  # counted in the career-centre figures: still anonymous
     return objects
 
 
@@ -216,6 +233,8 @@ def test_it_answers_404_for_every_route_and_method_on_another_users_object(
             assert fresh.updated_at == obj.updated_at, key
         if key == "token":
             assert fresh.revoked_at is None
+        if key == "user":
+            assert fresh.is_active
 
 
 def test_it_never_shows_another_users_data_on_pages_without_an_object(
@@ -229,6 +248,8 @@ def test_it_never_shows_another_users_data_on_pages_without_an_object(
         response = bob_client.get(url, headers=bob_headers if route.is_api else {})
         not_found = {"api-1:api-root", "api-1:not-found"}
         allowed = {200, 302, 405} | ({404} if route.name in not_found else set())
+        if route.is_staff:
+            allowed = {404}  # Bob is not staff
         assert response.status_code in allowed, f"GET {url}: {response.status_code}"
         raw = b"".join(response.streaming_content) if response.streaming else response.content
         body = raw.decode(errors="replace")
@@ -250,6 +271,8 @@ def test_it_shows_the_owner_their_own_objects(alice: Any, alice_objects: dict[st
     for route in all_routes():
         if not walked(route) or not route.kwargs or route.name.endswith("revoke"):
             continue
+        if route.is_staff:
+            continue  # not Alice's to open: walked as staff below
         url = reverse(
             route.name, kwargs={kw: alice_objects[OBJECT_KWARGS[kw]].pk for kw in route.kwargs}
         )
@@ -257,3 +280,34 @@ def test_it_shows_the_owner_their_own_objects(alice: Any, alice_objects: dict[st
         if response.status_code == 405 and response["Allow"] in ("POST", "OPTIONS, POST"):
             continue  # an action (import, cancel…): Bob's POST was walked above
         assert response.status_code == 200, f"GET {url}: {response.status_code}"
+
+
+def test_staff_see_accounts_and_counts_never_anyones_network(
+    alice: Any, bob: Any, alice_objects: dict[str, Any]
+) -> None:
+    """Every staff route, page and API, walked as a staff member: Alice's network (names,
+    e-mail addresses, notes) and her own name never appear; actions change only accounts."""
+    charlie = UserFactory(email="charlie@example.com", is_staff=True)
+    for _ in range(5):
+        set_counted(UserFactory(), True)  # enough consenting users for figures to show
+    client, headers = clients_for(charlie)
+    staff_routes = [r for r in all_routes() if walked(r) and r.is_staff]
+    assert len(staff_routes) >= 14, "expected the staff pages and their API"
+    shown = 0
+    for route in staff_routes:
+        kwargs = {kw: alice_objects[OBJECT_KWARGS[kw]].pk for kw in route.kwargs}
+        url = reverse(route.name, kwargs=kwargs)
+        response = client.get(url, headers=headers if route.is_api else {})
+        if route.kwargs:
+            assert response.status_code == 405, f"GET {url}: {response.status_code}"
+            response = request(client, "POST", url, headers if route.is_api else {})
+            assert response.status_code in {200, 302}, f"POST {url}: {response.status_code}"
+        else:
+            assert response.status_code == 200, f"GET {url}: {response.status_code}"
+        body = response.content.decode(errors="replace")
+        if route.is_staff and "user-list" in route.name:
+            assert "alice@example.com" in body
+            shown += 1
+        for marker in ALICE_MARKERS:
+            assert marker not in body, f"{url} shows {marker!r}"
+    assert shown == 2  # the page and the API list accounts

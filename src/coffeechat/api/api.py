@@ -20,6 +20,7 @@ from coffeechat.api.routers import (
     network,
     outreach,
     progress,
+    staff,
     targets,
 )
 from coffeechat.api.schema import CoffeechatAPI
@@ -73,3 +74,4 @@ bench.register(api)
 bench_team.register(api)
 progress.register(api)
 coaching.register(api)
+staff.register(api)

@@ -30,7 +30,7 @@ from coffeechat.followups.models import FollowUp
 from coffeechat.network.models import Person
 from coffeechat.outreach.purposes import TABLE as PURPOSES
 from coffeechat.outreach.services.reading import REPLIED_STATUSES, went_out
-from coffeechat.progress.funnel import Step, funnel, with_someone_who_hires
+from coffeechat.progress.funnel import Step, funnel, someone_who_hires
 from coffeechat.progress.period import DEFAULT, period_for
 from coffeechat.progress.services import Progress, progress_of
 from coffeechat.targets.models import SENT_STATUSES, Application
@@ -194,7 +194,7 @@ def _hiring_soon(owner: Any, now: datetime.datetime) -> list[tuple[datetime.date
             starts_at__gte=now,
             starts_at__lt=now + datetime.timedelta(days=SOON_DAYS),
         )
-        .filter(with_someone_who_hires(owner))
+        .filter(someone_who_hires())
         .order_by("starts_at", "pk")
         .values_list("starts_at", "organization__name")
     )
@@ -281,7 +281,7 @@ def conversations(link: CoachLink, now: datetime.datetime) -> list[ConversationR
     rows = list(
         owned(Conversation, owner)
         .exclude(status=ConversationStatus.CANCELLED)
-        .annotate(hires=with_someone_who_hires(owner))
+        .annotate(hires=someone_who_hires())
         .order_by("-starts_at", "-pk")
         .values_list(
             "pk",

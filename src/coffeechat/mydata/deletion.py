@@ -19,9 +19,7 @@ from collections.abc import Callable, Iterator
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.utils import timezone
 
 CHUNK = 500
 
@@ -72,22 +70,3 @@ def delete_owned_rows(user: object, progress: Progress | None = None) -> Counter
             if progress is not None:
                 progress(str(model._meta.verbose_name_plural), sum(counts.values()))
     return counts
-
-
-def end_sessions(user_pk: object) -> int:
-    """Delete the stored sessions signed in as this user (they point at nobody after)."""
-    wanted = str(user_pk)
-    stale = []
-    count = 0
-    sessions = Session.objects.filter(expire_date__gt=timezone.now()).only(
-        "session_key", "session_data"
-    )
-    for session in sessions.iterator(chunk_size=CHUNK):
-        if str(session.get_decoded().get("_auth_user_id")) == wanted:
-            stale.append(session.session_key)
-        if len(stale) >= CHUNK:
-            count += Session.objects.filter(session_key__in=stale).delete()[0]
-            stale = []
-    if stale:
-        count += Session.objects.filter(session_key__in=stale).delete()[0]
-    return count

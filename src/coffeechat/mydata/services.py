@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import ApiToken, MyAffiliation, Profile, User
+from coffeechat.accounts.sessions import end_sessions
 from coffeechat.bench import team
 from coffeechat.bench.models import (
     BenchContact,
@@ -76,6 +77,8 @@ from coffeechat.network.models import (
 )
 from coffeechat.outreach.models import Message, MessageTemplate, SmtpSettings
 from coffeechat.progress.models import WeeklyReviewSent, WeeklyReviewSettings
+from coffeechat.staff.career import is_counted
+from coffeechat.staff.models import CareerCentreConsent, Invitation, StaffAction
 from coffeechat.targets.models import Application, ApplicationEvent, Posting, Target
 
 CHUNK_SIZE = 2000
@@ -272,6 +275,9 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
     WeeklyReviewSettings: "account.json",
+    CareerCentreConsent: "account.json (career_centre_counted)",
+    StaffAction: "left out: the staff's log of what they did to the account",
+    Invitation: "left out: the invitation that staff sent, used once",
 }
 
 
@@ -393,6 +399,7 @@ def account_data(user: User) -> dict[str, Any]:
         "api_tokens": [
             row(token, _columns(ApiToken)) for token in owned(ApiToken, user).order_by("pk")
         ],
+        "career_centre_counted": is_counted(user),
     }
     if apps.is_installed("allauth.account"):
         from allauth.account.models import EmailAddress as SignInAddress
@@ -590,7 +597,7 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
     per_model.update(rest)
     if echo is not None:
         echo("Ending sessions", 1, 3)
-    deletion.end_sessions(user_pk)
+    end_sessions(user_pk)
     if echo is not None:
         echo("Removing uploaded files", 2, 3)
     files = 0

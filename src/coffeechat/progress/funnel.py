@@ -66,30 +66,41 @@ def _replies(user: Any, period: Period) -> int:
     )
 
 
-def _held(user: Any, period: Period) -> Any:
-    return owned(Conversation, user).filter(
-        status=ConversationStatus.HELD, **period.instants("starts_at")
+def held(conversations: Any) -> Any:
+    """Of ``conversations``, those held: what "a conversation held" means everywhere
+    (the funnel, and the career-centre figures across consenting users)."""
+    return conversations.filter(status=ConversationStatus.HELD)
+
+
+def someone_who_hires() -> Exists:
+    """True for a conversation with a participant whose current job (in the
+    conversation owner's network) has hiring authority: the one definition of a
+    conversation with someone who hires (progress.md), as an expression to filter or
+    annotate conversations with."""
+    hires = Participant.objects.filter(
+        conversation=OuterRef("pk"),
+        person__in=Employment.objects.filter(
+            owner=OuterRef(OuterRef("owner")), is_current=True, has_hiring_authority=True
+        ).values("person_id"),
     )
+    return Exists(hires)
+
+
+def with_someone_who_hires(conversations: Any) -> Any:
+    """Of ``conversations``, those with someone who hires (:func:`someone_who_hires`)."""
+    return conversations.filter(someone_who_hires())
+
+
+def _held(user: Any, period: Period) -> Any:
+    return held(owned(Conversation, user)).filter(**period.instants("starts_at"))
 
 
 def _referrals(user: Any, period: Period) -> int:
     return owned(Referral, user).filter(**period.instants("created_at")).count()
 
 
-def with_someone_who_hires(user: Any) -> Exists:
-    """A filter on ``user``'s conversations: one of its people is someone who hires (their
-    current job has "has hiring authority" ticked). The one definition, see progress.md."""
-    hires = Participant.objects.filter(
-        conversation=OuterRef("pk"),
-        person__in=owned(Employment, user)
-        .filter(is_current=True, has_hiring_authority=True)
-        .values("person_id"),
-    )
-    return Exists(hires)
-
-
 def _held_with_hiring(user: Any, period: Period) -> int:
-    return _held(user, period).filter(with_someone_who_hires(user)).count()
+    return with_someone_who_hires(_held(user, period)).count()
 
 
 def _sent_applications(user: Any, period: Period) -> Any:

@@ -138,6 +138,25 @@ def suggestions(groups: list[Group], total: Rate) -> list[Suggestion]:
     return [suggestion for _gap, suggestion in found[:5]]
 
 
+def days_to_conversation(first_note: dict[int, Any], **scope: Any) -> dict[int, float]:
+    """For each person whose first note was sent at ``first_note[person]``, the days to
+    the first held conversation with them that started after it (people without one are
+    left out). ``scope`` narrows the participants read (``owner=user``)."""
+    talks: dict[int, list[Any]] = defaultdict(list)
+    for person, starts_at in Participant.objects.filter(
+        person_id__in=list(first_note),
+        conversation__status=ConversationStatus.HELD,
+        **scope,
+    ).values_list("person_id", "conversation__starts_at"):
+        talks[person].append(starts_at)
+    days = {}
+    for person, sent_at in first_note.items():
+        later = [starts for starts in talks.get(person, []) if starts >= sent_at]
+        if later:
+            days[person] = (min(later) - sent_at).total_seconds() / DAY
+    return days
+
+
 def replies(user: Any, period: Period) -> Replies:
     rows = list(
         went_out(user)
@@ -182,18 +201,7 @@ def replies(user: Any, period: Period) -> Replies:
             and (person not in first_note or sent_at < first_note[person])
         ):
             first_note[person] = sent_at
-    talks: dict[int, list[Any]] = defaultdict(list)
-    for person, starts_at in Participant.objects.filter(
-        owner=user,
-        person_id__in=list(first_note),
-        conversation__status=ConversationStatus.HELD,
-    ).values_list("person_id", "conversation__starts_at"):
-        talks[person].append(starts_at)
-    to_conversation = []
-    for person, sent_at in first_note.items():
-        later = [starts for starts in talks.get(person, []) if starts >= sent_at]
-        if later:
-            to_conversation.append((min(later) - sent_at).total_seconds() / DAY)
+    to_conversation = list(days_to_conversation(first_note, owner=user).values())
     groups = []
     for dimension in DIMENSIONS:
         found = [

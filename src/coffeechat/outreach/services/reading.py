@@ -24,7 +24,12 @@ def went_out(user: Any) -> QuerySet[Message]:
     progress page, the API): a message that went out counts, and it got a reply when
     :func:`got_reply` says so.
     """
-    return owned(Message, user).exclude(status=Status.DRAFT)
+    return messages_that_went_out(owned(Message, user))
+
+
+def messages_that_went_out(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Of ``messages``, those that went out (:func:`went_out` over any set of owners)."""
+    return messages.exclude(status=Status.DRAFT)
 
 
 def got_reply(status: str) -> bool:
