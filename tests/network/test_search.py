@@ -41,9 +41,14 @@ def assert_in_step() -> None:
     stored = {row.person_id: (row.names, row.document) for row in PersonSearch.objects.all()}
     fresh = {
         row.person_id: (row.names, row.document)
-        for row in search.build_rows(Person.objects.values_list("pk", flat=True))
+        for row in search.build_rows(list(Person.objects.values_list("pk", flat=True)))
     }
     assert stored == fresh
+    if search._has_fts():  # SQLite: the trigram index holds the same documents
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, document FROM {search.FTS_TABLE}")
+            indexed = dict(cursor.fetchall())
+        assert indexed == {pk: document for pk, (_, document) in stored.items()}
 
 
 # What it matches ------------------------------------------------------------------------
@@ -117,6 +122,22 @@ def test_another_users_people_are_never_found(alice: Any, bob: Any, bob_client: 
     assert "Secret Contact" not in response.content.decode()
     api = bob_client.get("/api/v1/people", {"q": "secret"})
     assert api.status_code == 200 and "Secret" not in api.content.decode()
+
+
+def test_the_trigram_index_and_the_scan_agree(alice: Any, bob: Any, monkeypatch: Any) -> None:
+    for i in range(12):
+        PersonFactory(owner=alice, first_name="Ana", last_name=f"Quimby{i}")
+    PersonFactory(owner=alice, first_name="Otto", last_name="Quimbyx")
+    PersonFactory(owner=bob, first_name="Ana", last_name="Quimby-Bob")
+    search.refresh()
+    by_index = found(alice, "quimby ana")
+    if connection.vendor == "sqlite":
+        assert search._has_fts()
+        assert search._indexed(["quimby"]) is not None  # rare: the index finds them
+    monkeypatch.setattr(search, "FTS_CAP", 3)  # now too common: scan
+    assert search._indexed(["quimby"]) is None
+    assert found(alice, "quimby ana") == by_index
+    assert len(by_index) == 12 and "Ana Quimby-Bob" not in by_index
 
 
 # Kept in step by every writer --------------------------------------------------------

@@ -430,6 +430,7 @@ class PersonSearch(models.Model):
         primary_key=True,
         related_name="search",
     )
+    owner_id = models.BigIntegerField(db_index=True)  # the person's owner, to scan only theirs
     names = models.TextField()
     document = models.TextField()
 

@@ -21,16 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Min, OuterRef, QuerySet, Subquery, Value, When
 
 from coffeechat.core.console import Echo
 from coffeechat.network.models import (
-    EmailAddress,
-    Employment,
     Person,
     PersonSearch,
     SearchDirty,
@@ -39,6 +37,7 @@ from coffeechat.network.nicknames import GROUPS, groups_of
 from coffeechat.network.normalize import fold
 
 REFRESH_CHUNK = 2000
+ADVISORY_LOCK = 0x5EA2C4  # PostgreSQL advisory lock held while refreshing
 NOTES_KEPT = 4000  # characters of a person's notes that search reads
 
 # ---------------------------------------------------------------------------------------
@@ -108,6 +107,31 @@ TRIGGERS: tuple[Trigger, ...] = (
 )
 
 
+# SQLite: a trigram full-text index over the documents (FTS5, SQLite 3.34 and newer),
+# kept in step with network_personsearch by its own triggers. PostgreSQL: a pg_trgm GIN
+# index on the document column serves the same LIKE (see migration network.0007).
+FTS_TABLE = "network_personsearch_fts"
+FTS_SQL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(document, tokenize='trigram', detail='none')",
+    "CREATE TRIGGER cc_search_fts_insert AFTER INSERT ON network_personsearch BEGIN "
+    f"INSERT INTO {FTS_TABLE} (rowid, document) VALUES (NEW.person_id, NEW.document); END",
+    "CREATE TRIGGER cc_search_fts_delete AFTER DELETE ON network_personsearch BEGIN "
+    f"DELETE FROM {FTS_TABLE} WHERE rowid = OLD.person_id; END",
+    "CREATE TRIGGER cc_search_fts_update AFTER UPDATE ON network_personsearch BEGIN "
+    f"DELETE FROM {FTS_TABLE} WHERE rowid = OLD.person_id; "
+    f"INSERT INTO {FTS_TABLE} (rowid, document) VALUES (NEW.person_id, NEW.document); END",
+)
+FTS_DROP = (
+    "DROP TRIGGER IF EXISTS cc_search_fts_insert",
+    "DROP TRIGGER IF EXISTS cc_search_fts_delete",
+    "DROP TRIGGER IF EXISTS cc_search_fts_update",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+# At most this many people (of every account) for the rarest word: then the index
+# finds them; more, and scanning the owner's own rows is cheaper.
+FTS_CAP = 2000
+
+
 def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
     """``(create, drop)`` statements for :data:`TRIGGERS` on this database."""
     create, drop = [], []
@@ -135,63 +159,101 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
 
 
 def _squash(parts: Iterable[str]) -> str:
-    return " ".join(" ".join(fold(part) for part in parts if part).split())
+    return " ".join(fold(" ".join(part for part in parts if part)).split())
+
+
+@lru_cache(maxsize=4096)
+def _forms_of(word: str) -> tuple[str, ...]:
+    forms: list[str] = []
+    for number in groups_of(word):
+        forms.extend(name for name in GROUPS[number] if name != word)
+    return tuple(forms)
 
 
 def name_forms(first_name: str) -> list[str]:
     """The other forms of a given name ("bill" for William, "william" for Bill)."""
     forms: list[str] = []
     for word in fold(first_name).split():
-        for number in groups_of(word):
-            forms.extend(name for name in GROUPS[number] if name != word)
+        forms.extend(_forms_of(word))
     return list(dict.fromkeys(forms))
 
 
-def _names(person: Person) -> str:
+def _names(first_name: str, last_name: str) -> str:
     """``" first last | nick nick "``: the full name first, so it can rank a search; a
     space on both ends, so that every word has one on each side."""
-    full = _squash([person.first_name, person.last_name])
-    nicknames = " ".join(name_forms(person.first_name))
+    full = _squash([first_name, last_name])
+    nicknames = " ".join(name_forms(first_name))
     return f" {full} | {nicknames} ".replace("  ", " ")
 
 
-def build_rows(person_ids: Iterable[int]) -> list[PersonSearch]:
-    """The search rows of these people, in four queries (people that no longer exist
-    have none)."""
+@dataclass(frozen=True)
+class Row:
+    """One person's row of :class:`~coffeechat.network.models.PersonSearch`."""
+
+    person_id: int
+    owner_id: int
+    names: str
+    document: str
+
+
+# Plain SQL: this runs for every person an import writes, and the ORM's model instances
+# and ``IN`` lookups cost more than the folding itself.
+_READS = {
+    "people": "SELECT id, owner_id, first_name, last_name, location, notes "
+    "FROM network_person WHERE id IN ({})",
+    "emails": "SELECT person_id, email FROM network_emailaddress WHERE person_id IN ({})",
+    "jobs": "SELECT e.person_id, o.name, e.title FROM network_employment e "
+    "LEFT JOIN network_organization o ON o.id = e.organization_id WHERE e.person_id IN ({})",
+    "tags": "SELECT pt.person_id, t.name FROM network_person_tags pt "
+    "JOIN network_tag t ON t.id = pt.tag_id WHERE pt.person_id IN ({})",
+}
+_UPSERT = (
+    "INSERT INTO network_personsearch (person_id, owner_id, names, document) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET "
+    "owner_id = excluded.owner_id, names = excluded.names, document = excluded.document"
+)
+
+
+def _read(cursor: Any, what: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    cursor.execute(_READS[what].format(", ".join(["%s"] * len(ids))), ids)
+    return list(cursor.fetchall())
+
+
+def build_rows(person_ids: Iterable[int]) -> list[Row]:
+    """The search rows of these people (at most a few thousand), in four queries; people
+    that no longer exist have none."""
     ids = list(person_ids)
-    people = Person.objects.filter(pk__in=ids).only(
-        "id", "first_name", "last_name", "location", "notes"
-    )
-    emails: dict[int, list[str]] = defaultdict(list)
-    for person_id, email in EmailAddress.objects.filter(person_id__in=ids).values_list(
-        "person_id", "email"
-    ):
-        emails[person_id].append(email)
-    jobs: dict[int, list[str]] = defaultdict(list)
-    for person_id, organization, title in Employment.objects.filter(person_id__in=ids).values_list(
-        "person_id", "organization__name", "title"
-    ):
-        jobs[person_id].extend([organization or "", title])
-    tags: dict[int, list[str]] = defaultdict(list)
-    through = Person.tags.through
-    for person_id, name in through.objects.filter(person_id__in=ids).values_list(
-        "person_id", "tag__name"
-    ):
-        tags[person_id].append(name)
+    if not ids:
+        return []
+    extra: dict[int, list[str]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        people = _read(cursor, "people", ids)
+        for person_id, email in _read(cursor, "emails", ids):
+            extra[person_id].append(email)
+        for person_id, organization, title in _read(cursor, "jobs", ids):
+            extra[person_id] += [organization or "", title]
+        for person_id, tag in _read(cursor, "tags", ids):
+            extra[person_id].append(tag)
     rows = []
-    for person in people:
-        names = _names(person)
-        rest = _squash(
-            [
-                *emails[person.pk],
-                *jobs[person.pk],
-                *tags[person.pk],
-                person.location,
-                person.notes[:NOTES_KEPT],
-            ]
-        )
-        rows.append(PersonSearch(person_id=person.pk, names=names, document=f"{names}{rest}"))
+    for person_id, owner_id, first_name, last_name, location, notes in people:
+        names = _names(first_name, last_name)
+        rest = _squash([*extra[person_id], location, notes[:NOTES_KEPT]])
+        rows.append(Row(person_id, owner_id, names, f"{names}{rest}"))
     return rows
+
+
+def _write(rows: list[Row], gone: set[int]) -> None:
+    """Upsert ``rows``, delete the rows of the people in ``gone`` (they no longer exist)."""
+    with connection.cursor() as cursor:
+        ordered = sorted(rows, key=lambda row: row.person_id)  # one lock order
+        cursor.executemany(
+            _UPSERT, [(r.person_id, r.owner_id, r.names, r.document) for r in ordered]
+        )
+        if gone:
+            marks = ", ".join(["%s"] * len(gone))
+            cursor.execute(
+                f"DELETE FROM network_personsearch WHERE person_id IN ({marks})", sorted(gone)
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -207,36 +269,41 @@ def refresh(
     """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk a
     transaction; the number of people rebuilt. ``echo`` hears the progress."""
     done = 0
+    dirty = SearchDirty.objects.all()
+    if people is not None:
+        dirty = dirty.filter(person_id__in=people.values("pk"))
     while True:
         if echo:
             echo("Indexing people for search", done, max(total, done))
+        # Usually nothing is dirty: one read, and no write transaction (on SQLite, that
+        # would take the database's write lock for every search).
+        if not dirty.exists():
+            break
         with transaction.atomic():
-            dirty = SearchDirty.objects.order_by("id")
-            if people is not None:
-                dirty = dirty.filter(person_id__in=people.values("pk"))
-            if connection.features.has_select_for_update_skip_locked:
-                dirty = dirty.select_for_update(skip_locked=True)
-            marks = list(dirty.values_list("id", "person_id")[:chunk])
-            if not marks:
-                return done
-            ids = {person_id for _, person_id in marks}
-            rows = build_rows(ids)
-            PersonSearch.objects.filter(person_id__in=ids).exclude(
-                person_id__in=[row.person_id for row in rows]
-            ).delete()
-            PersonSearch.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["person"],
-                update_fields=["names", "document"],
-                batch_size=500,
+            if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+            ids = list(
+                dirty.values("person_id")
+                .annotate(first=Min("id"))
+                .order_by("first")
+                .values_list("person_id", flat=True)[:chunk]
             )
-            SearchDirty.objects.filter(pk__in=[mark for mark, _ in marks]).delete()
+            if not ids:
+                break
+            # Every mark of these people seen now is answered by the rows built below;
+            # a mark written after this read stays for the next refresh.
+            marks = list(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", flat=True))
+            rows = build_rows(ids)
+            _write(rows, set(ids) - {row.person_id for row in rows})
+            for part in range(0, len(marks), 5000):
+                SearchDirty.objects.filter(pk__in=marks[part : part + 5000]).delete()
             done += len(ids)
-        if len(marks) < chunk:
-            if echo:
-                echo("Indexed people for search", done, max(total, done))
-            return done
+        if len(ids) < chunk:
+            break
+    if echo:
+        echo("Indexed people for search", done, max(total, done))
+    return done
 
 
 def rebuild_all(echo: Echo | None = None) -> int:
@@ -260,32 +327,81 @@ def query_words(query: str) -> list[str]:
 
 
 def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """The people of ``queryset`` whose row holds every word of ``query``, each annotated
-    with ``search_rank`` (lower is better): the whole name typed; then, for each word, a
-    name (or nickname) that is the word, one that starts with it, one that holds it, and
-    last the word found elsewhere (e-mail, job, tag, notes)."""
+    """The people of ``queryset`` (one owner's) whose row holds every word of ``query``,
+    each annotated with ``search_rank`` (lower is better): the whole name typed; then, for
+    each word, a name (or nickname) that is the word, one that starts with it, one that
+    holds it, and last the word found elsewhere (e-mail, job, tag, notes).
+
+    The words are looked for in the owner's search rows alone (one table, its owner
+    index); the people's own rows are read only for the ones found. The owner is the
+    queryset's (a subquery the database runs once).
+    """
     words = query_words(query)
     if not words:
         return queryset
     refresh(queryset)
+    found = _indexed(words)
+    if found is None:  # scan the owner's rows
+        owner = queryset.order_by().values("owner_id")[:1]
+        rows = PersonSearch.objects.filter(owner_id=Subquery(owner))
+    else:  # look up the few rows the index found (the queryset keeps the owner's only)
+        rows = PersonSearch.objects.filter(person_id__in=found)
     for word in words:
-        queryset = queryset.filter(search__document__contains=word)
+        rows = rows.filter(document__contains=word)
     typed = " ".join(words)
-    rank: Any = Value(0)
-    for word in words:
-        rank = rank + Case(
-            When(search__names__contains=f" {word} ", then=Value(0)),
-            When(search__names__contains=" " + word, then=Value(1)),
-            When(search__names__contains=word, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    whole = Case(
-        When(search__names__startswith=f" {typed} |", then=Value(-10)),
+    rank: Any = Case(
+        When(names__startswith=f" {typed} |", then=Value(-10)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    return queryset.annotate(search_rank=Coalesce(whole + rank, Value(0)))
+    for word in words:
+        rank = rank + Case(
+            When(names__contains=f" {word} ", then=Value(0)),
+            When(names__contains=" " + word, then=Value(1)),
+            When(names__contains=word, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ranked = PersonSearch.objects.filter(person_id=OuterRef("pk")).annotate(rank=rank)
+    return queryset.filter(pk__in=rows.values("person_id")).annotate(
+        search_rank=Subquery(ranked.values("rank")[:1], output_field=IntegerField())
+    )
+
+
+def _has_fts() -> bool:
+    """Whether this database has the trigram index (SQLite with FTS5's trigram
+    tokenizer, created by migration network.0007); asked once per database."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _FTS_FOUND:
+        found = False
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+                )
+                found = cursor.fetchone() is not None
+        _FTS_FOUND[name] = found
+    return _FTS_FOUND[name]
+
+
+_FTS_FOUND: dict[str, bool] = {}
+
+
+def _indexed(words: list[str]) -> list[int] | None:
+    """The people (of every account) whose document holds the longest word, from the
+    trigram index, when there are at most :data:`FTS_CAP`; None when the index is not
+    there, the words are shorter than three letters or hold a wildcard, or the word is
+    too common."""
+    longest = max(words, key=len)
+    if len(longest) < 3 or any(c in longest for c in "%_\\") or not _has_fts():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE document LIKE %s LIMIT %s",
+            [f"%{longest}%", FTS_CAP + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= FTS_CAP else None
 
 
 def best_first(queryset: QuerySet[Person]) -> QuerySet[Person]:

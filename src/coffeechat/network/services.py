@@ -255,9 +255,9 @@ def people_for_list(owner: Any) -> QuerySet[Person]:
 
 
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """The people of ``queryset`` matching every word of ``query`` in a name (or its
-    nicknames), an e-mail, an organization, a title, a tag, the location or the notes,
-    accents and case aside; best first when there is a query (see
+    """The people of ``queryset`` (one owner's) matching every word of ``query`` in a name
+    (or its nicknames), an e-mail, an organization, a title, a tag, the location or the
+    notes, accents and case aside; best first when there is a query (see
     :mod:`coffeechat.network.search`)."""
     if not search.query_words(query):
         return queryset
@@ -269,7 +269,8 @@ def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Pers
     with their current jobs; none for an empty query."""
     if not search.query_words(query):
         return []
-    return list(search_people(queryset, query).prefetch_related(current_jobs())[:limit])
+    people = search_people(queryset, query)
+    return list(people.prefetch_related(current_jobs())[:limit])
 
 
 def ties_of(owner: Any, person: Person) -> QuerySet[Tie]:

@@ -1,13 +1,14 @@
-# The search index (coffeechat.network.search): its two tables, the triggers that keep it
-# in step with every write, a trigram index on PostgreSQL, and every existing person
-# marked for indexing (the worker or the first search builds their rows).
+# The search index (coffeechat.network.search): its two tables, the triggers that keep
+# it in step with every write, a trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL),
+# and every existing person marked for indexing (the worker or the first search builds
+# their rows).
 
 import django.db.models.deletion
-from django.db import migrations, models
+from django.db import OperationalError, migrations, models, transaction
 
 # The triggers come from the module, so a later change to them is a new migration that
 # drops and recreates them the same way (this one then creates the newer set first).
-from coffeechat.network.search import trigger_sql
+from coffeechat.network.search import FTS_DROP, FTS_SQL, trigger_sql
 
 TRIGRAM_INDEX = (
     "CREATE INDEX network_personsearch_document_trgm "
@@ -36,6 +37,14 @@ def create_triggers(apps, schema_editor):
                 cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
                 if cursor.fetchone():
                     cursor.execute(TRIGRAM_INDEX)
+        if connection.vendor == "sqlite":
+            # The trigram tokenizer needs SQLite 3.34 or newer; without it search scans.
+            try:
+                with transaction.atomic(using=schema_editor.connection.alias):
+                    for statement in FTS_SQL:
+                        cursor.execute(statement)
+            except OperationalError:
+                pass
         cursor.execute("INSERT INTO network_searchdirty (person_id) SELECT id FROM network_person")
 
 
@@ -47,6 +56,9 @@ def drop_triggers(apps, schema_editor):
             cursor.execute(statement)
         if connection.vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS network_personsearch_document_trgm")
+        else:
+            for statement in FTS_DROP:
+                cursor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -60,6 +72,7 @@ class Migration(migrations.Migration):
             name='PersonSearch',
             fields=[
                 ('person', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search', serialize=False, to='network.person')),
+                ('owner_id', models.BigIntegerField(db_index=True)),
                 ('names', models.TextField()),
                 ('document', models.TextField()),
             ],
