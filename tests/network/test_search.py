@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +270,38 @@ def test_search_pages_use_a_constant_number_of_queries(alice: Any, alice_client:
         person.tags.add(TagFactory(owner=alice))
     many = [queries(reverse("network:person-list")), queries(reverse("network:person-search"))]
     assert few == many
+
+
+# Organization names, suggested as you type ------------------------------------------
+
+
+def test_organization_suggestions_are_few_ranked_and_private(
+    alice: Any, bob: Any, alice_client: Any
+) -> None:
+    for i in range(30):
+        OrganizationFactory(owner=alice, name=f"Northwind Branch {i:02d}")
+    OrganizationFactory(owner=alice, name="The Northwind Trust")
+    OrganizationFactory(owner=alice, name="Acme, Inc.")
+    OrganizationFactory(owner=bob, name="Northwind Secret")
+    url = reverse("network:organization-names")
+
+    response = alice_client.get(url, {"field": "organization_name", "organization_name": "north"})
+    names = re.findall(r'<option value="([^"]+)">', response.content.decode())
+    assert len(names) == 20
+    assert names[0] == "Northwind Branch 00"  # starts with it, then by name
+    assert "Northwind Secret" not in response.content.decode()
+    response = alice_client.get(url, {"field": "organization_name", "organization_name": "trust"})
+    assert re.findall(r'<option value="([^"]+)">', response.content.decode()) == [
+        "The Northwind Trust"
+    ]
+    # Punctuation and legal forms compare the way organizations do.
+    response = alice_client.get(url, {"q": "ACME inc"})
+    assert re.findall(r'<option value="([^"]+)">', response.content.decode()) == ["Acme, Inc."]
+    assert "<option" not in alice_client.get(url, {"q": "  "}).content.decode()
+
+    # The job form itself lists none of them.
+    person = PersonFactory(owner=alice)
+    page = alice_client.get(reverse("network:employment-create", args=[person.pk]))
+    assert page.status_code == 200
+    assert "Northwind" not in page.content.decode()
+    assert 'hx-get="/organizations/names/?field=organization_name"' in page.content.decode()

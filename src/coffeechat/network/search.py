@@ -328,9 +328,9 @@ def query_words(query: str) -> list[str]:
 
 def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     """The people of ``queryset`` (one owner's) whose row holds every word of ``query``,
-    each annotated with ``search_rank`` (lower is better): the whole name typed; then, for
-    each word, a name (or nickname) that is the word, one that starts with it, one that
-    holds it, and last the word found elsewhere (e-mail, job, tag, notes).
+    best first, then by name. ``search_rank`` (lower is better) puts the whole name typed
+    first; then, for each word, a name (or nickname) that is the word, one that starts
+    with it, one that holds it, and last the word found elsewhere (e-mail, job, notes).
 
     The words are looked for in the owner's search rows alone (one table, its owner
     index); the people's own rows are read only for the ones found. The owner is the
@@ -363,8 +363,10 @@ def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
             output_field=IntegerField(),
         )
     ranked = PersonSearch.objects.filter(person_id=OuterRef("pk")).annotate(rank=rank)
-    return queryset.filter(pk__in=rows.values("person_id")).annotate(
-        search_rank=Subquery(ranked.values("rank")[:1], output_field=IntegerField())
+    return (
+        queryset.filter(pk__in=rows.values("person_id"))
+        .annotate(search_rank=Subquery(ranked.values("rank")[:1], output_field=IntegerField()))
+        .order_by("search_rank", "last_name", "first_name", "pk")
     )
 
 
@@ -402,8 +404,3 @@ def _indexed(words: list[str]) -> list[int] | None:
         )
         ids = [row[0] for row in cursor.fetchall()]
     return ids if len(ids) <= FTS_CAP else None
-
-
-def best_first(queryset: QuerySet[Person]) -> QuerySet[Person]:
-    """Order the result of :func:`matching` by relevance, then by name."""
-    return queryset.order_by("search_rank", "last_name", "first_name", "pk")

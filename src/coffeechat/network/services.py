@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coffeechat.accounts.models import MyAffiliation
@@ -261,7 +261,7 @@ def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     :mod:`coffeechat.network.search`)."""
     if not search.query_words(query):
         return queryset
-    return search.best_first(search.matching(queryset, query))
+    return search.matching(queryset, query)
 
 
 def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Person]:
@@ -271,6 +271,24 @@ def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Pers
         return []
     people = search_people(queryset, query)
     return list(people.prefetch_related(current_jobs())[:limit])
+
+
+def organization_suggestions(owner: Any, typed: str, limit: int) -> list[str]:
+    """At most ``limit`` of the owner's organization names holding every word typed
+    (compared as :func:`organization_key` compares names), names that start with the
+    text first; none for empty text."""
+    words = organization_key(typed).split()
+    if not words:
+        return []
+    found = owned(Organization, owner)
+    for word in words:
+        found = found.filter(name_key__contains=word)
+    starts = Case(
+        When(name_key__startswith=" ".join(words), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(found.order_by(starts, "name").values_list("name", flat=True)[:limit])
 
 
 def ties_of(owner: Any, person: Person) -> QuerySet[Tie]:
