@@ -22,6 +22,7 @@ SUMMARIES = {
     "today": "print the follow-ups due now and this week",
     "paths": "print the warmest paths into an organization",
     "duplicates": "list probable duplicates; merge them or mark them different",
+    "reindex": "rebuild the people search index (never needed in normal use)",
     "import": "import people from a LinkedIn, Google, Outlook, vCard or CSV file",
     "undo-import": "take an import back, or list your imports",
     "export": "export your people as CSV or vCard",

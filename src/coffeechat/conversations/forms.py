@@ -23,6 +23,7 @@ from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.models import Level, Person
+from coffeechat.network.pickers import OrganizationNameInput
 from coffeechat.network.services import search_people
 from coffeechat.targets.models import Posting, PostingStatus
 
@@ -56,7 +57,7 @@ class ConversationForm(WhenMixin, OwnedModelForm):
         label="Organization",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"list": "organization-names"}),
+        widget=OrganizationNameInput(),
         help_text="Left empty: the first person's current employer.",
     )
     invite = forms.BooleanField(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,10 +61,6 @@ def _report(request: HttpRequest, conversation: Conversation) -> None:
         messages.add_message(request, level, report)
 
 
-def _organization_names(request: HttpRequest) -> QuerySet[Organization, str]:
-    return owned(Organization, request.user).values_list("name", flat=True)
-
-
 # List and schedule --------------------------------------------------------------------
 
 
@@ -110,7 +106,6 @@ def conversation_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "chosen_ids": [p.pk for p in shown if str(p.pk) in chosen],
-            "organization_names": _organization_names(request),
             "email_configured": email_configured(),
         },
     )
@@ -159,7 +154,6 @@ def conversation_update(request: HttpRequest, conversation_id: int) -> HttpRespo
             "conversation": conversation,
             "query": query,
             "chosen_ids": [int(i) for i in chosen if i.isdigit()],
-            "organization_names": _organization_names(request),
             "email_configured": email_configured(),
         },
     )

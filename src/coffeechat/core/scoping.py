@@ -90,3 +90,10 @@ def _has_owner(model: type[models.Model]) -> bool:
 def form_data(request: HttpRequest) -> QueryDict | None:
     """The posted data to bind a form to, or None on GET (an empty POST still binds)."""
     return request.POST if request.method == "POST" else None
+
+
+def is_derived(model: Any) -> bool:
+    """Rows rebuilt from other rows (the search index, marked ``derived_data = True``):
+    they are never "something else that points at" a row, never moved by a merge and
+    never backed up."""
+    return bool(getattr(model, "derived_data", False))

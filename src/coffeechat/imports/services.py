@@ -31,7 +31,8 @@ from coffeechat.imports.engine import (
 )
 from coffeechat.imports.models import ImportBatch, SavedMapping, Status
 from coffeechat.imports.records import ColumnMapping, Format, ImportFileError, ParsedFile
-from coffeechat.network.models import Affiliation
+from coffeechat.network import search
+from coffeechat.network.models import Affiliation, Person
 
 logger = logging.getLogger(__name__)
 
@@ -399,6 +400,10 @@ def commit(
         return False
     finally:
         clear_live_progress(batch)
+    # Index what the import wrote now, so the first search after it is not the one that
+    # waits (the database already marked every changed person).
+    _set(batch, phase="Indexing for search")
+    search.refresh(owned(Person, batch.owner))
     _set(
         batch,
         status=Status.IMPORTED,

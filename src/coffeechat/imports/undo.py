@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.core.console import Echo
+from coffeechat.core.scoping import is_derived
 from coffeechat.imports.models import ImportBatch, ImportChange, Status
 from coffeechat.network.models import Person
 
@@ -90,6 +91,8 @@ def undo_report(batch: ImportBatch) -> UndoReport:
         for relation in Person._meta.related_objects:
             related = relation.related_model
             if not isinstance(related, type) or not issubclass(related, models.Model):
+                continue
+            if is_derived(related):
                 continue
             label = related._meta.label
             own = set(created.get(label, []))
@@ -207,6 +210,8 @@ def _unreferenced(
 ) -> models.QuerySet[Any]:
     """Only the rows nothing else points at any more (a target, a job entered by hand…)."""
     for relation in model._meta.related_objects:
+        if is_derived(relation.related_model):
+            continue
         accessor = relation.name
         queryset = queryset.filter(**{f"{accessor}__isnull": True})
     if model is not Person.tags.through:

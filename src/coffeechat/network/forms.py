@@ -15,7 +15,7 @@ from coffeechat.network.models import (
     Person,
     Tie,
 )
-from coffeechat.network.pickers import PersonPickerField
+from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
 
 
 class OwnedModelForm(forms.ModelForm):
@@ -109,7 +109,7 @@ class EmploymentForm(OwnedModelForm):
         label="Organization",
         max_length=200,
         help_text="Pick one from your list or type a new name to add it.",
-        widget=forms.TextInput(attrs={"list": "organization-names", "autocomplete": "off"}),
+        widget=OrganizationNameInput(),
     )
 
     class Meta:

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coffeechat.core.scoping import is_derived
 from coffeechat.network.models import (
     EmailAddress,
     Employment,
@@ -468,7 +469,7 @@ def _move_everything_else(keep: Person, other: Person) -> None:
             continue  # its through model's foreign key is in this list too
         model = relation.related_model
         name = relation.field.name  # type: ignore[union-attr]
-        if (model, name) in _HANDLED:
+        if (model, name) in _HANDLED or is_derived(model):
             continue
         _repoint(model, name, keep, other)  # type: ignore[arg-type]
 

@@ -410,3 +410,40 @@ class NotDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ≠ {self.person_b_id}"
+
+
+class PersonSearch(models.Model):
+    """What search looks in for one person, folded (see :mod:`coffeechat.network.search`).
+
+    Derived data: rebuilt from the person's rows, never exported or backed up (a restore
+    rebuilds it). Database triggers mark a person in :class:`SearchDirty` whenever
+    anything search reads changes, whatever wrote it; the index is brought up to date
+    from there.
+    """
+
+    derived_data = True  # backups skip it (coffeechat.server.backup_tables)
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.DO_NOTHING,  # a database trigger deletes the row with its person
+        db_constraint=False,
+        primary_key=True,
+        related_name="search",
+    )
+    owner_id = models.BigIntegerField(db_index=True)  # the person's owner, to scan only theirs
+    names = models.TextField()
+    document = models.TextField()
+
+    def __str__(self) -> str:
+        return self.names
+
+
+class SearchDirty(models.Model):
+    """A person whose :class:`PersonSearch` row is out of date (written by triggers)."""
+
+    derived_data = True
+
+    person_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.person_id)

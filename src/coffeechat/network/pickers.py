@@ -146,3 +146,37 @@ class PersonPickerField(forms.ModelChoiceField):
             code="several_matches",
             params={"label": label, "query": picked.query},
         )
+
+
+ORGANIZATION_SUGGESTIONS = 20
+ORGANIZATION_LIST = "organization-names"
+
+
+class OrganizationNameInput(forms.TextInput):
+    """A text box for an organization's name whose suggestions come as you type.
+
+    With JavaScript, htmx asks ``network:organization-names`` for at most
+    :data:`ORGANIZATION_SUGGESTIONS` of the owner's organizations matching the text and
+    puts them in the ``<datalist>`` that ``network/_organization_datalist.html`` renders;
+    the page never lists every organization. Without it, any name typed is taken: an
+    existing organization by its name, else a new one.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "list": ORGANIZATION_LIST,
+                "autocomplete": "off",
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": f"#{ORGANIZATION_LIST}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+                **(attrs or {}),
+            }
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        url = f"{reverse('network:organization-names')}?field={name}"
+        context["widget"]["attrs"]["hx-get"] = url
+        return context

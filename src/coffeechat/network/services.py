@@ -13,11 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Trim
 from django.utils import timezone
 
 from coffeechat.accounts.models import MyAffiliation
 from coffeechat.core.scoping import owned, save_owned
+from coffeechat.network import search
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
 from coffeechat.network.models import (
     Affiliation,
@@ -255,50 +255,40 @@ def people_for_list(owner: Any) -> QuerySet[Person]:
 
 
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Every word must match a name, an e-mail, an organization, a title or a tag."""
-    for word in query.split():
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email_addresses__email__icontains=word)
-            | Q(employments__organization__name__icontains=word)
-            | Q(employments__title__icontains=word)
-            | Q(tags__name__icontains=word)
-        )
-    return queryset.distinct() if query.split() else queryset
-
-
-def rank_by_name(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Order people for a picker: the exact name first, then names that start with the
-    query, then the other matches; each group by name."""
-    typed = " ".join(query.split())
-    full_name = Trim(Concat("first_name", Value(" "), "last_name"))
-    return (
-        queryset.annotate(picker_name=full_name)
-        .annotate(
-            name_rank=Case(
-                When(picker_name__iexact=typed, then=Value(0)),
-                When(
-                    Q(picker_name__istartswith=typed)
-                    | Q(first_name__istartswith=typed)
-                    | Q(last_name__istartswith=typed),
-                    then=Value(1),
-                ),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("name_rank", "last_name", "first_name", "pk")
-    )
+    """The people of ``queryset`` (one owner's) matching every word of ``query`` in a name
+    (or its nicknames), an e-mail, an organization, a title, a tag, the location or the
+    notes, accents and case aside; best first when there is a query (see
+    :mod:`coffeechat.network.search`)."""
+    if not search.query_words(query):
+        return queryset
+    return search.matching(queryset, query)
 
 
 def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Person]:
     """At most ``limit`` people matching ``query`` (see :func:`search_people`), best first,
     with their current jobs; none for an empty query."""
-    if not query.split():
+    if not search.query_words(query):
         return []
-    ranked = rank_by_name(search_people(queryset, query), query)
-    return list(ranked.prefetch_related(current_jobs())[:limit])
+    people = search_people(queryset, query)
+    return list(people.prefetch_related(current_jobs())[:limit])
+
+
+def organization_suggestions(owner: Any, typed: str, limit: int) -> list[str]:
+    """At most ``limit`` of the owner's organization names holding every word typed
+    (compared as :func:`organization_key` compares names), names that start with the
+    text first; none for empty text."""
+    words = organization_key(typed).split()
+    if not words:
+        return []
+    found = owned(Organization, owner)
+    for word in words:
+        found = found.filter(name_key__contains=word)
+    starts = Case(
+        When(name_key__startswith=" ".join(words), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(found.order_by(starts, "name").values_list("name", flat=True)[:limit])
 
 
 def ties_of(owner: Any, person: Person) -> QuerySet[Tie]:

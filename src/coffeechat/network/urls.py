@@ -50,6 +50,7 @@ urlpatterns = [
     path("ties/<int:tie_id>/edit/", views.tie_update, name="tie-update"),
     path("ties/<int:tie_id>/delete/", views.tie_delete, name="tie-delete"),
     path("organizations/", views.organization_list, name="organization-list"),
+    path("organizations/names/", views.organization_names, name="organization-names"),
     path("organizations/new/", views.organization_create, name="organization-create"),
     path(
         "organizations/<int:organization_id>/edit/",

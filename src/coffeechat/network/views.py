@@ -39,11 +39,24 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-from coffeechat.network.pickers import PICKER_SIZE, QUERY_SUFFIX
+from coffeechat.network.pickers import ORGANIZATION_SUGGESTIONS, PICKER_SIZE, QUERY_SUFFIX
 
 TIMELINE_LENGTH = 50
 
 # People ---------------------------------------------------------------------
+
+
+@login_required
+def organization_names(request: HttpRequest) -> HttpResponse:
+    """At most 20 of the user's organizations whose name holds the text typed, as the
+    ``<option>``s of an :class:`~coffeechat.network.pickers.OrganizationNameInput`."""
+    field = request.GET.get("field", "")
+    typed = request.GET.get(field if FIELD_NAME.fullmatch(field) else "q", "")
+    return render(
+        request,
+        "network/_organization_datalist.html#options",
+        {"names": services.organization_suggestions(request.user, typed, ORGANIZATION_SUGGESTIONS)},
+    )
 
 
 @login_required
@@ -187,7 +200,6 @@ def _employment_form_page(
         back=person,
         extra={
             "person": person,
-            "organization_names": owned(Organization, request.user).values_list("name", flat=True),
         },
     )
 

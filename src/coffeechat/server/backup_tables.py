@@ -21,6 +21,7 @@ from django.db import connections, models
 from django.db.utils import ConnectionHandler, load_backend
 
 from coffeechat.core.console import Echo
+from coffeechat.core.scoping import is_derived
 
 # Rows that `migrate` itself writes: a database holding only these is still empty.
 MIGRATION_TABLES = {"django_content_type", "auth_permission"}
@@ -33,12 +34,16 @@ def quiet(phase: str, done: int, total: int) -> None:
 
 
 def data_models() -> list[type[models.Model]]:
-    """Every model with a table of its own (many-to-many tables included), in app order."""
+    """Every model with a table of its own (many-to-many tables included), in app order.
+
+    Models marked ``derived_data`` (the search index) are left out: they are rebuilt
+    from the others after a restore.
+    """
     seen: set[str] = set()
     found = []
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.db_table in seen:
+        if meta.proxy or not meta.managed or is_derived(model) or meta.db_table in seen:
             continue
         seen.add(meta.db_table)
         found.append(model)

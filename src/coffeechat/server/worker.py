@@ -23,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
+from coffeechat.network import search
 from coffeechat.progress.review_email import send_weekly_reviews
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
@@ -56,7 +57,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
       owner chose (``coffeechat.bench.retention``; followups sits below the bench and
       cannot call it, so the worker does);
     - front-door requests declined more than 30 days ago are deleted;
-    - the weekly review e-mails that are due (``coffeechat.progress.review_email``).
+    - the weekly review e-mails that are due (``coffeechat.progress.review_email``);
+    - people changed since the last search or import are indexed for search.
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -78,6 +80,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         send_weekly_reviews(now, worker_id=worker_id(name))
     except Exception:
         logger.exception("Sending the weekly review e-mails failed")
+    try:
+        search.refresh()
+    except Exception:
+        logger.exception("Bringing the search index up to date failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from coffeechat.network.forms import OwnedModelForm
-from coffeechat.network.pickers import PersonPickerField
+from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
 from coffeechat.targets.models import (
     RESEARCH_TOPICS,
     Application,
@@ -98,7 +98,7 @@ class PostingForm(OwnedModelForm):
         label="Organization",
         max_length=200,
         help_text="Pick one from your list or type a new name to add it.",
-        widget=forms.TextInput(attrs={"list": "organization-names", "autocomplete": "off"}),
+        widget=OrganizationNameInput(),
     )
 
     class Meta:
@@ -124,7 +124,7 @@ class ApplicationForm(OwnedModelForm):
         max_length=200,
         required=False,
         help_text="Taken from the posting when you choose one.",
-        widget=forms.TextInput(attrs={"list": "organization-names", "autocomplete": "off"}),
+        widget=OrganizationNameInput(),
     )
 
     class Meta:

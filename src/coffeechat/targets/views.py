@@ -189,7 +189,6 @@ def _posting_form_page(
         ),
         extra={
             "posting": posting,
-            "organization_names": owned(Organization, request.user).values_list("name", flat=True),
         },
     )
 
@@ -271,7 +270,6 @@ def _application_form_page(
         ),
         extra={
             "application": application,
-            "organization_names": owned(Organization, request.user).values_list("name", flat=True),
         },
     )
 

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from coffeechat.conversations.models import Conversation, Referral
 from coffeechat.core.calendar import add_business_days, local_today, user_country
-from coffeechat.core.scoping import owned, save_owned
+from coffeechat.core.scoping import is_derived, owned, save_owned
 from coffeechat.network.duplicates import Candidate, candidates_for, find_duplicates
 from coffeechat.network.models import EmailAddress, Person, Source, Tie, TieKind
 from coffeechat.network.names import split_name
@@ -210,6 +210,8 @@ def person_attachments(owner: Any, referral: Referral) -> list[str]:
     for relation in Person._meta.related_objects:
         if relation.many_to_many or relation.name in PERSON_DETAILS:
             continue  # conversations are counted through participations
+        if is_derived(relation.related_model):
+            continue  # the search index
         rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
         if relation.name == "referrals_received":
             rows = rows.exclude(pk=referral.pk)

@@ -1,0 +1,406 @@
+"""Finding people fast: one folded text per person, kept in step by the database.
+
+What search reads of a person (names, the nicknames of their given name, e-mail
+addresses, organizations and titles of every job, tags, location and notes) is folded
+(:func:`coffeechat.network.normalize.fold`: lower case, no accents, any script in ASCII)
+into one :class:`~coffeechat.network.models.PersonSearch` row. A search is then one
+``LIKE`` per word on that one table instead of a ``DISTINCT`` join over five; on
+PostgreSQL a trigram index serves the ``LIKE``.
+
+**Kept in step by the database.** Triggers on every table search reads (created by
+migration ``network.0007``, from :data:`TRIGGERS`) write the person's id into
+:class:`~coffeechat.network.models.SearchDirty` in the same transaction as the change,
+whatever made it: a form, the API, an import's bulk insert, a merge, an undo, a restore
+or raw SQL. :func:`refresh` rebuilds the rows of dirty people; the search itself first
+refreshes the people it is about to look at (usually none: one query), imports refresh
+what they wrote when they finish, and the worker sweeps up the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Min, OuterRef, QuerySet, Subquery, Value, When
+
+from coffeechat.core.console import Echo
+from coffeechat.network.models import (
+    Person,
+    PersonSearch,
+    SearchDirty,
+)
+from coffeechat.network.nicknames import GROUPS, groups_of
+from coffeechat.network.normalize import fold
+
+REFRESH_CHUNK = 2000
+ADVISORY_LOCK = 0x5EA2C4  # PostgreSQL advisory lock held while refreshing
+NOTES_KEPT = 4000  # characters of a person's notes that search reads
+
+# ---------------------------------------------------------------------------------------
+# What the triggers do: for each table search reads, on which changes, which people it
+# marks dirty. The statements are plain SQL that SQLite and PostgreSQL both accept.
+
+DIRTY = "INSERT INTO network_searchdirty (person_id) "
+
+
+@dataclass(frozen=True)
+class Trigger:
+    table: str
+    event: str  # INSERT, UPDATE or DELETE
+    statements: tuple[str, ...]
+    columns: tuple[str, ...] = ()  # UPDATE OF these columns only
+
+    @property
+    def name(self) -> str:
+        return f"cc_search_{self.table.removeprefix('network_')}_{self.event.lower()}"
+
+
+def _both(table: str, column: str, watched: tuple[str, ...]) -> tuple[Trigger, ...]:
+    """A child row of a person: its insert, delete and changes mark its person(s)."""
+    return (
+        Trigger(table, "INSERT", (DIRTY + f"VALUES (NEW.{column})",)),
+        Trigger(table, "DELETE", (DIRTY + f"VALUES (OLD.{column})",)),
+        Trigger(
+            table,
+            "UPDATE",
+            (DIRTY + f"VALUES (NEW.{column})", DIRTY + f"VALUES (OLD.{column})"),
+            watched,
+        ),
+    )
+
+
+TRIGGERS: tuple[Trigger, ...] = (
+    Trigger("network_person", "INSERT", (DIRTY + "VALUES (NEW.id)",)),
+    Trigger(
+        "network_person",
+        "UPDATE",
+        (DIRTY + "VALUES (NEW.id)",),
+        ("first_name", "last_name", "location", "notes"),
+    ),
+    Trigger(
+        "network_person",
+        "DELETE",
+        (
+            "DELETE FROM network_personsearch WHERE person_id = OLD.id",
+            "DELETE FROM network_searchdirty WHERE person_id = OLD.id",
+        ),
+    ),
+    *_both("network_emailaddress", "person_id", ("email", "person_id")),
+    *_both("network_employment", "person_id", ("title", "organization_id", "person_id")),
+    *_both("network_person_tags", "person_id", ("tag_id", "person_id")),
+    Trigger(
+        "network_organization",
+        "UPDATE",
+        (DIRTY + "SELECT person_id FROM network_employment WHERE organization_id = NEW.id",),
+        ("name",),
+    ),
+    Trigger(
+        "network_tag",
+        "UPDATE",
+        (DIRTY + "SELECT person_id FROM network_person_tags WHERE tag_id = NEW.id",),
+        ("name",),
+    ),
+)
+
+
+# SQLite: a trigram full-text index over the documents (FTS5, SQLite 3.34 and newer),
+# kept in step with network_personsearch by its own triggers. PostgreSQL: a pg_trgm GIN
+# index on the document column serves the same LIKE (see migration network.0007).
+FTS_TABLE = "network_personsearch_fts"
+FTS_SQL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(document, tokenize='trigram', detail='none')",
+    "CREATE TRIGGER cc_search_fts_insert AFTER INSERT ON network_personsearch BEGIN "
+    f"INSERT INTO {FTS_TABLE} (rowid, document) VALUES (NEW.person_id, NEW.document); END",
+    "CREATE TRIGGER cc_search_fts_delete AFTER DELETE ON network_personsearch BEGIN "
+    f"DELETE FROM {FTS_TABLE} WHERE rowid = OLD.person_id; END",
+    "CREATE TRIGGER cc_search_fts_update AFTER UPDATE ON network_personsearch BEGIN "
+    f"DELETE FROM {FTS_TABLE} WHERE rowid = OLD.person_id; "
+    f"INSERT INTO {FTS_TABLE} (rowid, document) VALUES (NEW.person_id, NEW.document); END",
+)
+FTS_DROP = (
+    "DROP TRIGGER IF EXISTS cc_search_fts_insert",
+    "DROP TRIGGER IF EXISTS cc_search_fts_delete",
+    "DROP TRIGGER IF EXISTS cc_search_fts_update",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+# At most this many people (of every account) for the rarest word: then the index
+# finds them; more, and scanning the owner's own rows is cheaper.
+FTS_CAP = 2000
+
+
+def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
+    """``(create, drop)`` statements for :data:`TRIGGERS` on this database."""
+    create, drop = [], []
+    for trigger in TRIGGERS:
+        of = f" OF {', '.join(trigger.columns)}" if trigger.columns else ""
+        when = f"AFTER {trigger.event}{of} ON {trigger.table} FOR EACH ROW"
+        if vendor == "postgresql":
+            body = "".join(f"{statement}; " for statement in trigger.statements)
+            create.append(
+                f"CREATE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN {body}RETURN NULL; END $$"
+            )
+            create.append(f"CREATE TRIGGER {trigger.name} {when} EXECUTE FUNCTION {trigger.name}()")
+            drop.append(f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}")
+            drop.append(f"DROP FUNCTION IF EXISTS {trigger.name}()")
+        else:
+            body = "".join(f"{statement}; " for statement in trigger.statements)
+            create.append(f"CREATE TRIGGER {trigger.name} {when} BEGIN {body}END")
+            drop.append(f"DROP TRIGGER IF EXISTS {trigger.name}")
+    return create, drop
+
+
+# ---------------------------------------------------------------------------------------
+# Building a person's row.
+
+
+def _squash(parts: Iterable[str]) -> str:
+    return " ".join(fold(" ".join(part for part in parts if part)).split())
+
+
+@lru_cache(maxsize=4096)
+def _forms_of(word: str) -> tuple[str, ...]:
+    forms: list[str] = []
+    for number in groups_of(word):
+        forms.extend(name for name in GROUPS[number] if name != word)
+    return tuple(forms)
+
+
+def name_forms(first_name: str) -> list[str]:
+    """The other forms of a given name ("bill" for William, "william" for Bill)."""
+    forms: list[str] = []
+    for word in fold(first_name).split():
+        forms.extend(_forms_of(word))
+    return list(dict.fromkeys(forms))
+
+
+def _names(first_name: str, last_name: str) -> str:
+    """``" first last | nick nick "``: the full name first, so it can rank a search; a
+    space on both ends, so that every word has one on each side."""
+    full = _squash([first_name, last_name])
+    nicknames = " ".join(name_forms(first_name))
+    return f" {full} | {nicknames} ".replace("  ", " ")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One person's row of :class:`~coffeechat.network.models.PersonSearch`."""
+
+    person_id: int
+    owner_id: int
+    names: str
+    document: str
+
+
+# Plain SQL: this runs for every person an import writes, and the ORM's model instances
+# and ``IN`` lookups cost more than the folding itself.
+_READS = {
+    "people": "SELECT id, owner_id, first_name, last_name, location, notes "
+    "FROM network_person WHERE id IN ({})",
+    "emails": "SELECT person_id, email FROM network_emailaddress WHERE person_id IN ({})",
+    "jobs": "SELECT e.person_id, o.name, e.title FROM network_employment e "
+    "LEFT JOIN network_organization o ON o.id = e.organization_id WHERE e.person_id IN ({})",
+    "tags": "SELECT pt.person_id, t.name FROM network_person_tags pt "
+    "JOIN network_tag t ON t.id = pt.tag_id WHERE pt.person_id IN ({})",
+}
+_UPSERT = (
+    "INSERT INTO network_personsearch (person_id, owner_id, names, document) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET "
+    "owner_id = excluded.owner_id, names = excluded.names, document = excluded.document"
+)
+
+
+def _read(cursor: Any, what: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    cursor.execute(_READS[what].format(", ".join(["%s"] * len(ids))), ids)
+    return list(cursor.fetchall())
+
+
+def build_rows(person_ids: Iterable[int]) -> list[Row]:
+    """The search rows of these people (at most a few thousand), in four queries; people
+    that no longer exist have none."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    extra: dict[int, list[str]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        people = _read(cursor, "people", ids)
+        for person_id, email in _read(cursor, "emails", ids):
+            extra[person_id].append(email)
+        for person_id, organization, title in _read(cursor, "jobs", ids):
+            extra[person_id] += [organization or "", title]
+        for person_id, tag in _read(cursor, "tags", ids):
+            extra[person_id].append(tag)
+    rows = []
+    for person_id, owner_id, first_name, last_name, location, notes in people:
+        names = _names(first_name, last_name)
+        rest = _squash([*extra[person_id], location, notes[:NOTES_KEPT]])
+        rows.append(Row(person_id, owner_id, names, f"{names}{rest}"))
+    return rows
+
+
+def _write(rows: list[Row], gone: set[int]) -> None:
+    """Upsert ``rows``, delete the rows of the people in ``gone`` (they no longer exist)."""
+    with connection.cursor() as cursor:
+        ordered = sorted(rows, key=lambda row: row.person_id)  # one lock order
+        cursor.executemany(
+            _UPSERT, [(r.person_id, r.owner_id, r.names, r.document) for r in ordered]
+        )
+        if gone:
+            marks = ", ".join(["%s"] * len(gone))
+            cursor.execute(
+                f"DELETE FROM network_personsearch WHERE person_id IN ({marks})", sorted(gone)
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# Keeping the index up to date.
+
+
+def refresh(
+    people: QuerySet[Person] | None = None,
+    chunk: int = REFRESH_CHUNK,
+    echo: Echo | None = None,
+    total: int = 0,
+) -> int:
+    """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk a
+    transaction; the number of people rebuilt. ``echo`` hears the progress."""
+    done = 0
+    dirty = SearchDirty.objects.all()
+    if people is not None:
+        dirty = dirty.filter(person_id__in=people.values("pk"))
+    while True:
+        if echo:
+            echo("Indexing people for search", done, max(total, done))
+        # Usually nothing is dirty: one read, and no write transaction (on SQLite, that
+        # would take the database's write lock for every search).
+        if not dirty.exists():
+            break
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+            ids = list(
+                dirty.values("person_id")
+                .annotate(first=Min("id"))
+                .order_by("first")
+                .values_list("person_id", flat=True)[:chunk]
+            )
+            if not ids:
+                break
+            # Every mark of these people seen now is answered by the rows built below;
+            # a mark written after this read stays for the next refresh.
+            marks = list(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", flat=True))
+            rows = build_rows(ids)
+            _write(rows, set(ids) - {row.person_id for row in rows})
+            for part in range(0, len(marks), 5000):
+                SearchDirty.objects.filter(pk__in=marks[part : part + 5000]).delete()
+            done += len(ids)
+        if len(ids) < chunk:
+            break
+    if echo:
+        echo("Indexed people for search", done, max(total, done))
+    return done
+
+
+def rebuild_all(echo: Echo | None = None) -> int:
+    """Mark every person dirty and refresh: the whole index rebuilt (``coffeechat
+    reindex``, and after a restore that left it out)."""
+    with transaction.atomic():
+        SearchDirty.objects.all().delete()
+        PersonSearch.objects.all().delete()
+        ids = list(Person.objects.values_list("pk", flat=True))
+        SearchDirty.objects.bulk_create((SearchDirty(person_id=pk) for pk in ids), batch_size=2000)
+    return refresh(echo=echo, total=len(ids))
+
+
+# ---------------------------------------------------------------------------------------
+# Searching.
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query, each at most 100 characters."""
+    return [word[:100] for word in fold(query).split()][:10]
+
+
+def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """The people of ``queryset`` (one owner's) whose row holds every word of ``query``,
+    best first, then by name. ``search_rank`` (lower is better) puts the whole name typed
+    first; then, for each word, a name (or nickname) that is the word, one that starts
+    with it, one that holds it, and last the word found elsewhere (e-mail, job, notes).
+
+    The words are looked for in the owner's search rows alone (one table, its owner
+    index); the people's own rows are read only for the ones found. The owner is the
+    queryset's (a subquery the database runs once).
+    """
+    words = query_words(query)
+    if not words:
+        return queryset
+    refresh(queryset)
+    found = _indexed(words)
+    if found is None:  # scan the owner's rows
+        owner = queryset.order_by().values("owner_id")[:1]
+        rows = PersonSearch.objects.filter(owner_id=Subquery(owner))
+    else:  # look up the few rows the index found (the queryset keeps the owner's only)
+        rows = PersonSearch.objects.filter(person_id__in=found)
+    for word in words:
+        rows = rows.filter(document__contains=word)
+    typed = " ".join(words)
+    rank: Any = Case(
+        When(names__startswith=f" {typed} |", then=Value(-10)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    for word in words:
+        rank = rank + Case(
+            When(names__contains=f" {word} ", then=Value(0)),
+            When(names__contains=" " + word, then=Value(1)),
+            When(names__contains=word, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ranked = PersonSearch.objects.filter(person_id=OuterRef("pk")).annotate(rank=rank)
+    return (
+        queryset.filter(pk__in=rows.values("person_id"))
+        .annotate(search_rank=Subquery(ranked.values("rank")[:1], output_field=IntegerField()))
+        .order_by("search_rank", "last_name", "first_name", "pk")
+    )
+
+
+def _has_fts() -> bool:
+    """Whether this database has the trigram index (SQLite with FTS5's trigram
+    tokenizer, created by migration network.0007); asked once per database."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _FTS_FOUND:
+        found = False
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+                )
+                found = cursor.fetchone() is not None
+        _FTS_FOUND[name] = found
+    return _FTS_FOUND[name]
+
+
+_FTS_FOUND: dict[str, bool] = {}
+
+
+def _indexed(words: list[str]) -> list[int] | None:
+    """The people (of every account) whose document holds the longest word, from the
+    trigram index, when there are at most :data:`FTS_CAP`; None when the index is not
+    there, the words are shorter than three letters or hold a wildcard, or the word is
+    too common."""
+    longest = max(words, key=len)
+    if len(longest) < 3 or any(c in longest for c in "%_\\") or not _has_fts():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE document LIKE %s LIMIT %s",
+            [f"%{longest}%", FTS_CAP + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= FTS_CAP else None

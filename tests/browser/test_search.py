@@ -1,0 +1,84 @@
+"""Search the way a user moves: find someone without their accents or by a nickname on the
+people list, then write to them from the composer's picker, then record a job at an
+organization suggested as you type (the page never lists every organization)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import BrowserLog
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_find_write_and_record_a_job(
+    logged_in_page: Page, user: Any, browser_log: BrowserLog
+) -> None:
+    from coffeechat.network.models import Employment
+    from tests.factories import (
+        EmailAddressFactory,
+        EmploymentFactory,
+        OrganizationFactory,
+        PersonFactory,
+    )
+
+    jose = PersonFactory(owner=user, first_name="José", last_name="Núñez")
+    EmailAddressFactory(person=jose, email="jose@heliotrope.example")
+    EmploymentFactory(person=jose, organization__name="Heliotrope Labs", title="Data Lead")
+    william = PersonFactory(owner=user, first_name="William", last_name="Hart")
+    EmailAddressFactory(person=william, email="will@globex.example")
+    PersonFactory.create_batch(25, owner=user, first_name="Filler")
+    for i in range(40):
+        OrganizationFactory(owner=user, name=f"Filler Org {i:02d}")
+    OrganizationFactory(owner=user, name="Globex Corporation")
+
+    page = logged_in_page
+    # 1. The people list: no accents typed, and a search by organization.
+    page.goto("/people/")
+    box = page.get_by_role("searchbox").first
+    box.fill("jose nunez")
+    box.press("Enter")
+    expect(page.get_by_role("link", name="José Núñez")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Filler"))).to_have_count(0)
+    box = page.get_by_role("searchbox").first
+    box.fill("heliotrope")
+    box.press("Enter")
+    expect(page.get_by_role("link", name="José Núñez")).to_be_visible()
+
+    # 2. The composer's picker finds William by his nickname.
+    page.goto("/outreach/compose/")
+    picker = page.get_by_label("To whom?")
+    picker.fill("bill")
+    picker.press("Enter")
+    page.get_by_role("link", name="William Hart").click()
+    expect(page).to_have_url(re.compile(rf"/outreach/compose/\?person={william.pk}"))
+    expect(page.get_by_text("will@globex.example").first).to_be_visible()
+
+    # 3. His job: the organization box suggests as you type, a few at a time.
+    page.goto(f"/people/{william.pk}/jobs/new/")
+    options = page.locator("#organization-names option")
+    expect(options).to_have_count(0)  # nothing listed before typing
+    name_box = page.get_by_label("Organization")
+    with page.expect_response(lambda r: "/organizations/names/" in r.url):
+        name_box.press_sequentially("glob")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == "Globex Corporation"
+    with page.expect_response(lambda r: "/organizations/names/" in r.url):
+        name_box.fill("")
+        name_box.press_sequentially("filler")
+    expect(options).to_have_count(20)  # at most 20, never all 40
+    name_box.fill("Globex Corporation")
+    page.get_by_label("Title").fill("Staff Engineer")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(rf"/people/{william.pk}/$"))
+    job = Employment.objects.get(person=william)
+    assert job.organization.name == "Globex Corporation"
+
+    # 4. And search knows at once: his new title finds him.
+    page.goto("/people/?q=staff+engineer")
+    expect(page.get_by_role("link", name="William Hart")).to_be_visible()
+    assert browser_log.errors() == [] and browser_log.csp_violations() == []
