@@ -30,7 +30,7 @@ urlpatterns = [
     path("ask/", include("coffeechat.bench.ask_urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("coffeechat.accounts.allauth_urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]
