@@ -54,8 +54,11 @@ def test_it_signs_up_an_allowed_domain_even_with_sign_up_closed_and_adds_a_perso
     assert EmailAddress.objects.get(user=ada).verified
     assert SocialAccount.objects.get(user=ada).provider == "sso"
 
-    # Then on to the network: the new account works like any other.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    # Then on to Today and the network: the new account works like any other.
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name=re.compile("Today")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    nav.get_by_role("link", name="People").click()
     page.get_by_role("link", name="Add a person").click()
     page.locator("#id_first_name").fill("Grace")
     page.locator("#id_last_name").fill("Hopper")
