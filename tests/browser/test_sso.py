@@ -135,3 +135,17 @@ def test_it_refuses_to_link_when_the_provider_has_not_verified_the_address(
     assert not SocialAccount.objects.exists()
     closed_instance.refresh_from_db()
     assert closed_instance.check_password(PASSWORD)
+
+
+def test_it_does_not_sign_in_to_a_deactivated_account(page: Page, closed_instance: Any) -> None:
+    walter = closed_instance
+    walter.is_active = False
+    walter.save(update_fields=["is_active"])
+
+    sign_in_with_sso(page, "walter")
+
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/accounts/inactive/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Account Inactive")
+    page.goto("/people/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))

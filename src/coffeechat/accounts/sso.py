@@ -78,7 +78,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 "cannot sign you in with it.",
             )
         if User.objects.filter(email__iexact=email).exists():
-            # allauth links only verified addresses, so this one is not.
+            if verified:  # allauth would have linked it, unless the account is closed
+                raise refuse(
+                    request,
+                    f"The account for {email} cannot be signed in to through single sign-on.",
+                )
             raise refuse(
                 request,
                 f"An account for {email} exists, but your identity provider has not "
