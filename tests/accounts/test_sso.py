@@ -148,11 +148,12 @@ def test_it_has_no_button_and_no_sso_routes_when_not_set_up(
         assert client.get(path).status_code == 404, path
         assert alice_client.get(path).status_code == 404, path
     assert client.post("/accounts/oidc/sso/login/").status_code == 404
+    assert "/accounts/3rdparty/" not in alice_client.get("/profile/").content.decode()
     assert client.get("/accounts/oidc/sneaky/login/").status_code == 404
 
 
 def test_it_shows_one_button_for_the_configured_provider(
-    sso_on: None, client: Client, database_app: SocialApp
+    sso_on: None, client: Client, alice_client: Client, database_app: SocialApp
 ) -> None:
     settings_page = client.get("/accounts/login/").content.decode()
     assert 'href="/accounts/oidc/sso/login/?process=login"' in settings_page
@@ -160,6 +161,9 @@ def test_it_shows_one_button_for_the_configured_provider(
     assert "Saved in the database" not in settings_page
     assert client.get("/accounts/oidc/sso/login/").status_code == 200
     assert client.get("/accounts/oidc/sneaky/login/").status_code == 404
+    # Signed in: the profile links to the linked accounts.
+    assert 'href="/accounts/3rdparty/"' in alice_client.get("/profile/").content.decode()
+    assert alice_client.get("/accounts/3rdparty/").status_code == 200
 
 
 def test_it_opens_sso_sign_up_by_domain_or_else_by_the_sign_up_setting(
