@@ -180,3 +180,50 @@ def test_it_opens_sso_sign_up_by_domain_or_else_by_the_sign_up_setting(
     assert may_sign_up("eve@elsewhere.example")
     settings.SIGNUP_OPEN = False
     assert not may_sign_up("eve@elsewhere.example")
+
+
+def test_the_settings_take_the_provider_and_policy_from_the_environment(
+    tmp_path: Any,
+) -> None:
+    """settings.py itself, read in a fresh process as a server would."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {
+        **os.environ,
+        **OIDC_ENV,
+        "COFFEECHAT_OIDC_ALLOWED_DOMAINS": "uni.example",
+        "COFFEECHAT_MFA_REQUIRED": "staff",
+        "COFFEECHAT_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(src),
+    }
+    show = (
+        "from django.conf import settings as s; "
+        "print([str(x) for x in s.SECURE_CSP['form-action']], s.SSO_ALLOWED_DOMAINS, "
+        "s.MFA_REQUIRED, s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['name'])"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "coffeechat", "shell", "-c", show],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == (
+        "[\"'self'\", 'https://login.uni.example'] ['uni.example'] staff Single sign-on"
+    )
+
+    env["COFFEECHAT_MFA_REQUIRED"] = "sometimes"
+    run = subprocess.run(
+        [sys.executable, "-m", "coffeechat", "shell", "-c", show],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "COFFEECHAT_MFA_REQUIRED='sometimes': use none, staff or all" in run.stderr

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import BrowserLog, log_in
 from tests.browser.oidc import oidc_provider, sign_in_with_sso, sso  # noqa: F401 (fixtures)
 
 pytestmark = [
@@ -32,7 +32,7 @@ def refusal(page: Page) -> str:
 
 
 def test_it_signs_up_an_allowed_domain_even_with_sign_up_closed_and_adds_a_person(
-    page: Page, closed_instance: Any
+    page: Page, closed_instance: Any, browser_log: BrowserLog
 ) -> None:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
@@ -48,6 +48,8 @@ def test_it_signs_up_an_allowed_domain_even_with_sign_up_closed_and_adds_a_perso
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # The form's redirect to the provider is allowed by the CSP (form-action).
+    assert browser_log.csp_violations() == []
     ada = User.objects.get(email="ada@uni.example")
     assert not ada.has_usable_password()
     assert ada.profile.full_name == "Ada Byron"
