@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.mfa import activate_totp, frozen
+from tests.browser.mfa import activate_totp, enter_code, frozen
 from tests.browser.oidc import oidc_provider, sign_in_with_sso, sso  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +99,27 @@ def test_it_holds_everyone_under_the_all_policy_except_single_sign_on_sessions(
         expect(ada).to_have_url(re.compile(r"/people/$"))
     finally:
         other.close()
+
+
+@pytest.mark.usefixtures("sso")
+def test_it_asks_for_a_code_after_single_sign_on_when_the_person_set_mfa_up(
+    page: Page, settings: Any, user: Any
+) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    settings.MFA_REQUIRED = "none"
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DP")
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+
+    sign_in_with_sso(page, "walter")  # walter@example.com, verified: links to `user`
+
+    # Recovery codes do not depend on the clock (the provider's tokens do).
+    enter_code(page, "not-a-code")
+    expect(page.locator("main")).to_contain_text("Incorrect code.")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    enter_code(page, codes[0])
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
