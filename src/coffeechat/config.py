@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,107 @@ def parse_email_url(url: str, *, timeout: int = 20) -> dict[str, Any]:
             "timeout": timeout,
         },
     }
+
+
+# Single sign-on: one OpenID Connect provider (docs/operations.md, "Single sign-on").
+OIDC_PROVIDER_ID = "sso"
+OIDC_DEFAULT_NAME = "Single sign-on"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def oidc_allowed_domains(raw: str) -> list[str]:
+    """``COFFEECHAT_OIDC_ALLOWED_DOMAINS``: lower-cased domain names, comma-separated."""
+    domains = []
+    for item in raw.split(","):
+        domain = item.strip().lower().removeprefix("@")
+        if not domain:
+            continue
+        labels = domain.split(".")
+        if len(labels) < 2 or not all(DOMAIN_LABEL.match(label) for label in labels):
+            raise ConfigError(
+                f"COFFEECHAT_OIDC_ALLOWED_DOMAINS: {item.strip()!r} is not a domain name "
+                "(write e.g. example.edu,students.example.edu)"
+            )
+        domains.append(domain)
+    return domains
+
+
+def oidc_config() -> dict[str, Any] | None:
+    """The OpenID Connect provider from ``COFFEECHAT_OIDC_*``; None when it is not set up."""
+    issuer = env_str("COFFEECHAT_OIDC_ISSUER").strip()
+    client_id = env_str("COFFEECHAT_OIDC_CLIENT_ID").strip()
+    secret = env_str("COFFEECHAT_OIDC_CLIENT_SECRET").strip()
+    given = {
+        "COFFEECHAT_OIDC_ISSUER": issuer,
+        "COFFEECHAT_OIDC_CLIENT_ID": client_id,
+        "COFFEECHAT_OIDC_CLIENT_SECRET": secret,
+    }
+    if not any(given.values()):
+        return None
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise ConfigError(f"Single sign-on needs {', '.join(missing)} too (or none of them).")
+    parts = urlsplit(issuer)
+    local = parts.hostname is not None and (parts.hostname in LOCAL_HOSTS)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ConfigError(
+            f"COFFEECHAT_OIDC_ISSUER={issuer!r} is not a URL (e.g. https://login.example.edu)"
+        )
+    if parts.scheme == "http" and not local:
+        raise ConfigError(
+            f"COFFEECHAT_OIDC_ISSUER={issuer!r}: use https:// (plain http only for this machine)"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"COFFEECHAT_OIDC_ISSUER={issuer!r} must not have a ?query or #part")
+    return {
+        "issuer": issuer.rstrip("/"),
+        "client_id": client_id,
+        "secret": secret,
+        "name": env_str("COFFEECHAT_OIDC_NAME").strip() or OIDC_DEFAULT_NAME,
+        "allowed_domains": oidc_allowed_domains(env_str("COFFEECHAT_OIDC_ALLOWED_DOMAINS")),
+    }
+
+
+def socialaccount_providers(oidc: dict[str, Any] | None) -> dict[str, Any]:
+    """django-allauth's SOCIALACCOUNT_PROVIDERS for that provider (empty: no SSO)."""
+    if oidc is None:
+        return {}
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "SCOPE": ["openid", "email", "profile"],
+            "APPS": [
+                {
+                    "provider_id": OIDC_PROVIDER_ID,
+                    "name": oidc["name"],
+                    "client_id": oidc["client_id"],
+                    "secret": oidc["secret"],
+                    "settings": {
+                        "server_url": oidc["issuer"],
+                        "token_auth_method": "client_secret_basic",
+                    },
+                }
+            ],
+        }
+    }
+
+
+def oidc_origin(oidc: dict[str, Any] | None) -> list[str]:
+    """The provider's origin, for the CSP's form-action: the "Continue" button's form
+    is answered with a redirect there, and browsers check redirects of a form too."""
+    if oidc is None:
+        return []
+    parts = urlsplit(oidc["issuer"])
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
+MFA_POLICIES = ("none", "staff", "all")
+
+
+def mfa_policy(raw: str) -> str:
+    """``COFFEECHAT_MFA_REQUIRED``: who must use a second factor (none, staff or all)."""
+    value = raw.strip().lower() or "none"
+    if value not in MFA_POLICIES:
+        raise ConfigError(f"COFFEECHAT_MFA_REQUIRED={raw!r}: use none, staff or all")
+    return value

@@ -17,10 +17,14 @@ from coffeechat.config import (
     env_list,
     env_str,
     load_or_create_secret,
+    mfa_policy,
+    oidc_config,
+    oidc_origin,
     parse_email_url,
     private_dir,
     private_sqlite_database,
     site_url,
+    socialaccount_providers,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -66,6 +70,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks_db",
 ]
 
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "coffeechat.accounts.middleware.MfaRequiredMiddleware",
     "coffeechat.core.middleware.UserTimezoneMiddleware",
     "coffeechat.core.middleware.FirstRunMiddleware",
 ]
@@ -164,6 +171,20 @@ LOGIN_REDIRECT_URL = "pages:home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Who must set up a second factor before using Coffeechat: none, staff or all.
+MFA_REQUIRED = mfa_policy(env_str("COFFEECHAT_MFA_REQUIRED"))
+
+# Single sign-on through one OpenID Connect provider, when COFFEECHAT_OIDC_* say so
+# (docs/operations.md). Without it the sign-in pages show no button and the SSO routes 404.
+OIDC = oidc_config()
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(OIDC)
+SSO_ALLOWED_DOMAINS = OIDC["allowed_domains"] if OIDC else []
+SOCIALACCOUNT_ADAPTER = "coffeechat.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # E-mail: EMAIL_URL, or the console when it is not set.
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL"))}
@@ -228,7 +249,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *oidc_origin(OIDC)],
     "frame-ancestors": [CSP.NONE],
 }
 

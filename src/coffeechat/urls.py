@@ -34,7 +34,7 @@ urlpatterns = [
     path("profile/career-centre/", include("coffeechat.staff.consent_urls")),
     path("staff/", include("coffeechat.staff.urls")),
     path("invited/", include("coffeechat.staff.invited_urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("coffeechat.accounts.allauth_urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

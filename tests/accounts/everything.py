@@ -9,6 +9,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress as SignInAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
 
@@ -136,6 +137,9 @@ def fill_every_kind(owner: Any) -> Secrets:
     totp_secret = "TOTPSECRET" + str(owner.pk) * 6
     Authenticator.objects.create(user=owner, type="totp", data={"secret": totp_secret})
     SignInAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    SocialAccount.objects.create(
+        user=owner, provider="sso", uid=f"sso-{owner.pk}", extra_data={"email": owner.email}
+    )
     LogEntry.objects.create(
         user=owner, object_repr="something", action_flag=ADDITION, change_message="[]"
     )

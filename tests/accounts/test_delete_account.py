@@ -79,9 +79,12 @@ def test_it_deletes_a_demo_network_with_every_owned_row(
 
 def test_the_relations_it_checks_include_sign_in_and_two_factor_rows() -> None:
     found = {f"{m._meta.label}.{name}" for m, name in mydata.user_model_relations()}
-    assert {"accounts.Profile.user", "account.EmailAddress.user", "mfa.Authenticator.user"} <= (
-        found
-    )
+    assert {
+        "accounts.Profile.user",
+        "account.EmailAddress.user",
+        "mfa.Authenticator.user",
+        "socialaccount.SocialAccount.user",
+    } <= found
     assert {f"{m._meta.label}.owner" for m in models_with_owner()} <= found
     # Every one of them cascades, so that deleting the user deletes the rows.
     user_model = apps.get_model(settings.AUTH_USER_MODEL)

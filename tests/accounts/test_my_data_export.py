@@ -100,6 +100,8 @@ def test_it_never_includes_a_secret(alice: Any) -> None:
     assert account["two_factor"] == [
         {"type": "totp", "created_at": account["two_factor"][0]["created_at"], "last_used_at": None}
     ]
+    [link] = account["single_sign_on"]
+    assert (link["provider"], link["uid"]) == ("sso", f"sso-{alice.pk}")
 
 
 def test_it_leaves_out_the_internals_of_an_import(alice: Any) -> None:

@@ -5,9 +5,12 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from coffeechat.accounts.services import get_profile
+
+# Set at every sign-in: did this session sign in through single sign-on? (MFA policy)
+SSO_SESSION_KEY = "coffeechat_signed_in_with_sso"
 
 
 def signup_is_open() -> bool:
@@ -35,3 +38,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             get_profile(user)
         return user
+
+    def post_login(
+        self,
+        request: HttpRequest,
+        user: Any,
+        *,
+        email_verification: str,
+        signal_kwargs: dict[str, Any] | None,
+        email: str | None,
+        signup: bool,
+        redirect_url: str | None,
+    ) -> HttpResponse:
+        request.session[SSO_SESSION_KEY] = bool((signal_kwargs or {}).get("sociallogin"))
+        return super().post_login(
+            request,
+            user,
+            email_verification=email_verification,
+            signal_kwargs=signal_kwargs,
+            email=email,
+            signup=signup,
+            redirect_url=redirect_url,
+        )

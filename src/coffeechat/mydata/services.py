@@ -420,6 +420,19 @@ def account_data(user: User) -> dict[str, Any]:
             }
             for a in Authenticator.objects.filter(user=user).order_by("pk")
         ]
+    if apps.is_installed("allauth.socialaccount"):
+        from allauth.socialaccount.models import SocialAccount
+
+        # Which identity-provider accounts sign in to this one (docs/operations.md).
+        data["single_sign_on"] = [
+            {
+                "provider": a.provider,
+                "uid": a.uid,
+                "date_joined": a.date_joined.isoformat(),
+                "last_login": a.last_login.isoformat(),
+            }
+            for a in SocialAccount.objects.filter(user=user).order_by("pk")
+        ]
     return data
 
 
