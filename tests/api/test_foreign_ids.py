@@ -176,6 +176,10 @@ def nothing(o: Objects) -> dict[str, Any]:
 
 
 # operation id: (method, path under /api/v1 with {name} filled from Bob's objects, body)
+def coach_comment(o: Objects) -> dict[str, Any]:
+    return {"coaching_id": o["coaching"].pk, "text": "Try the alumni list"}
+
+
 OPERATIONS: dict[str, tuple[str, str, Body]] = {
     "create_employment": ("post", "/employments", employment),
     "replace_employment": ("put", "/employments/{employment}", employment),
@@ -216,6 +220,7 @@ OPERATIONS: dict[str, tuple[str, str, Body]] = {
     "coffeechat_api_routers_bench_put_entry": ("put", "/bench/entries/{bench_entry}", nothing),
     "coffeechat_api_routers_bench_patch_entry": ("patch", "/bench/entries/{bench_entry}", nothing),
     "coffeechat_api_routers_bench_team_refer": ("post", "/bench/team/referrals", team_referral),
+    "coffeechat_api_routers_coaching_create_comment": ("post", "/coaching/comments", coach_comment),
     "coffeechat_api_routers_conversations_save_debrief": (
         "put",
         "/conversations/{conversation}/debrief",
@@ -247,6 +252,7 @@ POINTS_AT = {
     "application_id": "application",
     "nudge_of_id": "message",
     "invitation_id": "team_invitation",
+    "coaching_id": "coaching",
     "id": "chosen",
 }
 

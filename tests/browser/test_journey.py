@@ -124,8 +124,11 @@ def test_it_walks_a_new_user_from_sign_up_to_log_out(page: Page) -> None:
     # A job at an organization that does not exist yet.
     page.get_by_role("link", name="Add a job").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a job of Ada Lovelace")
-    # The datalist offers the organizations that already exist.
+    # As you type, the datalist offers the organizations that already exist (none before).
     datalist = page.locator("datalist#organization-names option")
+    expect(datalist).to_have_count(0)
+    with page.expect_response(lambda r: "/organizations/names/" in r.url):
+        page.locator("#id_organization_name").press_sequentially("nav")
     expect(datalist).to_have_count(1)
     expect(datalist).to_have_attribute("value", "Navy Computing Lab")
     page.locator("#id_organization_name").fill("Analytical Engines Ltd")

@@ -51,8 +51,14 @@ def test_it_answers_404_to_a_token_that_is_not_staff(alice: Any, bob: Any) -> No
     assert not StaffAction.objects.exists()
 
 
-def test_a_staff_session_without_a_token_is_not_enough(staff_client: Client) -> None:
-    assert staff_client.get(reverse("api-1:staff-usage")).status_code == 401
+def test_a_staff_session_works_and_anyone_elses_is_a_404(
+    staff_client: Client, bob_client: Client
+) -> None:
+    assert staff_client.get(reverse("api-1:staff-usage")).status_code == 200
+    response = bob_client.get(reverse("api-1:staff-usage"))
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert Client().get(reverse("api-1:staff-usage")).status_code == 401
 
 
 def test_it_lists_accounts_with_counts(charlie: Any, alice: Any) -> None:

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import APIKeyHeader, HttpBearer
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 from pydantic import Field
 
 from coffeechat.accounts.models import User
@@ -56,7 +56,14 @@ class StaffHeader(APIKeyHeader):
         return user
 
 
-router = Router(tags=["staff"], auth=[StaffBearer(), StaffHeader()])
+class StaffSession(SessionAuth):
+    """A signed-in staff member's session (with its CSRF token for changes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _staff(super().authenticate(request, key))
+
+
+router = Router(tags=["staff"], auth=[StaffBearer(), StaffHeader(), StaffSession()])
 
 
 class UsageOut(Schema):
