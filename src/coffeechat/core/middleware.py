@@ -110,7 +110,8 @@ def loggable_path(request: HttpRequest) -> str:
 
 class RequestLogMiddleware:
     """First of all: gives the request its id (X-Request-ID, in and out), times it,
-    writes one log line for it and counts it in the latency histogram."""
+    writes one log line for it (INFO; WARNING for 4xx, ERROR for 5xx, in place of
+    Django's own ``django.request`` line) and counts it in the latency histogram."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -124,6 +125,9 @@ class RequestLogMiddleware:
             seconds = time.perf_counter() - started
             response[REQUEST_ID_HEADER] = given
             self.record(request, response.status_code, seconds)
+            # Django would log a 4xx/5xx again after this middleware, without the request
+            # id and with the raw path: this line says it already.
+            response._has_been_logged = True  # type: ignore[attr-defined]
             return response
         finally:
             logs.request_id.reset(token)
@@ -133,7 +137,11 @@ class RequestLogMiddleware:
         metrics.observe_request(route, request.method or "", status, seconds)
         user = getattr(request, "user", None)
         path = loggable_path(request)
-        request_logger.info(
+        level = (
+            logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        )
+        request_logger.log(
+            level,
             "%s %s %s %.1f ms",
             request.method,
             path,
