@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,7 +70,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"coffeechat serve did not start:\n{out.read_text()}{err.read_text()}")
             time.sleep(0.3)
-        yield {"pid": process.pid, "url": f"http://127.0.0.1:{port}", "err": err, "inbox": inbox, "tmp": tmp}
+        yield {
+            "pid": process.pid,
+            "url": f"http://127.0.0.1:{port}",
+            "err": err,
+            "inbox": inbox,
+            "tmp": tmp,
+        }
     finally:
         process.terminate()
         try:
