@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import empty
 
 from coffeechat.core import logs, metrics
 
@@ -108,6 +109,18 @@ def loggable_path(request: HttpRequest) -> str:
     )
 
 
+def known_user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id when the request already looked the user up; never a
+    query of its own (a page that did not need the user costs nothing more)."""
+    user = request.__dict__.get("user")
+    if user is None:
+        return None
+    wrapped = user.__dict__.get("_wrapped", user)
+    if wrapped is empty or not getattr(wrapped, "is_authenticated", False):
+        return None
+    return int(wrapped.pk)
+
+
 class RequestLogMiddleware:
     """First of all: gives the request its id (X-Request-ID, in and out), times it,
     writes one log line for it (INFO; WARNING for 4xx, ERROR for 5xx, in place of
@@ -135,7 +148,6 @@ class RequestLogMiddleware:
     def record(self, request: HttpRequest, status: int, seconds: float) -> None:
         route = route_of(request)
         metrics.observe_request(route, request.method or "", status, seconds)
-        user = getattr(request, "user", None)
         path = loggable_path(request)
         level = (
             logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
@@ -153,6 +165,6 @@ class RequestLogMiddleware:
                 "route": route,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "user_id": known_user_id(request),
             },
         )
