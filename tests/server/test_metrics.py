@@ -186,6 +186,7 @@ def test_it_counts_emails_sent_and_failed(
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_it_counts_imports_by_status_and_the_task_queue(
     alice: Any, client: Client, settings: Any
 ) -> None:
