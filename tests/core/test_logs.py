@@ -7,7 +7,10 @@ import io
 import json
 import logging
 import logging.config
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -196,3 +199,21 @@ def test_secrets_and_addresses_in_paths_are_not_logged(
     ]
     assert "/feed/<token>.ics" in paths
     assert "/nowhere/<hidden>/" in paths
+
+
+def test_a_separate_worker_writes_json_lines_too(tmp_path: Any) -> None:
+    """`coffeechat worker` (here one batch) logs through the same settings: one JSON
+    object per line, without a request id."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.pop("COFFEECHAT_TEST_FROZEN_AT", None)
+    env.update(COFFEECHAT_DATA_DIR=str(tmp_path), COFFEECHAT_LOG_FORMAT="json")
+    coffeechat = [sys.executable, "-m", "coffeechat"]
+    subprocess.run([*coffeechat, "migrate", "-v", "0"], env=env, check=True)
+    done = subprocess.run(
+        [*coffeechat, "worker", "--batch"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert lines, "the worker wrote no log line"
+    assert {line["logger"] for line in lines} & {"django_tasks_db", "coffeechat.server.worker"}
+    assert all(line["request_id"] is None for line in lines)

@@ -50,7 +50,8 @@ http {{
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Request-ID $http_x_request_id;
+            proxy_set_header X-Request-ID $request_id;
+            add_header X-Edge-Request-ID $request_id always;  # tests only: which id nginx made
         }}
     }}
 }}
@@ -179,10 +180,12 @@ def test_plain_http_straight_to_the_server_is_still_sent_to_https(
 def test_the_proxys_request_id_is_kept_and_a_strangers_is_not(proxied: dict[str, int]) -> None:
     """The app believes X-Request-ID from nginx (its trusted proxy, even though waitress
     has by then replaced the peer's address with the client's) and from nobody else."""
-    given = {"X-Request-ID": "req-from-the-edge-42"}
+    given = {"X-Request-ID": "made-up-by-a-stranger-42"}
     through = get(proxied["tls"], "/health/", tls=True, headers=given)
     assert through.status == 200
-    assert through.getheader("X-Request-ID") == "req-from-the-edge-42"
+    made_by_nginx = through.getheader("X-Edge-Request-ID") or ""
+    assert re.fullmatch(r"[0-9a-f]{32}", made_by_nginx)
+    assert through.getheader("X-Request-ID") == made_by_nginx
 
     direct = get(proxied["app"], "/health/", tls=False, headers=given)
     assert direct.status == 301  # straight to the app, not through the proxy
