@@ -104,6 +104,17 @@ def test_a_signed_in_user_without_the_token_gets_a_404(alice_client: Client) -> 
     assert alice_client.get("/metrics").status_code == 404
 
 
+def test_any_method_without_the_token_is_a_404_and_with_it_only_get_answers(
+    client: Client,
+) -> None:
+    client = Client(enforce_csrf_checks=True)  # as a real server: no CSRF 403 either
+    assert client.post("/metrics").status_code == 404
+    assert client.delete("/metrics").status_code == 404
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.post("/metrics", headers=bearer).status_code == 405
+    assert client.head("/metrics", headers=bearer).status_code == 200
+
+
 def test_it_counts_requests_by_route_method_and_status_class(alice: Any, client: Client) -> None:
     client.force_login(alice)
     before = scrape(client)

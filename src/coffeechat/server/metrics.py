@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 from django_tasks_db.models import DBTaskResult
 
 from coffeechat.core import counters, metrics
@@ -172,11 +172,13 @@ def authorised(request: HttpRequest) -> bool:
     return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
+@csrf_exempt  # it changes nothing, and a CSRF 403 would tell a stranger it exists
 @never_cache
-@require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not authorised(request):
+    if not authorised(request):  # first: whatever the method, a stranger sees nothing here
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
