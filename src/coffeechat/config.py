@@ -191,7 +191,7 @@ def parse_email_url(url: str, *, timeout: int = 20) -> dict[str, Any]:
     if not parts.hostname:
         raise ConfigError("EMAIL_URL needs a host name, e.g. smtp+tls://user:pass@mail.example.org")
     return {
-        "BACKEND": backends + "smtp.EmailBackend",
+        "BACKEND": "coffeechat.core.mailers.SmtpBackend",
         "OPTIONS": {
             "host": parts.hostname,
             "port": port,

@@ -26,6 +26,7 @@ from coffeechat.config import (
     site_url,
     socialaccount_providers,
 )
+from coffeechat.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("COFFEECHAT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coffeechat.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,13 +255,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("COFFEECHAT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs: text by default, one JSON object per line with COFFEECHAT_LOG_FORMAT=json; every
+# record made during a request carries its id (coffeechat.core.logs).
+LOGGING = logging_config(
+    env_str("COFFEECHAT_LOG_LEVEL", "INFO"), env_str("COFFEECHAT_LOG_FORMAT", "text")
+)
+# /metrics answers only a request with this bearer token; empty: /metrics is a 404.
+METRICS_TOKEN = env_str("COFFEECHAT_METRICS_TOKEN")
 
 # Coffeechat's own knobs.
 PAGE_SIZE = env_int("COFFEECHAT_PAGE_SIZE", 50)

@@ -9,6 +9,7 @@ from coffeechat.api.urls import api_urls
 from coffeechat.conversations import urls as conversations_urls
 from coffeechat.network import urls as network_urls
 from coffeechat.pages import urls as pages_urls
+from coffeechat.server.metrics import metrics_view
 from coffeechat.targets import urls as targets_urls
 
 
@@ -37,4 +38,5 @@ urlpatterns = [
     path("accounts/", include("coffeechat.accounts.allauth_urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -221,7 +221,12 @@ def test_it_shows_weekly_progress(client: Any, alice: Any) -> None:
 def test_it_reports_health_as_json(client: Any) -> None:
     data = json.loads(client.get("/health/").content)
     assert data["ok"] is True and data["worker"]["stale"] is False
-    assert data["email"] == {"last_success": None, "last_failure": None, "failing": False}
+    assert data["email"] == {
+        "last_success": None,
+        "last_failure": None,
+        "failing": False,
+        "state": "no e-mail sent yet",
+    }
 
 
 def test_it_warns_when_the_worker_stopped(alice_client: Any) -> None:

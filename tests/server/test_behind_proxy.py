@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -22,6 +23,9 @@ from pathlib import Path
 import pytest
 
 HOST = "coffeechat.test"
+# nginx connects to the app from this loopback address, the only one the app trusts;
+# the tests themselves connect from 127.0.0.1.
+PROXY_ADDRESS = "127.0.0.2"
 NGINX_CONF = """
 worker_processes 1;
 pid {dir}/nginx.pid;
@@ -41,10 +45,13 @@ http {{
         ssl_certificate_key {dir}/key.pem;
         location / {{
             proxy_pass http://127.0.0.1:{app_port};
+            proxy_bind {proxy_address};
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Request-ID $request_id;
+            add_header X-Edge-Request-ID $request_id always;  # tests only: which id nginx made
         }}
     }}
 }}
@@ -94,6 +101,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]
         COFFEECHAT_BEHIND_PROXY="1",
         COFFEECHAT_ALLOWED_HOSTS=HOST,
         COFFEECHAT_SITE_URL=f"https://{HOST}",
+        COFFEECHAT_TRUSTED_PROXY=PROXY_ADDRESS,
     )
     env.pop("COFFEECHAT_TEST_FROZEN_AT", None)
     server = subprocess.Popen(
@@ -101,7 +109,11 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     conf = work / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=work, tls_port=tls_port, app_port=app_port, host=HOST))
+    conf.write_text(
+        NGINX_CONF.format(
+            dir=work, tls_port=tls_port, app_port=app_port, host=HOST, proxy_address=PROXY_ADDRESS
+        )
+    )
     proxy = subprocess.Popen(
         [nginx(), "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -119,7 +131,9 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]
                 process.kill()
 
 
-def get(port: int, path: str, *, tls: bool) -> http.client.HTTPResponse:
+def get(
+    port: int, path: str, *, tls: bool, headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -129,7 +143,7 @@ def get(port: int, path: str, *, tls: bool) -> http.client.HTTPResponse:
         )
     else:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    connection.request("GET", path, headers={"Host": HOST})
+    connection.request("GET", path, headers={"Host": HOST, **(headers or {})})
     response = connection.getresponse()
     response.read()
     return response
@@ -161,3 +175,18 @@ def test_plain_http_straight_to_the_server_is_still_sent_to_https(
     direct = get(proxied["app"], "/", tls=False)
     assert direct.status == 301
     assert direct.getheader("Location") == f"https://{HOST}/"
+
+
+def test_the_proxys_request_id_is_kept_and_a_strangers_is_not(proxied: dict[str, int]) -> None:
+    """The app believes X-Request-ID from nginx (its trusted proxy, even though waitress
+    has by then replaced the peer's address with the client's) and from nobody else."""
+    given = {"X-Request-ID": "made-up-by-a-stranger-42"}
+    through = get(proxied["tls"], "/health/", tls=True, headers=given)
+    assert through.status == 200
+    made_by_nginx = through.getheader("X-Edge-Request-ID") or ""
+    assert re.fullmatch(r"[0-9a-f]{32}", made_by_nginx)
+    assert through.getheader("X-Request-ID") == made_by_nginx
+
+    direct = get(proxied["app"], "/health/", tls=False, headers=given)
+    assert direct.status == 301  # straight to the app, not through the proxy
+    assert re.fullmatch(r"[0-9a-f]{32}", direct.getheader("X-Request-ID") or "")

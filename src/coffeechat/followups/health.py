@@ -68,6 +68,14 @@ class Health:
         )
 
     @property
+    def email_state(self) -> str:
+        """``ok``, ``failing since <when>`` (the first failure after the last success is
+        not kept: the last failure stands for it) or ``no e-mail sent yet``."""
+        if self.email_failing and self.email_failure_at is not None:
+            return f"failing since {self.email_failure_at.isoformat()}"
+        return "ok" if self.email_success_at else "no e-mail sent yet"
+
+    @property
     def ok(self) -> bool:
         return not self.worker_stale and not self.email_failing and not self.backup_failing
 
@@ -101,6 +109,7 @@ class Health:
         return {
             "status": "ok" if self.ok else "degraded",
             "ok": self.ok,
+            "database": {"ok": True},
             "worker": {
                 "last_ran": iso(self.worker_at),
                 "seconds_ago": None
@@ -112,6 +121,7 @@ class Health:
                 "last_success": iso(self.email_success_at),
                 "last_failure": iso(self.email_failure_at),
                 "failing": self.email_failing,
+                "state": self.email_state,
             },
             "backups": {
                 "schedule": backup_schedule(),
@@ -119,6 +129,8 @@ class Health:
                 "last_failure": iso(self.backup_failure_at),
                 "failing": self.backup_failing,
             },
+            # Mailbox syncs (issue 17) are not built yet: nothing to report.
+            "mailbox_syncs": {"status": "not configured"},
         }
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.mail.backends.smtp import EmailBackend
 
+from coffeechat.core.mailers import SmtpBackend
 from coffeechat.outreach.destinations import check_destination
 from coffeechat.outreach.models import SmtpSecurity, SmtpSettings
 from coffeechat.outreach.secrets import SecretUnreadable, decrypt
@@ -85,8 +85,9 @@ def ssl_context() -> ssl.SSLContext:
     return context
 
 
-class UserSmtpBackend(EmailBackend):
-    """Django's SMTP backend with the context of :func:`ssl_context`."""
+class UserSmtpBackend(SmtpBackend):
+    """Django's SMTP backend (counting what it sends) with the context of
+    :func:`ssl_context`."""
 
     @cached_property
     def ssl_context(self) -> ssl.SSLContext:

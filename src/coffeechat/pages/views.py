@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -23,8 +24,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Whether the background worker runs and e-mail gets through (always HTTP 200;
-    read ``ok``). Says when, never what: no user data, no error text."""
-    response = JsonResponse(current().as_json())
+    """Whether the database answers, the background worker runs and e-mail gets through
+    (HTTP 200 whenever the database answers: read ``ok``; 503 when it does not). Says
+    when, never what: no user data, no error text."""
+    try:
+        state = current().as_json()
+    except DatabaseError:
+        # Only the fact: the error text could name hosts or users.
+        state = {"status": "down", "ok": False, "database": {"ok": False}}
+        response = JsonResponse(state, status=503)
+    else:
+        response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
     return response

@@ -4,20 +4,27 @@ The parent binds the socket, forks the web processes and watches them: a process
 dies is started again, and SIGTERM/SIGINT stop them all. Exactly one of them (the
 first) also runs the embedded worker, so queued tasks and the follow-ups tick never
 run twice. Where ``os.fork`` does not exist, there is one process.
+
+Each run gets a fresh, private directory for the web processes' metrics
+(``PROMETHEUS_MULTIPROC_DIR``, see coffeechat.core.metrics), removed when it ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connections
+
+from coffeechat.core.metrics import MULTIPROCESS_DIR
 
 WORKER_SLOT = 0
 # More restarts than this within the window: something is broken, not unlucky; stop.
@@ -41,6 +48,22 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock = socket.create_server((host, port), family=family, backlog=1024)
     sock.set_inheritable(True)
     return sock
+
+
+@contextlib.contextmanager
+def metrics_directory() -> Iterator[str]:
+    """A new directory (0700) in which the processes of this run keep their metrics."""
+    folder = tempfile.mkdtemp(prefix="coffeechat-metrics-")
+    before = os.environ.get(MULTIPROCESS_DIR)
+    os.environ[MULTIPROCESS_DIR] = folder
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop(MULTIPROCESS_DIR, None)
+        else:
+            os.environ[MULTIPROCESS_DIR] = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Supervisor:
@@ -81,6 +104,10 @@ class Supervisor:
                 os.kill(pid, signal.SIGTERM)
 
     def run(self) -> None:
+        with metrics_directory():
+            self._run()
+
+    def _run(self) -> None:
         connections.close_all()  # never share a database connection with a child
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
             + f"\nData directory: {settings.DATA_DIR}\nPress Ctrl+C to stop."
         )
         serving = {"threads": options["threads"], "ident": "Coffeechat", "_quiet": True}
-        serving.update(proxy_options())
+        application = with_proxy(application, serving)
         if processes == 1:
             if with_worker:
                 self._start_worker(os.getpid())
@@ -118,6 +118,26 @@ class Command(BaseCommand):
             f"Web process {pid} also runs the background worker (tasks and reminders)."
         )
         self.stdout.flush()
+
+
+def with_proxy(application: Any, serving: dict[str, Any]) -> Any:
+    """The WSGI application waitress serves: behind a proxy, waitress's own proxy-header
+    handling (:func:`proxy_options`) wrapped so that the proxy's address stays known as
+    ``coffeechat.peer`` (waitress replaces REMOTE_ADDR with the client's). The request-id
+    middleware believes an incoming X-Request-ID only from that peer."""
+    options = proxy_options()
+    if not options:
+        return application
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    translated = proxy_headers_middleware(application, **options)
+    serving["clear_untrusted_proxy_headers"] = False  # the middleware above does it
+
+    def remember_peer(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["coffeechat.peer"] = environ.get("REMOTE_ADDR", "")
+        return translated(environ, start_response)
+
+    return remember_peer
 
 
 def proxy_options() -> dict[str, Any]:
