@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from coffeechat.core.pages import apply_form_errors, paginate
 from coffeechat.core.scoping import get_owned_or_404, owned
-from coffeechat.imports import services
+from coffeechat.imports import services, stale
 from coffeechat.imports.export import EXPORT_FORMATS, export_people
 from coffeechat.imports.forms import MappingForm, UploadForm
 from coffeechat.imports.models import ImportBatch, Status
@@ -156,6 +156,15 @@ def batch_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def batch_cancel(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_id)
+    if batch.is_running:
+        # A run whose process died is failed now rather than at the worker's next tick.
+        stale.fail_stale(batch)
+    if batch.is_running:
+        messages.error(request, f"{batch.original_name} is still running; wait for it to end.")
+        return redirect(batch)
+    if batch.status == Status.IMPORTED:
+        messages.error(request, f"{batch.original_name} was imported; undo it instead.")
+        return redirect(batch)
     services.cancel(batch)
     messages.success(request, f"Cancelled {batch.original_name}; nothing was imported.")
     return redirect("imports:batch-list")
