@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from coffeechat.core import throttle
 from coffeechat.core.pages import apply_form_errors, paginate
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.imports import services, stale
@@ -195,9 +197,11 @@ def batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, fmt: str) -> FileResponse:
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in EXPORT_FORMATS:
         raise Http404("No such export format.")
+    if not throttle.allow("export", request.user.pk):
+        return throttle.too_many(request, "exports", "export")
     content_type, extension = EXPORT_FORMATS[fmt]
     version = request.GET.get("version", "4.0")
     if fmt == "vcard" and version not in VCARD_VERSIONS:
