@@ -157,3 +157,25 @@ def test_open_sign_up_makes_address_confirmation_mandatory_by_default(tmp_path: 
         )
         values[open_] = result.stdout.strip().splitlines()[-1]
     assert values == {"1": "mandatory", "0": "optional"}
+
+
+def test_the_deploy_check_warns_when_open_sign_up_can_reveal_accounts(tmp_path: Any) -> None:
+    skip = ("COFFEECHAT_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    env.update(
+        COFFEECHAT_DATA_DIR=str(tmp_path),
+        COFFEECHAT_HTTPS="1",
+        COFFEECHAT_ALLOWED_HOSTS="coffeechat.example.org",
+        COFFEECHAT_SECRET_KEY="x" * 20 + "-a-long-random-looking-secret-key-for-tests-0123456789",
+        EMAIL_URL="smtp+tls://coffeechat%40example.org:app-password@mail.example.org",
+        DEFAULT_FROM_EMAIL="Coffeechat <coffeechat@example.org>",
+        COFFEECHAT_SIGNUP_OPEN="1",
+        COFFEECHAT_EMAIL_VERIFICATION="optional",
+    )
+    command = [sys.executable, "-m", "coffeechat", "check", "--deploy", "--fail-level", "WARNING"]
+    risky = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert risky.returncode == 1
+    assert "coffeechat.W001" in risky.stdout + risky.stderr
+    del env["COFFEECHAT_EMAIL_VERIFICATION"]
+    safe = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert safe.returncode == 0, safe.stdout + safe.stderr

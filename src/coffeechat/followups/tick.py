@@ -11,16 +11,22 @@ Exactly once, and why:
   claim or a failed attempt with a conditional UPDATE that only one worker can
   win), *then* sends, *then* marks it ``sent`` (only if its claim still holds).
   A worker killed between claim and send leaves a claim that goes stale after
-  ``DIGEST_CLAIM_TIMEOUT`` seconds and is retried. The one window left is a crash
-  after the mail server accepted the message and before the database recorded it
-  (milliseconds): then the retry sends it again, with the same Message-ID, so it is
-  identifiable as the same digest. See docs/follow-ups.md.
+  ``DIGEST_CLAIM_TIMEOUT`` seconds and is retried. The connection to the mail
+  server (and its TLS and login) is opened while the digest is only claimed; just
+  before the message itself is handed over, the digest is marked ``sending`` with
+  its Message-ID. A worker that dies from then on (while a slow server takes the
+  message, or after it accepted it and before ``sent`` was written) leaves a
+  ``sending`` digest that is **not** resent: once stale it becomes ``uncertain``.
+  We err on the side of a missed digest (the Today page still lists everything)
+  rather than a duplicate. See docs/follow-ups.md.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
+import socket
 import time
 import zoneinfo
 from collections import defaultdict
@@ -28,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -211,7 +217,7 @@ def digest_candidates(now: datetime.datetime) -> list[DigestCandidate]:
         Digest.objects.filter(
             owner_id__in=[c.owner.pk for c in wanted],
             local_date__in={c.local_date for c in wanted},
-            status__in=[DigestStatus.SENT, DigestStatus.GAVE_UP],
+            status__in=[DigestStatus.SENT, DigestStatus.GAVE_UP, DigestStatus.UNCERTAIN],
         ).values_list("owner_id", "local_date")
     )
     return [c for c in wanted if (c.owner.pk, c.local_date) not in done]
@@ -300,19 +306,46 @@ def deliver_digest(candidate: DigestCandidate, now: datetime.datetime, worker_id
         [candidate.owner.email],
         headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
     )
+    mailer = mailers["default"]
+    handed_over = False
     try:
-        email.send(using="default")
+        # Connect, TLS and log in while a crash still means "not sent" (retried)…
+        mailer.open()
+        # …then record that the message is being handed over, and hand it over.
+        handing_over = Digest.objects.filter(
+            pk=digest.pk, claimed_by=worker_id, status=DigestStatus.CLAIMED
+        ).update(
+            status=DigestStatus.SENDING,
+            claimed_at=timezone.now(),
+            message_id=message_id,
+            recipient=candidate.owner.email,
+        )
+        if not handing_over:  # another worker took the claim over meanwhile
+            return "skipped"
+        handed_over = True
+        mailer.send_messages([email])
     except Exception as error:
         logger.warning("Digest for user %s failed: %s", candidate.owner.pk, error)
         text = f"{type(error).__name__}: {error}"[:500]
+        if handed_over and not isinstance(error, DEFINITELY_NOT_SENT):
+            # No answer (a timeout, a dropped connection) after the message was handed
+            # over: the server may have taken it. Not resent, like a crash there.
+            Digest.objects.filter(pk=digest.pk, claimed_by=worker_id).update(
+                status=DigestStatus.UNCERTAIN, error=text
+            )
+            health.record(health.EMAIL_FAILURE, text)
+            return "failed"
         attempts = digest.attempts
         Digest.objects.filter(pk=digest.pk, claimed_by=worker_id).update(
             status=DigestStatus.GAVE_UP if attempts >= MAX_DIGEST_ATTEMPTS else DigestStatus.FAILED,
             error=text,
+            claimed_at=now,  # retried RETRY_FAILED_AFTER after this tick
         )
         health.record(health.EMAIL_FAILURE, text)
         return "failed"
-    Digest.objects.filter(pk=digest.pk, claimed_by=worker_id, status=DigestStatus.CLAIMED).update(
+    finally:
+        mailer.close()
+    Digest.objects.filter(pk=digest.pk, claimed_by=worker_id, status=DigestStatus.SENDING).update(
         status=DigestStatus.SENT,
         sent_at=timezone.now(),
         message_id=message_id,
@@ -324,7 +357,35 @@ def deliver_digest(candidate: DigestCandidate, now: datetime.datetime, worker_id
     return "sent"
 
 
+# Errors after which the server cannot have taken the message: an SMTP error answer, or
+# no connection at all. Anything else after the hand-over leaves it uncertain.
+DEFINITELY_NOT_SENT = (
+    smtplib.SMTPResponseException,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPRecipientsRefused,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+
+
+def settle_uncertain_digests(now: datetime.datetime) -> int:
+    """Digests whose worker died while handing them to the mail server: ``uncertain``.
+
+    They may have arrived (the server can take a message and the worker die before
+    hearing so), so they are not resent; the Today page still lists what they held."""
+    stale = now - datetime.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT)
+    settled = Digest.objects.filter(status=DigestStatus.SENDING, claimed_at__lt=stale).update(
+        status=DigestStatus.UNCERTAIN,
+        error="The worker stopped while the mail server was taking this digest; "
+        "not resent, so that nobody gets it twice.",
+    )
+    if settled:
+        logger.warning("%s digest(s) perhaps sent (worker stopped mid-send); not resent", settled)
+    return settled
+
+
 def send_digests(now: datetime.datetime, *, worker_id: str) -> tuple[int, int]:
+    settle_uncertain_digests(now)
     sent = failed = 0
     for candidate in digest_candidates(now):
         outcome = deliver_digest(candidate, now, worker_id)
