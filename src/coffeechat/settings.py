@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "coffeechat.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "coffeechat.core.request_size.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,7 +159,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str("COFFEECHAT_EMAIL_VERIFICATION", "optional")
+# Open sign-up cannot tell whether an address has an account only when new accounts
+# confirm their address first (allauth then answers both alike): "mandatory" then.
+ACCOUNT_EMAIL_VERIFICATION = env_str(
+    "COFFEECHAT_EMAIL_VERIFICATION", "mandatory" if SIGNUP_OPEN else "optional"
+)
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
 
 from coffeechat.followups import health
@@ -155,10 +156,7 @@ def test_it_retries_a_stale_claim_and_sends_once(berliner: Any) -> None:
     assert Digest.objects.get().attempts == 2
 
 
-class BrokenBackend:
-    def __init__(self, **kwargs: Any) -> None:
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages: Any) -> int:
         raise ConnectionRefusedError("Connection refused by smtp.example.org")
 

@@ -190,3 +190,58 @@ def test_the_proxys_request_id_is_kept_and_a_strangers_is_not(proxied: dict[str,
     direct = get(proxied["app"], "/health/", tls=False, headers=given)
     assert direct.status == 301  # straight to the app, not through the proxy
     assert re.fullmatch(r"[0-9a-f]{32}", direct.getheader("X-Request-ID") or "")
+
+
+def test_the_session_cookie_is_secure_http_only_and_same_site_through_the_proxy(
+    proxied: dict[str, int],
+) -> None:
+    """Signing up the first account through TLS sets a session cookie for HTTPS only."""
+    import re
+    from urllib.parse import urlencode
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", proxied["tls"], context=context)
+    connection.request("GET", "/accounts/signup/", headers={"Host": HOST})
+    form = connection.getresponse()
+    page = form.read().decode()
+    csrf_cookie = next(
+        c.split(";")[0]
+        for c in form.headers.get_all("Set-Cookie") or []
+        if c.startswith("csrftoken=")
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    password = "a-long-and-unusual-passphrase-42"
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "email": "first@example.com",
+            "password1": password,
+            "password2": password,
+        }
+    )
+    connection.request(
+        "POST",
+        "/accounts/signup/",
+        body=body,
+        headers={
+            "Host": HOST,
+            "Cookie": csrf_cookie,
+            "Origin": f"https://{HOST}",
+            "Referer": f"https://{HOST}/accounts/signup/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    signed_up = connection.getresponse()
+    signed_up.read()
+    assert signed_up.status == 302, signed_up.status
+    session = [
+        c for c in signed_up.headers.get_all("Set-Cookie") or [] if c.startswith("sessionid=")
+    ]
+    assert session, signed_up.headers
+    flags = [flag.strip().lower() for flag in session[0].split(";")]
+    assert "secure" in flags
+    assert "httponly" in flags
+    assert "samesite=lax" in flags

@@ -12,6 +12,7 @@ from coffeechat.accounts.forms import (
     ProfileForm,
 )
 from coffeechat.accounts.models import ApiToken, MyAffiliation
+from coffeechat.core import throttle
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 
 
@@ -40,6 +41,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
+    if not throttle.allow("api-token", request.user.pk):
+        return throttle.too_many(request, "new API tokens", "api-token")
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         _token, raw = services.create_api_token(request.user, form.cleaned_data["name"])

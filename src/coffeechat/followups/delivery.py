@@ -6,21 +6,30 @@ row (inserts it as ``claimed``, or takes over a stale claim or a failed attempt 
 conditional UPDATE that only one worker can win), *then* sends, *then* marks it
 ``sent`` (only if its claim still holds). Two workers at once send it once; a worker
 killed between claim and send leaves a claim that goes stale after
-``DIGEST_CLAIM_TIMEOUT`` seconds and is retried. A crash after the mail server
-accepted the message and before the database recorded it (milliseconds) sends it
-again on retry, with the same Message-ID. See docs/follow-ups.md.
+``DIGEST_CLAIM_TIMEOUT`` seconds and is retried.
+
+The connection to the mail server (its TLS and login) is opened while the row is only
+claimed; just before the message itself is handed over, the row is marked ``sending``
+with its Message-ID. A worker that dies from then on (while a slow server takes the
+message, or after it accepted it and before ``sent`` was written) leaves a ``sending``
+row that is **not** resent: once stale, :func:`settle_uncertain` makes it
+``uncertain``. The same after a timeout or a dropped connection during the hand-over.
+We err on the side of a missed message (the pages still show everything) rather than
+a duplicate. See docs/follow-ups.md.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,6 +41,18 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
+# Rows that are never sent again: sent, given up, or perhaps sent.
+DONE = (DigestStatus.SENT, DigestStatus.GAVE_UP, DigestStatus.UNCERTAIN)
+
+# Errors after which the server cannot have taken the message: an SMTP error answer, or
+# no connection at all. Anything else after the hand-over leaves it uncertain.
+DEFINITELY_NOT_SENT = (
+    smtplib.SMTPResponseException,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPRecipientsRefused,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
 
 
 def claim[D: Delivery](
@@ -96,26 +117,72 @@ def deliver[D: Delivery](
     if settings.DIGEST_TEST_PAUSE:
         time.sleep(settings.DIGEST_TEST_PAUSE)  # only the crash tests set this
     email = build(row)
+    message_id = email.extra_headers.get("Message-ID", "")
+    recipient = ", ".join(email.to)
+    mailer = mailers["default"]
+    handed_over = False
     try:
-        email.send(using="default")
+        # Connect, TLS and log in while a crash still means "not sent" (retried)…
+        mailer.open()
+        # …then record that the message is being handed over, and hand it over.
+        handing_over = model._default_manager.filter(
+            pk=row.pk, claimed_by=worker_id, status=DigestStatus.CLAIMED
+        ).update(
+            status=DigestStatus.SENDING,
+            claimed_at=timezone.now(),
+            message_id=message_id,
+            recipient=recipient,
+        )
+        if not handing_over:  # another worker took the claim over meanwhile
+            return "skipped"
+        handed_over = True
+        mailer.send_messages([email])
     except Exception as error:
         logger.warning("Sending %s failed: %s", what, error)
         text = f"{type(error).__name__}: {error}"[:500]
-        model._default_manager.filter(pk=row.pk, claimed_by=worker_id).update(
-            status=DigestStatus.GAVE_UP if row.attempts >= MAX_ATTEMPTS else DigestStatus.FAILED,
-            error=text,
-        )
+        mine = model._default_manager.filter(pk=row.pk, claimed_by=worker_id)
+        if handed_over and not isinstance(error, DEFINITELY_NOT_SENT):
+            # No answer (a timeout, a dropped connection) after the message was handed
+            # over: the server may have taken it. Not resent, like a crash there.
+            mine.update(status=DigestStatus.UNCERTAIN, error=text)
+        else:
+            mine.update(
+                status=DigestStatus.GAVE_UP
+                if row.attempts >= MAX_ATTEMPTS
+                else DigestStatus.FAILED,
+                error=text,
+                claimed_at=now,  # retried RETRY_FAILED_AFTER after this tick
+            )
         health.record(health.EMAIL_FAILURE, text)
         return "failed"
+    finally:
+        mailer.close()
     model._default_manager.filter(
-        pk=row.pk, claimed_by=worker_id, status=DigestStatus.CLAIMED
+        pk=row.pk, claimed_by=worker_id, status=DigestStatus.SENDING
     ).update(
         status=DigestStatus.SENT,
         sent_at=timezone.now(),
-        message_id=email.extra_headers.get("Message-ID", ""),
-        recipient=", ".join(email.to),
+        message_id=message_id,
+        recipient=recipient,
         error="",
         **(record or {}),
     )
     health.record(health.EMAIL_SUCCESS, f"{model._meta.verbose_name} to user {row.owner_id}")
     return "sent"
+
+
+def settle_uncertain(model: type[Delivery], now: datetime.datetime) -> int:
+    """Rows whose worker died while handing them to the mail server become
+    ``uncertain``: they may have arrived, so they are not resent."""
+    stale = now - datetime.timedelta(seconds=settings.DIGEST_CLAIM_TIMEOUT)
+    noun = model._meta.verbose_name
+    settled = model._default_manager.filter(
+        status=DigestStatus.SENDING, claimed_at__lt=stale
+    ).update(
+        status=DigestStatus.UNCERTAIN,
+        error=f"The worker stopped while the mail server was taking this {noun}; "
+        "not resent, so that nobody gets it twice.",
+    )
+    if settled:
+        logger.warning("%s %s(s) perhaps sent (worker stopped mid-send); not resent", settled, noun)
+    return settled

@@ -249,6 +249,10 @@ class Notification(models.Model):
 
 class DigestStatus(models.TextChoices):
     CLAIMED = "claimed", "Being sent"
+    # Handed to the mail server: from here a crash leaves it unknown whether it arrived.
+    SENDING = "sending", "Handed to the mail server"
+    # The worker stopped while the server was taking it: not resent (it may have arrived).
+    UNCERTAIN = "uncertain", "Perhaps sent (not resent)"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (will retry)"
     GAVE_UP = "gave_up", "Failed (gave up)"

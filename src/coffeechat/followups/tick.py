@@ -7,8 +7,10 @@ Exactly once, and why:
   NOTHING``), so two workers at once insert each row once, and whatever came due
   while no worker ran is inserted on the next tick, once.
 - **Digests**: one row per (user, local date), enforced by a unique constraint,
-  claimed before sending and marked sent after: :mod:`coffeechat.followups.delivery`
-  (the weekly review e-mail uses it too). See docs/follow-ups.md.
+  claimed before sending, marked ``sending`` just before the hand-over and ``sent``
+  after; a digest that may have arrived is never resent:
+  :mod:`coffeechat.followups.delivery` (the weekly review e-mail uses it too). See
+  docs/follow-ups.md.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from coffeechat.followups import delivery, health
 from coffeechat.followups.models import (
     ACTIVE,
     Digest,
-    DigestStatus,
     FollowUp,
     FollowUpSettings,
     Notification,
@@ -203,7 +204,7 @@ def digest_candidates(now: datetime.datetime) -> list[DigestCandidate]:
         Digest.objects.filter(
             owner_id__in=[c.owner.pk for c in wanted],
             local_date__in={c.local_date for c in wanted},
-            status__in=[DigestStatus.SENT, DigestStatus.GAVE_UP],
+            status__in=delivery.DONE,
         ).values_list("owner_id", "local_date")
     )
     return [c for c in wanted if (c.owner.pk, c.local_date) not in done]
@@ -262,6 +263,7 @@ def deliver_digest(candidate: DigestCandidate, now: datetime.datetime, worker_id
 
 
 def send_digests(now: datetime.datetime, *, worker_id: str) -> tuple[int, int]:
+    delivery.settle_uncertain(Digest, now)
     sent = failed = 0
     for candidate in digest_candidates(now):
         outcome = deliver_digest(candidate, now, worker_id)

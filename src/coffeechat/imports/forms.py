@@ -7,6 +7,7 @@ from django import forms
 from coffeechat.core.scoping import owned
 from coffeechat.imports.models import FORMAT_CHOICES
 from coffeechat.imports.records import ColumnMapping
+from coffeechat.imports.upload_types import ACCEPTED, SNIFF_BYTES, check_upload
 from coffeechat.network.models import Affiliation, AffiliationKind
 
 # Fields a column may feed that can repeat (several e-mail or phone columns).
@@ -15,8 +16,9 @@ REPEATABLE = {"email": "extra_emails", "phone": "extra_phones"}
 
 class UploadForm(forms.Form):
     file = forms.FileField(
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
         help_text="A LinkedIn export (Connections.csv or the whole .zip), a Google, Outlook or "
-        "Thunderbird CSV, a vCard file, or any CSV with one person per row."
+        "Thunderbird CSV, a vCard file, or any CSV with one person per row.",
     )
     format = forms.ChoiceField(
         choices=[("", "Recognise it for me"), *FORMAT_CHOICES], required=False
@@ -38,6 +40,13 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["affiliation"].queryset = owned(Affiliation, user)  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
+        check_upload(upload.name or "upload", head)
+        return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

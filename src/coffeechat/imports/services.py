@@ -157,12 +157,12 @@ class ProgressReporter:
         )
 
 
-def _progress_path(batch: ImportBatch) -> Path:
+def progress_path(batch: ImportBatch) -> Path:
     return upload_dir() / f"progress-{batch.pk}.json"
 
 
 def write_live_progress(batch: ImportBatch, phase: str, done: int, total: int) -> None:
-    path = _progress_path(batch)
+    path = progress_path(batch)
     partial = path.with_suffix(".part")
     partial.write_text(json.dumps({"phase": phase, "rows_done": done, "rows_total": total}))
     partial.replace(path)
@@ -173,7 +173,7 @@ def live_progress(batch: ImportBatch) -> ImportBatch:
     if not batch.is_running:
         return batch
     try:
-        data = json.loads(_progress_path(batch).read_text())
+        data = json.loads(progress_path(batch).read_text())
     except (OSError, ValueError):
         return batch
     batch.phase = str(data.get("phase", batch.phase))[:200]
@@ -183,7 +183,7 @@ def live_progress(batch: ImportBatch) -> ImportBatch:
 
 
 def clear_live_progress(batch: ImportBatch) -> None:
-    _progress_path(batch).unlink(missing_ok=True)
+    progress_path(batch).unlink(missing_ok=True)
 
 
 def _no_nul(value: Any) -> Any:

@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from coffeechat.core import throttle
 from coffeechat.core.pages import apply_form_errors, paginate
 from coffeechat.core.scoping import get_owned_or_404, owned
-from coffeechat.imports import services
+from coffeechat.imports import services, stale
 from coffeechat.imports.export import EXPORT_FORMATS, export_people
 from coffeechat.imports.forms import MappingForm, UploadForm
 from coffeechat.imports.models import ImportBatch, Status
@@ -156,6 +158,15 @@ def batch_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def batch_cancel(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_owned_or_404(ImportBatch, request.user, pk=batch_id)
+    if batch.is_running:
+        # A run whose process died is failed now rather than at the worker's next tick.
+        stale.fail_stale(batch)
+    if batch.is_running:
+        messages.error(request, f"{batch.original_name} is still running; wait for it to end.")
+        return redirect(batch)
+    if batch.status == Status.IMPORTED:
+        messages.error(request, f"{batch.original_name} was imported; undo it instead.")
+        return redirect(batch)
     services.cancel(batch)
     messages.success(request, f"Cancelled {batch.original_name}; nothing was imported.")
     return redirect("imports:batch-list")
@@ -186,9 +197,11 @@ def batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, fmt: str) -> FileResponse:
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in EXPORT_FORMATS:
         raise Http404("No such export format.")
+    if not throttle.allow("export", request.user.pk):
+        return throttle.too_many(request, "exports", "export")
     content_type, extension = EXPORT_FORMATS[fmt]
     version = request.GET.get("version", "4.0")
     if fmt == "vcard" and version not in VCARD_VERSIONS:

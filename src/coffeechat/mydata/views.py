@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coffeechat.core import throttle
 from coffeechat.core.scoping import form_data
 from coffeechat.mydata import services
 from coffeechat.mydata.forms import DeleteAccountForm
@@ -17,8 +19,10 @@ from coffeechat.mydata.forms import DeleteAccountForm
 @login_required
 @require_GET
 @never_cache
-def export_all(request: HttpRequest) -> FileResponse:
+def export_all(request: HttpRequest) -> HttpResponseBase:
     """Everything of the account as one ZIP file (see mydata.services)."""
+    if not throttle.allow("export", request.user.pk):
+        return throttle.too_many(request, "exports", "export")
     handle = services.export_to_temporary_file(request.user)  # type: ignore[arg-type]
     return FileResponse(
         handle,

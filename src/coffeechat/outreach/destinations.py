@@ -8,9 +8,11 @@ operator whose users send through a relay on a private network (or a test suite 
 its own local server) allows private addresses and any port with
 ``COFFEECHAT_ALLOW_PRIVATE_SMTP=1``.
 
-What remains: the host name is resolved again when connecting, so a name whose answer
-changes within the second between the check and the connection (DNS rebinding) could
-still reach a private address on a mail port.
+The name is resolved once (:func:`resolve`), every address it resolves to is
+checked, and the connection goes to the checked address itself, never to the name
+again (outreach/smtp.py pins it), so a name whose answer changes between the check
+and the connection (DNS rebinding) cannot lead elsewhere. TLS still verifies the
+certificate against the host name the user typed (SNI and the certificate's name).
 """
 
 from __future__ import annotations
@@ -34,19 +36,28 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def check_destination(host: str, port: int) -> None:
-    """Raise :class:`RefusedDestination` unless ``host``:``port`` may be connected to."""
-    if settings.ALLOW_PRIVATE_SMTP:
-        return
-    if port not in MAIL_PORTS:
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, in the resolver's order (asked once)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def check_destination(host: str, port: int) -> str:
+    """The address to connect to for ``host``:``port``: resolved once, every answer
+    checked. Raise :class:`RefusedDestination` unless it may be connected to."""
+    if not settings.ALLOW_PRIVATE_SMTP and port not in MAIL_PORTS:
         raise RefusedDestination(
             f"port {port} is not a mail port; this server only connects to 25, 465, 587 or 2525"
         )
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    for info in infos:
-        if not _public(str(info[4][0])):
-            raise RefusedDestination(
-                f"“{host}” is a private, local or reserved address ({info[4][0]}), which "
-                "this server does not connect to for user settings (the administrator can "
-                "allow it with COFFEECHAT_ALLOW_PRIVATE_SMTP)"
-            )
+    addresses = resolve(host, port)
+    if not addresses:
+        raise socket.gaierror(f"{host} has no address")
+    if not settings.ALLOW_PRIVATE_SMTP:
+        for address in addresses:
+            if not _public(address):
+                raise RefusedDestination(
+                    f"“{host}” is a private, local or reserved address ({address}), which "
+                    "this server does not connect to for user settings (the administrator "
+                    "can allow it with COFFEECHAT_ALLOW_PRIVATE_SMTP)"
+                )
+    return addresses[0]

@@ -85,17 +85,49 @@ def ssl_context() -> ssl.SSLContext:
     return context
 
 
+class PinnedSMTP(smtplib.SMTP):
+    """Connects to ``pinned_address`` (checked) while ``host`` stays the name that
+    STARTTLS verifies the certificate against."""
+
+    pinned_address = ""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return socket.create_connection(
+            (self.pinned_address or host, port), timeout, self.source_address
+        )
+
+
+class PinnedSMTPSSL(smtplib.SMTP_SSL):
+    """TLS from the start, to ``pinned_address``, verified against the host name."""
+
+    pinned_address = ""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        raw = socket.create_connection(
+            (self.pinned_address or host, port), timeout, self.source_address
+        )
+        return self.context.wrap_socket(raw, server_hostname=self._host)  # type: ignore[attr-defined]
+
+
 class UserSmtpBackend(SmtpBackend):
     """Django's SMTP backend (counting what it sends) with the context of
-    :func:`ssl_context`."""
+    :func:`ssl_context`, connecting only to the address :func:`check_destination`
+    checked."""
+
+    pinned_address = ""
 
     @cached_property
     def ssl_context(self) -> ssl.SSLContext:
         return ssl_context()
 
+    @property
+    def connection_class(self) -> type[smtplib.SMTP]:
+        base = PinnedSMTPSSL if self.use_ssl else PinnedSMTP
+        return type(base.__name__, (base,), {"pinned_address": self.pinned_address})
+
     def open(self) -> bool | None:
         if self.connection is None:
-            check_destination(str(self.host), int(self.port))
+            self.pinned_address = check_destination(str(self.host), int(self.port))
         try:
             return super().open()
         except smtplib.SMTPNotSupportedError as error:

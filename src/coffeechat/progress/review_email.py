@@ -25,7 +25,6 @@ from django.utils import timezone
 from coffeechat.core.calendar import user_zone
 from coffeechat.core.links import absolute_url
 from coffeechat.followups import delivery
-from coffeechat.followups.models import DigestStatus
 from coffeechat.progress.models import WeeklyReviewSent, WeeklyReviewSettings
 from coffeechat.progress.review import Review, last_complete_week, review_of
 
@@ -62,7 +61,7 @@ def candidates(now: datetime.datetime) -> list[Candidate]:
         return []
     done = set(
         WeeklyReviewSent.objects.filter(
-            Q(status__in=[DigestStatus.SENT, DigestStatus.GAVE_UP]),
+            Q(status__in=delivery.DONE),
             owner_id__in=[c.owner.pk for c in wanted],
             week__in={c.week for c in wanted},
         ).values_list("owner_id", "week")
@@ -126,6 +125,7 @@ def send_weekly_reviews(
     if not settings.EMAIL_CONFIGURED:
         return 0, 0
     now = now or timezone.now()
+    delivery.settle_uncertain(WeeklyReviewSent, now)
     sent = failed = 0
     for candidate in candidates(now):
         try:

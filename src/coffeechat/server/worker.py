@@ -23,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
+from coffeechat.imports import stale
 from coffeechat.network import search
 from coffeechat.progress.review_email import send_weekly_reviews
 from coffeechat.server.backup_schedule import start_scheduled_backup
@@ -58,7 +59,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
       cannot call it, so the worker does);
     - front-door requests declined more than 30 days ago are deleted;
     - the weekly review e-mails that are due (``coffeechat.progress.review_email``);
-    - people changed since the last search or import are indexed for search.
+    - people changed since the last search or import are indexed for search;
+    - imports whose process died are failed, their files removed (imports/stale.py).
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -84,6 +86,11 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         search.refresh()
     except Exception:
         logger.exception("Bringing the search index up to date failed")
+    try:
+        stale.fail_stale_batches(now)
+        stale.remove_orphan_files(now)
+    except Exception:
+        logger.exception("Failing stopped imports failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:

@@ -18,8 +18,8 @@ from coffeechat.imports.engine.plans import (
     Progress,
 )
 from coffeechat.imports.formats import TIE_NOTES, source_of
-from coffeechat.imports.models import ImportBatch, ImportChange
-from coffeechat.imports.records import ParsedFile
+from coffeechat.imports.models import ImportBatch, ImportChange, Status
+from coffeechat.imports.records import ImportFileError, ParsedFile
 from coffeechat.network import writers
 from coffeechat.network.models import (  # read here; written through network.writers
     Affiliation,
@@ -275,6 +275,17 @@ class _ChunkWriter:
             ],
             batch_size=BULK_SIZE,
         )
+        # The worker fails a batch whose heartbeat stopped (imports/stale.py); a run it
+        # gave up on must not land afterwards, so it rolls back here instead.
+        if (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk, status=Status.FAILED)
+            .exists()
+        ):
+            raise ImportFileError(
+                f"{batch.original_name}: the import was given up on while it ran "
+                "(it had stopped sending progress); nothing was written."
+            )
         batch.created_rows = {model: ids for model, ids in self.created.items() if ids}
         batch.save(update_fields=["created_rows", "affiliation", "updated_at"])
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 
+from coffeechat.core import throttle
 from coffeechat.outreach import mail
 from coffeechat.outreach.models import SmtpSecurity, SmtpSettings
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
@@ -85,19 +85,12 @@ def typed_server(
         raise ValidationError({"password": str(error)}) from None
 
 
-TESTS_PER_MINUTE = 5
+TESTS_PER_MINUTE = throttle.LIMITS["smtp-test"][0]
 
 
 def _test_allowed(user: Any) -> bool:
     """At most TESTS_PER_MINUTE tests a minute per user (in the shared cache)."""
-    key = f"coffeechat:smtp-test:{user.pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=60)
-        count = 1
-    return count <= TESTS_PER_MINUTE
+    return throttle.allow("smtp-test", user.pk)
 
 
 def send_test_email(

@@ -58,8 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import waitress
-
+        from coffeechat.server.http import serve
         from coffeechat.wsgi import application
 
         host, port = options["host"], options["port"]
@@ -92,7 +91,7 @@ class Command(BaseCommand):
         if processes == 1:
             if with_worker:
                 self._start_worker(os.getpid())
-            waitress.serve(application, host=host, port=port, **serving)
+            serve(application, host=host, port=port, **serving)
             return
 
         sock = listening_socket(host, port)
@@ -103,7 +102,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"Web process {os.getpid()}.")
             self.stdout.flush()
-            waitress.serve(application, sockets=[sock], **serving)
+            serve(application, sockets=[sock], **serving)
 
         supervisor = Supervisor(processes, serve_one, self.stderr.write)
         supervisor.run()
