@@ -98,6 +98,7 @@ def test_it_restores_a_backup_taken_during_writes_and_keeps_people_private(
         key: apps.get_model(label).objects.get(pk=pk)
         for key, (label, pk) in facts["objects"].items()
     }
+    objects["user"] = alice  # the staff routes' account (Alice herself, as in the walk)
     test_privacy.test_it_answers_404_for_every_route_and_method_on_another_users_object(
         alice, bob, objects
     )
