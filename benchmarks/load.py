@@ -666,11 +666,14 @@ def tick_report(beats: list[Beat], tick_seconds: float) -> list[str]:
             (b - a).total_seconds() - tick_seconds
             for a, b in zip(moments, moments[1:], strict=False)
         ]
-        longest = max(durations[name], default=0.0)
+        took = (
+            f"longest tick {max(durations[name]):.2f} s"
+            if durations[name]
+            else "tick length not seen (the other worker wrote the row first)"
+        )
         out.append(
-            f"  {name}: {len(moments)} ticks seen, longest tick {longest:.2f} s, "
-            f"latest start {max(lags, default=0.0):.2f} s after due "
-            f"(interval {tick_seconds:.0f} s)"
+            f"  {name}: {len(moments)} ticks seen, {took}, latest start "
+            f"{max(lags, default=0.0):.2f} s after due (interval {tick_seconds:.0f} s)"
         )
     return out
 
@@ -855,7 +858,7 @@ def main() -> None:
     print(f"\nerrors: {len(errors)}")
     for error in errors[:30]:
         print(f"  {error}")
-    sent = Message.objects.filter(status="sent").count()
+    sent = Message.objects.filter(status="sent", sent_at__gte=workers_started).count()
     print(f"sends: {load.sends} posted, {sent} messages marked sent, SMTP server {received_line}")
     log_errors = []
     for log in [serve_log, *(logs / f"worker{n}.log" for n in range(2))]:
