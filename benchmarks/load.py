@@ -72,8 +72,8 @@ LAST = (
 TITLES = ("Analyst", "Engineer", "Designer", "Product Manager", "Data Scientist", "Recruiter")
 SEARCHES = ("ana", "müller", "engineer", "rossi", "jo", "company 1", "tanaka", "example.org")
 # What a simulated user does next, and how often (relative weights).
-MIX = (("today", 30), ("search", 25), ("person", 25), ("send", 8), ("schedule", 6))
-MIX += (("debrief", 6),)
+MIX: tuple[tuple[str, int], ...] = (("today", 30), ("search", 25), ("person", 25))
+MIX += (("send", 8), ("schedule", 6), ("debrief", 6))
 FLOOR = "hello-world floor"
 
 
@@ -217,7 +217,9 @@ def build(users: int, people: int, big: int, seed: int) -> tuple[dict[str, int],
                 for i, person_id in owner_people()
             ),
         )
-        conversations, participants, follow_ups = [], [], []
+        conversations: list[Any] = []
+        participants: list[Any] = []
+        follow_ups: list[Any] = []
         for i, (first, _last) in enumerate(person_ranges):
             for n, (days, status) in enumerate(
                 ((-2, Status.HELD), (-9, Status.HELD), (5, Status.SCHEDULED))
@@ -546,7 +548,8 @@ class Load:
 
 def coffeechat_user(load: Load, people: list[Account]) -> Callable[[Any, int], Any]:
     """Sign in as the slot's account; return its next step (one page of the mix)."""
-    pages, weights = zip(*MIX, strict=True)
+    pages = [page for page, _weight in MIX]
+    weights = [weight for _page, weight in MIX]
 
     def sign_in(session: Any, slot: int) -> Callable[[Any, random.Random], None]:
         account = people[slot % len(people)]
@@ -558,42 +561,45 @@ def coffeechat_user(load: Load, people: list[Account]) -> Callable[[Any, int], A
 
     def step(session: Any, rng: random.Random, account: Account) -> None:
         page = rng.choices(pages, weights)[0]
+        big = account is people[0]  # the largest account: its pages are shown apart
+
+        def timed(name: str, method: str, path: str, **kwargs: Any) -> Any:
+            return load.timed(session, f"{name} [big]" if big else name, method, path, **kwargs)
+
         low, high = account.people
         person = rng.randint(low, high)
         if page == "today":
-            load.timed(session, "Today", "GET", "/today/")
+            timed("Today", "GET", "/today/")
         elif page == "search":
-            load.timed(
-                session, "people search", "GET", "/people/", params={"q": rng.choice(SEARCHES)}
-            )
+            timed("people search", "GET", "/people/", params={"q": rng.choice(SEARCHES)})
         elif page == "person":
-            load.timed(session, "person page", "GET", f"/people/{person}/")
+            timed("person page", "GET", f"/people/{person}/")
         elif page == "send":
             path = f"/outreach/compose/?person={person}"
-            shown = load.timed(session, "composer", "GET", path)
+            shown = timed("composer", "GET", path)
             if shown.status_code == 200:
                 form = form_with(shown.text, "body")
                 data = dict(form["fields"]) | {"action": "send"}
-                load.timed(session, "send (POST)", "POST", form["action"] or path, data=data)
+                timed("send (POST)", "POST", form["action"] or path, data=data)
                 with load.stats.lock:
                     load.sends += 1
         elif page == "schedule":
             path = f"/conversations/new/?person={person}"
-            shown = load.timed(session, "schedule form", "GET", path)
+            shown = timed("schedule form", "GET", path)
             if shown.status_code == 200:
                 form = form_with(shown.text, "day")
                 day = datetime.date.today() + datetime.timedelta(days=rng.randint(1, 30))
-                data = [(k, v) for k, v in form["fields"] if k not in {"day", "at"}]
-                data += [("day", day.isoformat()), ("at", f"{rng.randint(9, 17)}:00")]
-                load.timed(session, "schedule (POST)", "POST", form["action"] or path, data=data)
+                pairs = [(k, v) for k, v in form["fields"] if k not in {"day", "at"}]
+                pairs += [("day", day.isoformat()), ("at", f"{rng.randint(9, 17)}:00")]
+                timed("schedule (POST)", "POST", form["action"] or path, data=pairs)
         elif page == "debrief" and account.held:
             path = f"/conversations/{rng.choice(account.held)}/debrief/"
-            shown = load.timed(session, "debrief form", "GET", path)
+            shown = timed("debrief form", "GET", path)
             if shown.status_code == 200:
                 form = form_with(shown.text, "debrief_notes")
-                data = [(k, v) for k, v in form["fields"] if k != "debrief_notes"]
-                data.append(("debrief_notes", f"Talked about the team. Note {rng.random():.6f}"))
-                load.timed(session, "debrief (POST)", "POST", form["action"] or path, data=data)
+                pairs = [(k, v) for k, v in form["fields"] if k != "debrief_notes"]
+                pairs.append(("debrief_notes", f"Talked about the team. Note {rng.random():.6f}"))
+                timed("debrief (POST)", "POST", form["action"] or path, data=pairs)
 
     return sign_in
 
@@ -852,7 +858,10 @@ def main() -> None:
                 "req/s", "req/s*"
             )
         )
-    print("  * sign-in happens before the timed window; its rate is not meaningful.")
+    print(
+        f"  [big]: the requests of the {people[0].people[1] - people[0].people[0] + 1:,}-person "
+        "user; * sign-in happens before the timed window, its rate is not meaningful."
+    )
 
     errors = floor.stats.errors + load.stats.errors
     print(f"\nerrors: {len(errors)}")
@@ -871,11 +880,13 @@ def main() -> None:
         print(f"  {entry}")
 
     digests = list(
-        Digest.objects.filter(status=DigestStatus.SENT).values_list("sent_at", flat=True)
+        Digest.objects.filter(status=DigestStatus.SENT, sent_at__isnull=False).values_list(
+            "sent_at", flat=True
+        )
     )
     first_tick = min((beat.at for beat in beats), default=None)
     if digests and first_tick is not None:
-        lags = [(at - first_tick).total_seconds() for at in digests]
+        lags = [(at - first_tick).total_seconds() for at in digests if at is not None]
         print(
             f"\ndigests: {len(digests):,} of {due:,} sent (all due before the workers started); "
             f"after the workers' first tick: p50 {statistics.median(lags):.1f} s, "
