@@ -884,6 +884,7 @@ def main() -> None:
             "sent_at", flat=True
         )
     )
+    beats = [beat for beat in beats if beat.at >= workers_started]  # not an earlier run's
     first_tick = min((beat.at for beat in beats), default=None)
     if digests and first_tick is not None:
         lags = [(at - first_tick).total_seconds() for at in digests if at is not None]
