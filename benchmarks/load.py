@@ -485,6 +485,8 @@ class Load:
         self.deadline = 0.0
         self.sends = 0
         self.window = 0.0
+        self.own_cpu = 0.0  # the load generator's CPU seconds during the window
+        self.load_average = (0.0, 0.0)  # the machine's, at the start and the end
 
     def run(self, behaviour: Callable[[Any, int], Callable[[Any, random.Random], None]]) -> None:
         threads = [
@@ -494,12 +496,21 @@ class Load:
         for thread in threads:
             thread.start()
         self.ready.wait()  # everyone signed in
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
+        before = os.getloadavg()[0]
         self.deadline = started + self.seconds
         self.go.set()
         for thread in threads:
             thread.join(self.seconds + 120)
         self.window = time.monotonic() - started
+        self.own_cpu = time.process_time() - cpu
+        self.load_average = (before, os.getloadavg()[0])
+
+    def context(self) -> str:
+        return (
+            f"{self.window:.1f} s; load generator {self.own_cpu / self.window:.0%} of a core; "
+            f"machine load average {self.load_average[0]:.1f} → {self.load_average[1]:.1f}"
+        )
 
     def session(self, slot: int) -> Any:
         import requests
@@ -837,10 +848,10 @@ def main() -> None:
         received_line = smtp.communicate(timeout=30)[0].strip()
 
     # Report.
-    print(f"\nhello-world floor ({floor.window:.1f} s):")
+    print(f"\nhello-world floor ({floor.context()}):")
     floor_times = floor.stats.times[FLOOR]
     print(line(FLOOR, floor_times, floor.window))
-    print(f"\ncoffeechat serve ({load.window:.1f} s; each page beside the floor's req/s):")
+    print(f"\ncoffeechat serve ({load.context()}):")
     floor_rate = len(floor_times) / floor.window if floor_times else 0.0
     total = 0
     for page, times in sorted(load.stats.times.items(), key=lambda kv: -len(kv[1])):
