@@ -16,13 +16,14 @@ due), written with COPY. Then it starts Coffeechat for real, as separate process
 
 C simulated users (threads, ``requests``; default 100, the 30,000-person user among
 them) each sign in through the login form (with its CSRF token), then, for a bounded
-time and with no pause between requests, go through a mix: Today, a people search
+time and with no pause between requests (``--think S`` adds pauses of S seconds
+on average), go through a mix: Today, a people search
 (``?q=``), a person page, composing a message and sending it to the SMTP server,
 scheduling a conversation (its calendar invitation is e-mailed too) and debriefing
 a held one. Printed: requests per second, p50/p95/p99 per page, every error (status
 and page; there must be none), what the SMTP server received, and the workers' lag:
-how long after they started every due digest was sent, and how late each tick ran
-against its interval.
+how long after their first tick every due digest was sent, and how late each tick
+started against its interval (read from the heartbeat, ``followups.health``).
 
 The floor, measured in the same run by the same load generator and the same number
 of simulated users: a hello-world Django view (no middleware, no database) served
@@ -32,7 +33,8 @@ The machine is shared: figures are noisy; compare the page with its floor of the
 same run, not with another run.
 
 Run: .venv/bin/python benchmarks/load.py [--quick] [--users N] [--concurrency C]
-     [--seconds S] [--processes P] [--database-url URL]
+     [--seconds S] [--processes P] [--think S] [--reuse] [--database-url URL]
+(--reuse keeps the data of the previous run instead of building it again.)
 """
 
 from __future__ import annotations
