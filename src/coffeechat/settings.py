@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coffeechat.outreach",
     "coffeechat.bench",
     "coffeechat.progress",
+    "coffeechat.mailbox",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

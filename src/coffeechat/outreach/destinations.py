@@ -21,6 +21,7 @@ import socket
 from django.conf import settings
 
 MAIL_PORTS = frozenset({25, 465, 587, 2525})
+IMAP_PORTS = frozenset({143, 993})  # the user's mailbox (coffeechat.mailbox)
 
 
 class RefusedDestination(OSError):
@@ -34,13 +35,17 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def check_destination(host: str, port: int) -> None:
-    """Raise :class:`RefusedDestination` unless ``host``:``port`` may be connected to."""
+def check_destination(host: str, port: int, ports: frozenset[int] = MAIL_PORTS) -> None:
+    """Raise :class:`RefusedDestination` unless ``host``:``port`` may be connected to.
+
+    ``ports`` are the ports allowed (the mailbox passes IMAP's, :data:`IMAP_PORTS`).
+    """
     if settings.ALLOW_PRIVATE_SMTP:
         return
-    if port not in MAIL_PORTS:
+    if port not in ports:
+        allowed = ", ".join(str(p) for p in sorted(ports))
         raise RefusedDestination(
-            f"port {port} is not a mail port; this server only connects to 25, 465, 587 or 2525"
+            f"port {port} is not a mail port; this server only connects to {allowed}"
         )
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     for info in infos:
