@@ -28,6 +28,7 @@ urlpatterns = [
     path("bench/", include("coffeechat.bench.urls")),
     path("progress/", include("coffeechat.progress.urls")),
     path("ask/", include("coffeechat.bench.ask_urls")),
+    path("profile/mailbox/", include("coffeechat.mailbox.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
     path("accounts/", include("allauth.urls")),

@@ -53,6 +53,7 @@ OBJECT_KWARGS = {
     "invitation_id": "team_invitation",
     "sent_id": "team_referral_sent",
     "request_id": "conversation_request",
+    "record_id": "mail_record",
 }
 
 # Routes that hold no user's network data, and why they are not walked.

@@ -83,6 +83,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 auth_mechanisms = plain login
+auth_failure_delay = 0
 disable_plaintext_auth = yes
 mail_location = maildir:{root}/mail/%u
 mail_uid = {mail_uid}

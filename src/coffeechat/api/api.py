@@ -16,6 +16,7 @@ from coffeechat.api.routers import (
     conversations,
     duplicates,
     followups,
+    mailbox,
     network,
     outreach,
     progress,
@@ -71,3 +72,4 @@ outreach.register(api)
 bench.register(api)
 bench_team.register(api)
 progress.register(api)
+mailbox.register(api)

@@ -36,6 +36,9 @@ class Mailbox(models.Model):
     password_encrypted = models.TextField(editable=False)
     inbox_folder = models.CharField(max_length=255, default="INBOX")
     sent_folder = models.CharField(max_length=255, blank=True)
+    known_folders = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Listed by the last test."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
     last_error = models.TextField(blank=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)

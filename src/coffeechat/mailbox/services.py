@@ -25,6 +25,7 @@ from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 __all__ = [
     "SyncResult",
     "TestResult",
+    "choose_folders",
     "delete_mailbox",
     "delete_record",
     "delete_records",
@@ -140,7 +141,8 @@ def test_connection(
             Mailbox.objects.filter(pk=mailbox.pk).update(state=State.REFUSED, last_error=message)
         return TestResult(False, message)
     inbox, sent = imap_client.detect(folders)
-    changed = []
+    mailbox.known_folders = [folder.name for folder in folders]
+    changed = ["known_folders"]
     if not mailbox.sent_folder and sent:
         mailbox.sent_folder = sent
         changed.append("sent_folder")
@@ -158,6 +160,21 @@ def test_connection(
         inbox,
         sent,
     )
+
+
+def choose_folders(user: Any, *, inbox_folder: str, sent_folder: str) -> Mailbox:
+    """The folders to read, among those the last test listed ("" for no sent folder)."""
+    mailbox = mailbox_of(user)
+    if mailbox is None:
+        raise ValidationError("No mailbox is connected.")
+    known = set(mailbox.known_folders) | {"INBOX"}
+    if inbox_folder not in known:
+        raise ValidationError({"inbox_folder": "Choose one of the mailbox's folders."})
+    if sent_folder and sent_folder not in known:
+        raise ValidationError({"sent_folder": "Choose one of the mailbox's folders."})
+    mailbox.inbox_folder, mailbox.sent_folder = inbox_folder, sent_folder
+    mailbox.save(update_fields=["inbox_folder", "sent_folder", "updated_at"])
+    return mailbox
 
 
 def sync_now(user: Any, *, since: datetime.date | None = None) -> SyncResult:

@@ -22,6 +22,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
+from coffeechat.mailbox.sync import sync_due
 from coffeechat.server.backup_schedule import start_scheduled_backup
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
     - the bench's retention: forget the candidates not in touch for as long as their
       owner chose (``coffeechat.bench.retention``; followups sits below the bench and
       cannot call it, so the worker does);
-    - front-door requests declined more than 30 days ago are deleted.
+    - front-door requests declined more than 30 days ago are deleted;
+    - connected mailboxes not synced for a few minutes are synced (``coffeechat.mailbox``).
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -71,6 +73,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         front_door.forget_declined(now)
     except Exception:
         logger.exception("Forgetting declined front-door requests failed")
+    try:
+        sync_due(now)
+    except Exception:
+        logger.exception("The mailbox sync failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:
