@@ -252,3 +252,21 @@ def test_it_refuses_a_private_address_unless_the_operator_allows_it(
     result = services.test_connection(alice, limit=False)
     assert not result.ok
     assert "does not connect there" in result.message
+
+
+def test_it_runs_one_sync_per_mailbox_at_a_time(
+    alice: Any, mailbox: Mailbox, dovecot: Dovecot, asked: Message
+) -> None:
+    lena_replies(dovecot)
+    Mailbox.objects.filter(pk=mailbox.pk).update(syncing_since=NOW - datetime.timedelta(minutes=1))
+
+    busy = services.sync_now(alice)
+    assert busy.error.startswith("A sync of this mailbox is already running")
+    assert not MailRecord.objects.exists()
+
+    # A claim older than CLAIM_FOR belongs to a sync that died: it is taken over.
+    Mailbox.objects.filter(pk=mailbox.pk).update(syncing_since=NOW - datetime.timedelta(hours=1))
+    assert services.sync_now(alice).ok
+    assert MailRecord.objects.count() == 1
+    mailbox.refresh_from_db()
+    assert mailbox.syncing_since is None

@@ -45,6 +45,9 @@ class Mailbox(models.Model):
     last_found = models.PositiveIntegerField(default=0, help_text="Stored by the last sync.")
     last_looked_at = models.PositiveIntegerField(default=0, help_text="Headers read.")
     last_replies = models.PositiveIntegerField(default=0)
+    syncing_since = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Claimed by a running sync."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -328,6 +328,9 @@ def sync_mailbox(
     settings change. Never raises for what the server or the network does.
     """
     result = SyncResult()
+    if not _claim(mailbox):
+        result.error = "A sync of this mailbox is already running: try again in a minute."
+        return result
     server: imap_client.Server | None = None
     refused = False
     try:
@@ -356,9 +359,23 @@ def sync_mailbox(
         last_found=result.stored,
         last_looked_at=result.looked_at,
         last_replies=result.replies,
+        syncing_since=None,
     )
     mailbox.refresh_from_db()
     return result
+
+
+CLAIM_FOR = datetime.timedelta(minutes=15)  # a sync that died is taken over after this
+
+
+def _claim(mailbox: Mailbox) -> bool:
+    """One sync per mailbox at a time (the worker and "sync now"): a conditional UPDATE."""
+    now = timezone.now()
+    return bool(
+        Mailbox.objects.filter(pk=mailbox.pk)
+        .filter(Q(syncing_since__isnull=True) | Q(syncing_since__lt=now - CLAIM_FOR))
+        .update(syncing_since=now)
+    )
 
 
 SYNC_EVERY = datetime.timedelta(minutes=5)
