@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.policy import default
+from email.policy import compat32, default
 
 from coffeechat.mailbox.models import MAX_SNIPPET
 
@@ -52,6 +52,18 @@ def _text(message: EmailMessage, name: str) -> str:
     except (ValueError, IndexError, AttributeError):
         value = None
     return " ".join(str(value or "").split())
+
+
+def quick_addresses(raw: bytes) -> tuple[list[str], list[str]]:
+    """From, and To/Cc/Bcc, lower case: a fast first look (no decoding of names) that
+    decides whether a message is read any further."""
+    message = email.message_from_bytes(raw, policy=compat32)
+
+    def found(*names: str) -> list[str]:
+        values = [str(v) for name in names for v in (message.get_all(name) or [])]
+        return [a.strip().lower() for _d, a in email.utils.getaddresses(values) if "@" in a]
+
+    return found("From"), found("To", "Cc", "Bcc")
 
 
 def parse_headers(raw: bytes) -> Headers:

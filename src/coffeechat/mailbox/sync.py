@@ -27,7 +27,13 @@ from django.utils import timezone
 from coffeechat.core.calendar import user_zone
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecord, State
-from coffeechat.mailbox.reading import Headers, parse_headers, snippet, thread_subject
+from coffeechat.mailbox.reading import (
+    Headers,
+    parse_headers,
+    quick_addresses,
+    snippet,
+    thread_subject,
+)
 from coffeechat.network.models import Direction as InteractionDirection
 from coffeechat.network.models import EmailAddress, Interaction, InteractionKind, Person
 from coffeechat.network.services import record_contact
@@ -129,7 +135,7 @@ def _thread_ids(value: str) -> list[str]:
 
 
 def _answered_message(
-    owner: Any, person_id: int, headers: Headers, when: datetime.datetime
+    owner: Any, person_id: int, headers: Headers, when: datetime.datetime, window_days: int
 ) -> Message | None:
     """The outreach message this mail answers: by In-Reply-To/References, else the same
     person and subject thread within the no-reply window."""
@@ -147,7 +153,7 @@ def _answered_message(
     subject = thread_subject(headers.subject)
     if not subject:
         return None
-    window = datetime.timedelta(days=policy_of(owner).try_another_after_days * 2)
+    window = datetime.timedelta(days=window_days)
     candidates = (
         Message.objects.filter(
             owner=owner,
@@ -166,9 +172,14 @@ def _answered_message(
     return None
 
 
+def _key_prefix(mailbox_id: int, message_id: str) -> str:
+    """The start of the source keys of a record's timeline entries (one per person)."""
+    digest = hashlib.sha256(f"{mailbox_id}:{message_id}".encode()).hexdigest()
+    return f"mailbox:{digest[:40]}"
+
+
 def _interaction_key(record: MailRecord, person_id: int) -> str:
-    digest = hashlib.sha256(f"{record.mailbox_id}:{record.message_id}".encode()).hexdigest()
-    return f"mailbox:{digest[:40]}:{person_id}"[:64]
+    return f"{record.interaction_key}:{person_id}"
 
 
 def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
@@ -187,8 +198,6 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
                 "body": record.snippet,
             },
         )
-    record.interaction_key = _interaction_key(record, 0).rsplit(":", 1)[0]
-    record.save(update_fields=["interaction_key", "updated_at"])
     if sent:
         owner = record.owner
         day = timezone.localtime(record.sent_at, user_zone(owner)).date()
@@ -213,6 +222,8 @@ class _FolderSync:
         self.direction = direction
         self.addresses = addresses
         self.result = result
+        # "Same subject thread" replies count within twice the no-reply window.
+        self.window_days = policy_of(self.owner).try_another_after_days * 2
         self.own = {mailbox.username.strip().lower()}
         if getattr(self.owner, "email", ""):
             self.own.add(self.owner.email.strip().lower())
@@ -245,20 +256,27 @@ class _FolderSync:
     def _read(self, raw: bytes) -> tuple[Headers, list[int]] | None:
         """The headers and the people in the network they involve; None to skip it."""
         try:
+            senders, recipients = quick_addresses(raw)
+            if not self._people(senders, recipients):
+                return None  # no one in the network: skipped, nothing stored
             headers = parse_headers(raw)
         except Exception:  # a message too broken to read is skipped, never fatal
             logger.warning("Unreadable headers skipped in %s", self.folder, exc_info=True)
             return None
+        people = self._people(headers.from_addresses, headers.to_addresses)
+        return (headers, people) if people else None
+
+    def _people(self, senders: list[str], recipients: list[str]) -> list[int]:
         if self.direction == Direction.RECEIVED:
-            candidates = headers.from_addresses[:1]
+            candidates = senders[:1]
         else:
-            candidates = [a for a in headers.to_addresses if a not in self.own]
+            candidates = [a for a in recipients if a not in self.own]
         people: list[int] = []
         for address in candidates:
             person_id = self.addresses.get(address)
             if person_id is not None and person_id not in people:
                 people.append(person_id)
-        return (headers, people) if people else None
+        return people
 
     def _store(
         self, uidvalidity: int, uid: int, headers: Headers, people: list[int], body: bytes
@@ -297,10 +315,11 @@ class _FolderSync:
             subject=headers.subject,
             sent_at=when,
             snippet=text,
+            interaction_key=_key_prefix(self.mailbox.pk, message_id),
         )
         self.result.stored += 1
         if self.direction == Direction.RECEIVED:
-            answered = _answered_message(self.owner, people[0], headers, when)
+            answered = _answered_message(self.owner, people[0], headers, when, self.window_days)
             if answered is not None:
                 record.reply_to = answered
                 record.save(update_fields=["reply_to", "updated_at"])
