@@ -97,8 +97,7 @@ def main() -> None:
     user = create_account("bench@example.org", "a-long-benchmark-password")
     with transaction.atomic():
         people = Person.objects.bulk_create(
-            Person(owner=user, first_name=f"P{n}", last_name=f"Mail{n}")
-            for n in range(args.people)
+            Person(owner=user, first_name=f"P{n}", last_name=f"Mail{n}") for n in range(args.people)
         )
         EmailAddress.objects.bulk_create(
             EmailAddress(owner=user, person=p, email=f"person{n}@example.net")
