@@ -37,18 +37,6 @@ def message(n: int, sender: str, recipient: str, subject: str) -> bytes:
     ).encode()
 
 
-def write_maildir(folder: Path, messages: list[bytes], uid: int, gid: int) -> None:
-    cur = folder / "cur"
-    for sub in ("cur", "new", "tmp"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-        os.chown(folder / sub, uid, gid)
-    os.chown(folder, uid, gid)
-    for n, raw in enumerate(messages):
-        path = cur / f"{1764580000 + n}.M{n}P1.bench:2,S"
-        path.write_bytes(raw)
-        os.chown(path, uid, gid)
-
-
 def plain_fetch(server: object, folders: list[str], after: dict[str, int]) -> float:
     """The baseline: the same header fields of the same UIDs, with imaplib alone."""
     from coffeechat.mailbox.sync import HEADER_FIELDS
@@ -111,8 +99,6 @@ def main() -> None:
         settings.SMTP_CA_FILE = str(server.ca_file)
         settings.ALLOW_PRIVATE_SMTP = True
         server.append("INBOX", message(0, "someone@example.com", "bench@example.org", "hi"))
-        maildir = root / "mail" / server.username
-        owner = maildir.stat()
         sent_total = args.messages // 4
         inbox_total = args.messages - sent_total - 1
         relevant_each = args.relevant // 2
@@ -132,8 +118,8 @@ def main() -> None:
                 else f"stranger{k}@example.com"
             )
             sent.append(message(k, "bench@example.org", to, f"Sent {k}"))
-        write_maildir(maildir, inbox, owner.st_uid, owner.st_gid)
-        write_maildir(maildir / ".Sent", sent, owner.st_uid, owner.st_gid)
+        server.fill("INBOX", inbox)
+        server.fill("Sent", sent)
 
         services.save_mailbox(
             user,

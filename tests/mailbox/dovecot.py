@@ -233,6 +233,25 @@ class Dovecot:
         finally:
             imap.logout()
 
+    def fill(self, folder: str, messages: list[bytes]) -> None:
+        """Many messages at once, written as Maildir files (much faster than APPEND).
+
+        The mailbox must exist already (after one :meth:`append`); ``folder`` is
+        "INBOX" or a folder name such as "Sent".
+        """
+        maildir = self.root / "mail" / self.username
+        owner = maildir.stat()
+        target = maildir if folder == "INBOX" else maildir / f".{folder}"
+        for sub in ("cur", "new", "tmp"):
+            (target / sub).mkdir(parents=True, exist_ok=True)
+            os.chown(target / sub, owner.st_uid, owner.st_gid)
+        os.chown(target, owner.st_uid, owner.st_gid)
+        stamp = 1764580000  # any fixed time: Maildir names need only be unique
+        for n, raw in enumerate(messages):
+            path = target / "cur" / f"{stamp}.M{n}P{os.getpid()}.fill:2,S"
+            path.write_bytes(raw)
+            os.chown(path, owner.st_uid, owner.st_gid)
+
     def delete_folder_and_recreate(self, folder: str) -> None:
         """A new UIDVALIDITY for ``folder``: delete and create it again, messages lost."""
         imap = self.connect()
