@@ -270,3 +270,23 @@ def test_it_runs_one_sync_per_mailbox_at_a_time(
     assert MailRecord.objects.count() == 1
     mailbox.refresh_from_db()
     assert mailbox.syncing_since is None
+
+
+def test_it_never_dates_a_reply_before_the_message_or_in_the_future(
+    alice: Any, mailbox: Mailbox, dovecot: Dovecot, asked: Message
+) -> None:
+    dovecot.append(
+        "INBOX",
+        messages.gmail_reply(
+            from_name="Lena Hoffmann",
+            from_address="lena.hoffmann@gmail.example",
+            to_address="alice@example.com",
+            subject="Your path",
+            message_id="<skewed@mail.gmail.example>",
+            in_reply_to=OUR_ID,
+            date="Mon, 30 Nov 2026 08:00:00 +0000",  # her clock is behind
+        ),
+    )
+    services.sync_now(alice)
+    asked.refresh_from_db()
+    assert asked.replied_at == SENT_AT

@@ -324,7 +324,10 @@ class _FolderSync:
                 record.reply_to = answered
                 record.save(update_fields=["reply_to", "updated_at"])
                 if answered.status in {MessageStatus.SENT, MessageStatus.NO_REPLY}:
-                    mark_replied(answered, when)
+                    # A skewed Date header never puts the reply before the message or
+                    # in the future.
+                    replied = min(max(when, answered.sent_at or when), timezone.now())
+                    mark_replied(answered, replied)
                     self.result.replies += 1
                 return  # mark_replied puts the reply on the timeline
             _log_interaction(record, people[:1])
