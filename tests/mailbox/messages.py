@@ -147,3 +147,64 @@ Content-Type: text/plain; charset=us-ascii
 Buy now.
 """
     )
+
+
+def postfix_bounce(
+    *, to_address: str, failed: str, original_id: str, subject: str, message_id: str, date: str
+) -> bytes:
+    """Postfix's delivery status notification (RFC 3464) with the original's headers."""
+    return _crlf(
+        f"""Return-Path: <>
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: {to_address}
+Date: {date}
+Message-Id: {message_id}
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+\tboundary="4B1C2D3E4F.1764580000/mx.example.net"
+
+This is a MIME-encapsulated message.
+
+--4B1C2D3E4F.1764580000/mx.example.net
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<{failed}>: host gmail-smtp-in.example[192.0.2.1] said: 550 5.1.1 The
+    email account that you tried to reach does not exist.
+
+--4B1C2D3E4F.1764580000/mx.example.net
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+X-Postfix-Queue-ID: 4B1C2D3E4F
+Arrival-Date: Mon, 30 Nov 2026 09:12:01 +0000 (UTC)
+
+Final-Recipient: rfc822; {failed}
+Original-Recipient: rfc822;{failed}
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; gmail-smtp-in.example
+Diagnostic-Code: smtp; 550 5.1.1 The email account that you tried to reach does
+    not exist.
+
+--4B1C2D3E4F.1764580000/mx.example.net
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+From: Alice <{to_address}>
+To: Lena Hoffmann <{failed}>
+Subject: {subject}
+Message-ID: {original_id}
+Date: Mon, 30 Nov 2026 09:12:00 +0000
+
+--4B1C2D3E4F.1764580000/mx.example.net--
+"""
+    )

@@ -290,3 +290,40 @@ def test_it_never_dates_a_reply_before_the_message_or_in_the_future(
     services.sync_now(alice)
     asked.refresh_from_db()
     assert asked.replied_at == SENT_AT
+
+
+def test_a_bounce_marks_the_message_bounced_once_and_retires_its_nudges(
+    alice: Any, mailbox: Mailbox, dovecot: Dovecot, asked: Message
+) -> None:
+    bounce = messages.postfix_bounce(
+        to_address="alice@example.com",
+        failed="lena.hoffmann@gmail.example",
+        original_id=OUR_ID,
+        subject="Your path",
+        message_id="<20261130091205.4B1C2D3E4F@mx.example.net>",
+        date="Mon, 30 Nov 2026 09:12:05 +0000 (UTC)",
+    )
+    dovecot.append("INBOX", bounce)
+
+    first = services.sync_now(alice)
+    services.save_mailbox(  # new settings: the folder is read again from the start
+        alice,
+        host=mailbox.host,
+        port=mailbox.port,
+        security=mailbox.security,
+        username=mailbox.username,
+        password=None,
+    )
+    FolderState.objects.filter(mailbox=mailbox).update(last_uid=0)
+    services.sync_now(alice)
+
+    assert first.bounces == 1
+    asked.refresh_from_db()
+    assert asked.status == Status.BOUNCED
+    still_open = FollowUp.objects.filter(
+        owner=alice, message=asked, status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED]
+    )
+    # No nudge can reach her; finding another way ("try another person") stays.
+    assert [f.rule_key.rsplit(":", 1)[-1] for f in still_open] == ["try_another"]
+    record = MailRecord.objects.get(owner=alice)
+    assert record.snippet == "Delivery failed to lena.hoffmann@gmail.example."

@@ -121,3 +121,47 @@ def snippet(raw: bytes, limit: int = MAX_SNIPPET) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def is_delivery_report(raw: bytes) -> bool:
+    """A delivery status notification (RFC 3464): multipart/report, delivery-status."""
+    message = email.message_from_bytes(raw, policy=compat32)
+    content_type = str(message.get("Content-Type", "")).lower()
+    return "multipart/report" in content_type and "delivery-status" in content_type
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    failed: list[str]  # the recipients whose delivery failed (Action: failed)
+    original_ids: list[str]  # the Message-ID of the message that did not arrive
+
+
+def delivery_report(raw: bytes) -> DeliveryReport:
+    """What a bounce says: who could not be reached, and which message it was."""
+    message = email.message_from_bytes(raw, policy=compat32)
+    failed: list[str] = []
+    ids: list[str] = []
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            blocks = part.get_payload()
+            for block in blocks if isinstance(blocks, list) else []:
+                if isinstance(block, str):
+                    continue
+                action = str(block.get("Action", "")).strip().lower()
+                recipient = str(
+                    block.get("Final-Recipient", "") or block.get("Original-Recipient", "")
+                )
+                address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
+                if action == "failed" and "@" in address and address not in failed:
+                    failed.append(address)
+        elif kind == "text/rfc822-headers":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                original = email.message_from_bytes(payload, policy=compat32)
+                ids += MESSAGE_ID.findall(str(original.get("Message-ID", "")))
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and not isinstance(inner[0], str):
+                ids += MESSAGE_ID.findall(str(inner[0].get("Message-ID", "")))
+    return DeliveryReport(failed=failed, original_ids=ids)

@@ -29,6 +29,8 @@ from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecord, State
 from coffeechat.mailbox.reading import (
     Headers,
+    delivery_report,
+    is_delivery_report,
     parse_headers,
     quick_addresses,
     snippet,
@@ -40,13 +42,13 @@ from coffeechat.network.services import record_contact
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.models import Status as MessageStatus
 from coffeechat.outreach.policy import policy_of
-from coffeechat.outreach.services import mark_replied
+from coffeechat.outreach.services import mark_replied, set_status
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500  # UIDs per FETCH and per transaction
 BODY_BYTES = 65_536  # read at most this much of a relevant message, for its snippet
-HEADER_FIELDS = "FROM TO CC BCC DATE SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES"
+HEADER_FIELDS = "FROM TO CC BCC DATE SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE"
 FETCH_UID = re.compile(rb"UID (\d+)")
 
 
@@ -57,6 +59,7 @@ class SyncResult:
     moved: int = 0  # records matched again after a UIDVALIDITY change
     replies: int = 0  # outreach messages marked replied
     sent_logged: int = 0
+    bounces: int = 0  # outreach messages marked bounced
     error: str = ""
     folders: dict[str, int] = field(default_factory=dict)  # folder → headers read
 
@@ -72,6 +75,7 @@ class SyncResult:
             "moved": self.moved,
             "replies": self.replies,
             "sent_logged": self.sent_logged,
+            "bounces": self.bounces,
             "error": self.error,
         }
 
@@ -239,15 +243,19 @@ class _FolderSync:
             headers = _fetch(self.imap, batch, f"BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})]")
             self.result.looked_at += len(headers)
             relevant = {uid: parsed for uid, raw in headers.items() if (parsed := self._read(raw))}
-            bodies = (
-                _fetch(self.imap, sorted(relevant), f"BODY.PEEK[]<0.{BODY_BYTES}>")
-                if relevant
-                else {}
-            )
+            reports = {
+                uid: parse_headers(raw)
+                for uid, raw in headers.items()
+                if uid not in relevant and self._is_report(raw)
+            }
+            wanted = sorted(set(relevant) | set(reports))
+            bodies = _fetch(self.imap, wanted, f"BODY.PEEK[]<0.{BODY_BYTES}>") if wanted else {}
             with transaction.atomic():
                 for uid in sorted(relevant):
                     headers_of, people = relevant[uid]
                     self._store(uidvalidity, uid, headers_of, people, bodies.get(uid, b""))
+                for uid in sorted(reports):
+                    self._store_bounce(uidvalidity, uid, reports[uid], bodies.get(uid, b""))
                 state.last_uid = max(batch)
                 state.save()
         if not uids:
@@ -265,6 +273,54 @@ class _FolderSync:
             return None
         people = self._people(headers.from_addresses, headers.to_addresses)
         return (headers, people) if people else None
+
+    def _is_report(self, raw: bytes) -> bool:
+        if self.direction != Direction.RECEIVED:
+            return False
+        try:
+            return is_delivery_report(raw)
+        except Exception:
+            return False
+
+    def _store_bounce(self, uidvalidity: int, uid: int, headers: Headers, body: bytes) -> None:
+        """A delivery failure of one of my outreach messages marks it bounced (the
+        status the message page sets by hand); other bounces are skipped, unstored."""
+        try:
+            report = delivery_report(body)
+        except Exception:
+            return
+        ids = [variant for value in report.original_ids for variant in _thread_ids(value)]
+        message = None
+        if ids:
+            message = (
+                Message.objects.filter(owner=self.owner, email_message_id__in=ids)
+                .exclude(status=MessageStatus.DRAFT)
+                .select_related("person")
+                .first()
+            )
+        if message is None or (report.failed and message.to_email.lower() not in report.failed):
+            return
+        message_id = headers.message_id or f"<uid.{uidvalidity}.{uid}@{self.folder}.invalid>"
+        if MailRecord.objects.filter(mailbox=self.mailbox, message_id=message_id).exists():
+            return
+        MailRecord.objects.create(
+            owner=self.owner,
+            mailbox=self.mailbox,
+            person=message.person,
+            folder=self.folder,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            message_id=message_id,
+            direction=Direction.RECEIVED,
+            address=message.to_email,
+            subject=headers.subject,
+            sent_at=headers.date or timezone.now(),
+            snippet=f"Delivery failed to {message.to_email}.",
+            reply_to=None,
+        )
+        if message.status in {MessageStatus.SENT, MessageStatus.NO_REPLY}:
+            set_status(message, MessageStatus.BOUNCED)
+            self.result.bounces += 1
 
     def _people(self, senders: list[str], recipients: list[str]) -> list[int]:
         if self.direction == Direction.RECEIVED:

@@ -22,7 +22,8 @@ from coffeechat.mailbox.models import MailRecord
 def _sync_words(result: services.SyncResult) -> str:
     return (
         f"Synced: {result.looked_at} new messages read, {result.stored} stored "
-        f"({result.replies} replies recognised, {result.sent_logged} sent messages logged)."
+        f"({result.replies} replies recognised, {result.sent_logged} sent messages logged, "
+        f"{result.bounces} bounces)."
     )
 
 

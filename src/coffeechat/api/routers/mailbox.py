@@ -41,6 +41,7 @@ class SyncOut(Schema):
     moved: int = Field(description="Stored messages matched again after a UIDVALIDITY change")
     replies: int
     sent_logged: int
+    bounces: int = Field(description="Outreach messages marked bounced")
     error: str
 
 
