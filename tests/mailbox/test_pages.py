@@ -233,3 +233,22 @@ def test_today_offers_to_schedule_the_conversation_after_a_reply(
     body = alice_client.get(reverse("followups:today")).content.decode()
     assert "Lena</strong></a> replied — schedule the conversation?" in body
     assert f"?person={lena.pk}" in body
+
+
+def test_it_never_sends_the_saved_password_to_another_server(
+    alice: Any, alice_client: Client, mailbox: Mailbox
+) -> None:
+    response = alice_client.post(
+        reverse(SETTINGS),
+        {
+            "action": "save",
+            "host": "imap.attacker.example",
+            "port": mailbox.port,
+            "security": "tls",
+            "username": mailbox.username,
+            "password": "",
+        },
+    )
+    assert "the saved one is only ever sent to the saved server" in response.content.decode()
+    mailbox.refresh_from_db()
+    assert mailbox.host == "127.0.0.1"

@@ -67,6 +67,11 @@ def save_mailbox(
         errors["username"] = "Enter the user name (usually your e-mail address)."
     if password is None and not mailbox.password_encrypted:
         errors["password"] = "Enter the password (an app password for most providers)."
+    elif password is None and (mailbox.host, mailbox.username) != (host, username.strip()):
+        errors["password"] = (
+            "Type the password again for another server or user name: the saved one is "
+            "only ever sent to the saved server."
+        )
     if errors:
         raise ValidationError(errors)
     mailbox.host = host
