@@ -252,3 +252,25 @@ def test_it_never_sends_the_saved_password_to_another_server(
     assert "the saved one is only ever sent to the saved server" in response.content.decode()
     mailbox.refresh_from_db()
     assert mailbox.host == "127.0.0.1"
+
+
+def test_health_reports_stalled_and_failing_mailboxes_without_saying_whose(
+    alice: Any, bob: Any, client: Client
+) -> None:
+    import time_machine
+
+    created = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(created, tick=False):
+        for user in (alice, bob):
+            services.save_mailbox(
+                user, host="imap.example.com", port=993, security="tls", username="u", password="p"
+            )
+        Mailbox.objects.filter(owner=bob).update(state=State.FAILED, last_sync_at=created)
+        fresh = client.get("/health/").json()
+    assert fresh["mailboxes"] == {"connected": 2, "failing": 1, "stalled": 0}
+
+    with time_machine.travel(created + datetime.timedelta(hours=1), tick=False):
+        late = client.get("/health/").json()
+    assert late["mailboxes"] == {"connected": 2, "failing": 1, "stalled": 2}
+    assert late["ok"] is False and late["status"] == "degraded"
+    assert "imap.example.com" not in json.dumps(late) and "alice" not in json.dumps(late)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from coffeechat.core.calendar import user_zone
@@ -474,3 +474,24 @@ def sync_due(now: datetime.datetime | None = None) -> int:
             logger.exception("Mailbox sync of %s failed", mailbox)
         count += 1
     return count
+
+
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
+def health_summary(now: datetime.datetime | None = None) -> dict[str, int]:
+    """For /health/: how many mailboxes are connected, failing (their server said no or
+    could not be reached) and stalled (not synced for STALLED_AFTER although they should
+    have been: the worker is not syncing). Counts only, never whose. One query."""
+    moment = now or timezone.now()
+    late = moment - STALLED_AFTER
+    counts = Mailbox.objects.aggregate(
+        connected=Count("pk"),
+        failing=Count("pk", filter=Q(state__in=[State.FAILED, State.REFUSED])),
+        stalled=Count(
+            "pk",
+            filter=~Q(state=State.REFUSED)
+            & (Q(last_sync_at__lt=late) | Q(last_sync_at__isnull=True, created_at__lt=late)),
+        ),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}

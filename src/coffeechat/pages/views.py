@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from coffeechat.core.scoping import owned
 from coffeechat.followups.health import current
+from coffeechat.mailbox.sync import health_summary
 from coffeechat.network.models import Affiliation, Organization, Person, Tie
 
 
@@ -23,8 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Whether the background worker runs and e-mail gets through (always HTTP 200;
-    read ``ok``). Says when, never what: no user data, no error text."""
-    response = JsonResponse(current().as_json())
+    """Whether the background worker runs, e-mail gets through and mailboxes are synced
+    (always HTTP 200; read ``ok``). Says when, never what: no user data, no error text."""
+    data = current().as_json()
+    mailboxes = health_summary()
+    data["mailboxes"] = mailboxes
+    if mailboxes["stalled"]:  # connected mailboxes the worker has not synced for long
+        data["ok"], data["status"] = False, "degraded"
+    response = JsonResponse(data)
     response["Cache-Control"] = "no-store"
     return response
