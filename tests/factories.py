@@ -28,6 +28,8 @@ from coffeechat.conversations.models import (
 from coffeechat.core.calendar import local_today
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.imports.models import ImportBatch
+from coffeechat.mailbox.models import MailRecord
+from coffeechat.mailbox.services import save_mailbox
 from coffeechat.network.models import (
     Affiliation,
     AffiliationKind,
@@ -308,9 +310,32 @@ def network_of(owner: Any) -> dict[str, Any]:
             "wants_to_learn": "Murmured ambitions",
         },
     )
+    mailbox = save_mailbox(
+        owner,
+        host="imap.confidential.example",
+        port=993,
+        security="tls",
+        username="secret@confidential.example",
+        password="hush-app-password",
+    )
+    mail_record = MailRecord.objects.create(
+        owner=owner,
+        mailbox=mailbox,
+        person=person,
+        folder="INBOX",
+        uidvalidity=1,
+        uid=1,
+        message_id=f"<hush.{owner.pk}@confidential.example>",
+        direction="received",
+        address="secretia@confidential.example",
+        subject="Whispered reply",
+        sent_at=datetime.datetime(2026, 1, 6, 9, 0, tzinfo=datetime.UTC),
+        snippet="Murmured answer",
+    )
     return {
         **team_of(owner, other),
         **coaching_of(owner),
+        "mail_record": mail_record,
         "front_door": door,
         "conversation_request": conversation_request,
         "bench_entry": bench_entry,

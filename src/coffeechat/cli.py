@@ -30,6 +30,8 @@ SUMMARIES = {
     "delete-account": "delete an account with everything it holds",
     "send-queued": "send the e-mails queued for sending",
     "smtp-test": "send a test e-mail through a user's own SMTP server",
+    "mail-test": "log in to a user's mailbox (IMAP) and list its folders",
+    "mail-sync": "read what is new in a user's mailbox: replies, sent mail, bounces",
     "bench": "print the bench, ranked for an opening if you name one",
     "backup": "write a backup of the database, secret key and files while running",
     "restore": "restore a backup into an empty database and check every table",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "coffeechat.progress",
     "coffeechat.coaching",
     "coffeechat.staff",
+    "coffeechat.mailbox",
     "coffeechat.mydata",
     "coffeechat.demo",
     "coffeechat.pages",

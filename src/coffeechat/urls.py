@@ -30,6 +30,7 @@ urlpatterns = [
     path("progress/", include("coffeechat.progress.urls")),
     path("coaching/", include("coffeechat.coaching.urls")),
     path("ask/", include("coffeechat.bench.ask_urls")),
+    path("profile/mailbox/", include("coffeechat.mailbox.urls")),
     path("profile/", include("coffeechat.accounts.urls")),
     path("profile/", include("coffeechat.mydata.urls")),
     path("profile/career-centre/", include("coffeechat.staff.consent_urls")),

@@ -59,6 +59,7 @@ OBJECT_KWARGS = {
     "coaching_id": "coaching",
     "comment_id": "coach_comment",
     "user_id": "user",  # the staff routes' account: Alice herself
+    "record_id": "mail_record",
 }
 
 # Routes that hold no user's network data, and why they are not walked.

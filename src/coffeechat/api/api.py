@@ -17,6 +17,7 @@ from coffeechat.api.routers import (
     conversations,
     duplicates,
     followups,
+    mailbox,
     network,
     outreach,
     progress,
@@ -75,3 +76,4 @@ bench_team.register(api)
 progress.register(api)
 coaching.register(api)
 staff.register(api)
+mailbox.register(api)

@@ -130,7 +130,6 @@ class Health:
                 "failing": self.backup_failing,
             },
             # Mailbox syncs (issue 17) are not built yet: nothing to report.
-            "mailbox_syncs": {"status": "not configured"},
         }
 
 

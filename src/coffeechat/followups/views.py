@@ -31,7 +31,10 @@ from coffeechat.followups.models import ACTIVE, FollowUp, Status
 from coffeechat.followups.today import today_list
 from coffeechat.outreach.forms import NoReplyPolicyForm
 from coffeechat.outreach.policy import NoReplyPolicy, set_policy
+from coffeechat.outreach.requests import one_per_person, to_schedule
 from coffeechat.outreach.situations import open_situations
+
+REPLIED_SHOWN = 10  # "Lena replied — schedule the conversation?" rows on Today
 
 
 def _fetch(request: HttpRequest, follow_up_id: int) -> FollowUp:
@@ -56,6 +59,7 @@ def today(request: HttpRequest) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "followups/today.html#list", context)
     context["situations"] = open_situations(request.user)
+    context["replied"] = one_per_person(to_schedule(request.user), REPLIED_SHOWN)
     return render(request, "followups/today.html", context)
 
 

@@ -61,6 +61,7 @@ from coffeechat.core.scoping import owned
 from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
 from coffeechat.imports.export import export_people
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
+from coffeechat.mailbox.models import Mailbox, MailRecord
 from coffeechat.mydata import deletion
 from coffeechat.network.models import (
     Affiliation,
@@ -159,6 +160,13 @@ PARTS: tuple[Part, ...] = (
         children=(Child("events", ApplicationEvent, "application"),),
     ),
     Part("message_templates.json", MessageTemplate, "Your message templates."),
+    Part(
+        "mail_records.json",
+        MailRecord,
+        "What the mailbox sync stored: per message to or from a person in your network, "
+        "its folder, Message-ID, direction, subject, date and first words.",
+        left_out=frozenset({"interaction_key"}),
+    ),
     Part(
         "messages.json",
         Message,
@@ -272,6 +280,7 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     ApiToken: "account.json (name, prefix and dates; never the token)",
     FollowUpSettings: "account.json (never the calendar-feed token)",
     SmtpSettings: "account.json (never the password)",
+    Mailbox: "left out: the mailbox connection, whose password is never exported",
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
     WeeklyReviewSettings: "account.json",

@@ -23,6 +23,7 @@ import socket
 from django.conf import settings
 
 MAIL_PORTS = frozenset({25, 465, 587, 2525})
+IMAP_PORTS = frozenset({143, 993})  # the user's mailbox (coffeechat.mailbox)
 
 
 class RefusedDestination(OSError):
@@ -42,12 +43,16 @@ def resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def check_destination(host: str, port: int) -> str:
+def check_destination(host: str, port: int, ports: frozenset[int] = MAIL_PORTS) -> str:
     """The address to connect to for ``host``:``port``: resolved once, every answer
-    checked. Raise :class:`RefusedDestination` unless it may be connected to."""
-    if not settings.ALLOW_PRIVATE_SMTP and port not in MAIL_PORTS:
+    checked. Raise :class:`RefusedDestination` unless it may be connected to.
+
+    ``ports`` are the ports allowed (the mailbox passes IMAP's, :data:`IMAP_PORTS`).
+    """
+    if not settings.ALLOW_PRIVATE_SMTP and port not in ports:
+        allowed = ", ".join(str(p) for p in sorted(ports))
         raise RefusedDestination(
-            f"port {port} is not a mail port; this server only connects to 25, 465, 587 or 2525"
+            f"port {port} is not a mail port; this server only connects to {allowed}"
         )
     addresses = resolve(host, port)
     if not addresses:

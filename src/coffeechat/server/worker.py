@@ -24,6 +24,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from coffeechat.bench import front_door, keep_warm, retention
 from coffeechat.followups.tick import run_tick
 from coffeechat.imports import stale
+from coffeechat.mailbox.sync import sync_due
 from coffeechat.network import search
 from coffeechat.progress.review_email import send_weekly_reviews
 from coffeechat.server.backup_schedule import start_scheduled_backup
@@ -60,7 +61,8 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
     - front-door requests declined more than 30 days ago are deleted;
     - the weekly review e-mails that are due (``coffeechat.progress.review_email``);
     - people changed since the last search or import are indexed for search;
-    - imports whose process died are failed, their files removed (imports/stale.py).
+    - imports whose process died are failed, their files removed (imports/stale.py);
+    - connected mailboxes not synced for a few minutes are synced (``coffeechat.mailbox``).
     """
     try:
         run_tick(now, worker_id=worker_id(name))
@@ -91,6 +93,10 @@ def run_periodic(name: str = "worker", now: datetime.datetime | None = None) -> 
         stale.remove_orphan_files(now)
     except Exception:
         logger.exception("Failing stopped imports failed")
+    try:
+        sync_due(now)
+    except Exception:
+        logger.exception("The mailbox sync failed")
 
 
 def tick_once(name: str = "worker", *, wait_for_backup: bool = False) -> None:

@@ -1,0 +1,136 @@
+"""The mailbox settings page (connect, test, choose folders, sync now, disconnect) and the
+list of what was stored from the mailbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coffeechat.core.pages import apply_form_errors, paginate
+from coffeechat.core.scoping import form_data, get_owned_or_404
+from coffeechat.mailbox import services
+from coffeechat.mailbox.forms import FoldersForm, MailboxForm
+from coffeechat.mailbox.models import MailRecord
+
+
+def _sync_words(result: services.SyncResult) -> str:
+    return (
+        f"Synced: {result.looked_at} new messages read, {result.stored} stored "
+        f"({result.replies} replies recognised, {result.sent_logged} sent messages logged, "
+        f"{result.bounces} bounces)."
+    )
+
+
+def _action(request: HttpRequest, user: Any, action: str) -> HttpResponse | None:
+    """The buttons that act on the saved mailbox; None for the settings form."""
+    if action == "disconnect":
+        services.delete_mailbox(user)
+        messages.success(request, "The mailbox is disconnected; its password is deleted.")
+    elif action == "forget":
+        count = services.delete_records(user)
+        messages.success(request, f"Deleted {count} stored messages and their timeline entries.")
+    elif action == "test":
+        result = services.test_connection(user)
+        (messages.success if result.ok else messages.error)(request, result.message)
+    elif action == "sync":
+        synced = services.sync_now(user)
+        if synced.ok:
+            messages.success(request, _sync_words(synced))
+        else:
+            messages.error(request, synced.error)
+    elif action == "folders":
+        mailbox = services.mailbox_of(user)
+        form = FoldersForm(request.POST, folders=mailbox.known_folders if mailbox else [])
+        if not form.is_valid():
+            messages.error(request, "Choose the folders among the mailbox's own.")
+        else:
+            try:
+                services.choose_folders(user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Folders saved.")
+    else:
+        return None
+    return redirect("mailbox:mailbox-settings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mailbox_settings(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    done = _action(request, user, action) if action else None
+    if done is not None:
+        return done
+    mailbox = services.mailbox_of(user)
+    initial: dict[str, Any] = {"username": user.email}
+    if mailbox is not None:
+        initial = {
+            "host": mailbox.host,
+            "port": mailbox.port,
+            "security": mailbox.security,
+            "username": mailbox.username,
+        }
+    form = MailboxForm(form_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_mailbox(
+                user,
+                host=data["host"],
+                port=data["port"],
+                security=data["security"],
+                username=data["username"],
+                password=data["password"] or None,
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            result = services.test_connection(user)
+            if result.ok:
+                messages.success(request, f"Saved. {result.message}")
+            else:
+                messages.error(request, f"Saved, but the test failed: {result.message}")
+            return redirect("mailbox:mailbox-settings")
+    folders = None
+    if mailbox is not None and mailbox.known_folders:
+        folders = FoldersForm(
+            folders=mailbox.known_folders,
+            initial={"inbox_folder": mailbox.inbox_folder, "sent_folder": mailbox.sent_folder},
+        )
+    return render(
+        request,
+        "mailbox/mailbox_settings.html",
+        {
+            "form": form,
+            "mailbox": mailbox,
+            "folders_form": folders,
+            "counts": services.stored_counts(user),
+        },
+    )
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    records = services.records_of(request.user).order_by("-sent_at", "-pk")
+    return render(
+        request,
+        "mailbox/record_list.html",
+        {"page": paginate(request, records), "counts": services.stored_counts(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def record_delete(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_owned_or_404(MailRecord, request.user, pk=record_id)
+    services.delete_record(request.user, record)
+    messages.success(request, "Deleted: the message is no longer stored, nor on the timeline.")
+    return redirect("mailbox:record-list")

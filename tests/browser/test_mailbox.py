@@ -1,0 +1,99 @@
+"""The mailbox in a real browser: connect a real IMAP server (dovecot) in the settings,
+write to someone through real SMTP, their reply arrives in the mailbox, "Sync now"
+marks the message replied and Today offers to schedule the conversation."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.mailbox import messages
+from tests.mailbox.dovecot import Dovecot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def imap_server(settings: Any) -> Iterator[Dovecot]:
+    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
+    server = Dovecot(root, username="walter@example.com")
+    try:
+        server.start()
+        settings.SMTP_CA_FILE = str(server.ca_file)
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def lena(user: Any) -> Any:
+    from tests.factories import EmailAddressFactory, PersonFactory
+
+    person = PersonFactory(owner=user, first_name="Lena", last_name="Hoffmann")
+    EmailAddressFactory(person=person, email="lena.hoffmann@gmail.example")
+    return person
+
+
+def test_a_reply_in_the_mailbox_marks_the_message_and_today_offers_to_schedule(
+    logged_in_page: Page, imap_server: Dovecot, smtp: Any, lena: Any, browser_log: Any
+) -> None:
+    from coffeechat.outreach.models import Message
+
+    page = logged_in_page
+    # Connect the mailbox from the profile's settings.
+    page.goto("/profile/")
+    page.get_by_role("link", name="Mailbox").click()
+    expect(page.get_by_role("heading", name="Connect a mailbox")).to_be_visible()
+    page.locator("#id_host").fill(imap_server.host)
+    page.locator("#id_port").fill(str(imap_server.tls_port))
+    page.locator("#id_security").select_option("tls")
+    page.locator("#id_username").fill(imap_server.username)
+    page.locator("#id_password").fill(imap_server.password)
+    page.get_by_role("button", name="Connect and test").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved. Connected to 127.0.0.1")
+    expect(page.locator("#id_password")).to_have_value("")
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.get_by_role("status")).to_contain_text("sent mail in “Sent”")
+
+    # Write to Lena; the message goes out through the real SMTP server.
+    page.goto(f"/outreach/compose/?person={lena.pk}")
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#status")).to_have_text("Sent")
+    message = Message.objects.get(person=lena)
+    sent = smtp.parsed()[0]
+    assert sent["Message-ID"] == message.email_message_id
+
+    # Her reply (Gmail's shape) arrives in the mailbox, answering our Message-ID.
+    imap_server.append(
+        "INBOX",
+        messages.gmail_reply(
+            from_name="Lena Hoffmann",
+            from_address="lena.hoffmann@gmail.example",
+            to_address="walter@example.com",
+            subject=message.subject,
+            message_id="<CAF=lena.reply@mail.gmail.example>",
+            in_reply_to=message.email_message_id,
+            date=sent["Date"],
+        ),
+    )
+    page.goto("/profile/mailbox/")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_role("status")).to_contain_text("1 stored (1 replies recognised")
+
+    page.goto(message.get_absolute_url())
+    expect(page.locator("#status")).to_have_text("Replied")
+
+    page.goto("/today/")
+    offer = page.locator(f"#replied-{message.pk}")
+    expect(offer).to_contain_text("Lena replied — schedule the conversation?")
+    offer.get_by_role("link", name="Schedule").click()
+    expect(page).to_have_url(re.compile(rf"/conversations/new/\?person={lena.pk}$"))
+    assert browser_log.errors() == [] and browser_log.csp_violations() == []
