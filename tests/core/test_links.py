@@ -35,7 +35,9 @@ def served(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> li
     settings.SITE_URL = "http://127.0.0.1:8000"  # so what serve sets is undone afterwards
     calls: list[Any] = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
-    monkeypatch.setattr("waitress.serve", lambda app, **options: calls.append(options))
+    monkeypatch.setattr(
+        "coffeechat.server.http.serve", lambda app, **options: calls.append(options)
+    )
     return calls
 
 
