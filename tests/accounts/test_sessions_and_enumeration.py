@@ -160,7 +160,8 @@ def test_open_sign_up_makes_address_confirmation_mandatory_by_default(tmp_path: 
 
 
 def test_the_deploy_check_warns_when_open_sign_up_can_reveal_accounts(tmp_path: Any) -> None:
-    skip = ("COFFEECHAT_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set at import by tests/browser/conftest.py (Playwright).
+    skip = ("COFFEECHAT_", "EMAIL_URL", "DEFAULT_FROM_EMAIL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(
         COFFEECHAT_DATA_DIR=str(tmp_path),

@@ -6,7 +6,7 @@ No ``from __future__ import annotations`` here: django-ninja reads the types.
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -93,13 +93,13 @@ def register(api: NinjaAPI) -> None:
 
     @router.post(
         "/mailbox/sync",
-        response={200: SyncOut, 404: SyncOut},
+        response=SyncOut,
         url_name="mailbox-sync",
         summary="Sync the mailbox now",
     )
     def mailbox_sync(request: HttpRequest) -> Any:
         if services.mailbox_of(request.user) is None:
-            return Status(404, services.SyncResult(error="No mailbox is connected.").as_dict())
+            raise Http404("No mailbox is connected.")
         return services.sync_now(request.user).as_dict()
 
     @router.get(
