@@ -42,7 +42,14 @@ from coffeechat.network.models import (
     Tie,
     TieKind,
 )
-from coffeechat.outreach.models import Channel, Message, MessageTemplate, Purpose, Status
+from coffeechat.outreach.models import (
+    Channel,
+    ConnectionCheck,
+    Message,
+    MessageTemplate,
+    Purpose,
+    Status,
+)
 from coffeechat.targets.models import (
     Application,
     ApplicationChannel,
@@ -336,6 +343,13 @@ def network_of(owner: Any) -> dict[str, Any]:
         **team_of(owner, other),
         **coaching_of(owner),
         "mail_record": mail_record,
+        "connection_check": ConnectionCheck.objects.create(
+            owner=owner,
+            kind=ConnectionCheck.Kind.SMTP,
+            status=ConnectionCheck.Status.FAILED,
+            message="Login refused by secret@confidential.example",
+            created_at=timezone.now(),
+        ),
         "front_door": door,
         "conversation_request": conversation_request,
         "bench_entry": bench_entry,

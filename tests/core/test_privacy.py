@@ -60,6 +60,7 @@ OBJECT_KWARGS = {
     "comment_id": "coach_comment",
     "user_id": "user",  # the staff routes' account: Alice herself
     "record_id": "mail_record",
+    "check_id": "connection_check",
 }
 
 # Routes that hold no user's network data, and why they are not walked.

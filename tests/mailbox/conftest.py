@@ -44,7 +44,7 @@ def connect_mailbox(user: Any, server: Dovecot, *, starttls: bool = False) -> Ma
 def mailbox(alice: Any, dovecot: Dovecot) -> Mailbox:
     """Alice's mailbox connected to the test server, its folders detected."""
     box = connect_mailbox(alice, dovecot)
-    result = services.test_connection(alice, limit=False)
+    result = services.test_connection(alice)
     assert result.ok, result.message
     box.refresh_from_db()
     return box

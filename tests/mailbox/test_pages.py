@@ -15,11 +15,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from coffeechat.core import throttle
 from coffeechat.mailbox import services
 from coffeechat.mailbox.models import Mailbox, MailRecord, State
 from coffeechat.network.models import Interaction
-from coffeechat.outreach.models import Status
+from coffeechat.outreach.models import ConnectionCheck, Status
 from coffeechat.outreach.services import mark_replied, mark_sent
+from coffeechat.server.worker import make_worker
 from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory
 from tests.mailbox import messages
 from tests.mailbox.dovecot import Dovecot
@@ -60,7 +62,16 @@ def test_it_connects_tests_and_never_shows_the_password_again(
         follow=True,
     )
     body = response.content.decode()
-    assert "Saved. Connected to 127.0.0.1" in body
+    assert "Saved. Testing the connection" in body
+    assert "Waiting for the worker" in body  # the web request connected nowhere
+    assert Mailbox.objects.get(owner=alice).known_folders == []
+    check = ConnectionCheck.objects.get(owner=alice, kind="imap")
+    make_worker(batch=True, interval=0).run()
+    poll = reverse("mailbox:mailbox-check", kwargs={"check_id": check.pk})
+    status = alice_client.get(poll, headers={"HX-Request": "true"})
+    assert status["HX-Refresh"] == "true"  # the page reloads to show the folders
+    body = alice_client.get(f"{reverse(SETTINGS)}?check={check.pk}").content.decode()
+    assert "Test passed." in body and "Connected to 127.0.0.1" in body
     assert "sent mail in “Sent”" in body
     assert dovecot.password not in body
     mailbox = Mailbox.objects.get(owner=alice)
@@ -71,7 +82,7 @@ def test_it_connects_tests_and_never_shows_the_password_again(
 def test_it_says_plainly_when_the_server_refuses_the_password(
     alice: Any, alice_client: Client, dovecot: Dovecot
 ) -> None:
-    response = alice_client.post(
+    alice_client.post(
         reverse(SETTINGS),
         {
             "action": "save",
@@ -83,9 +94,27 @@ def test_it_says_plainly_when_the_server_refuses_the_password(
         },
         follow=True,
     )
-    body = response.content.decode()
-    assert "the test failed: The server refused the password" in body
+    make_worker(batch=True, interval=0).run()
+    check = ConnectionCheck.objects.get(owner=alice, kind="imap")
+    poll = reverse("mailbox:mailbox-check", kwargs={"check_id": check.pk})
+    status = alice_client.get(poll, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in status  # a failure is shown in place
+    assert "Test failed." in status.content.decode()
+    assert "The server refused the password" in status.content.decode()
     assert Mailbox.objects.get(owner=alice).state == State.REFUSED
+
+
+def test_the_test_button_is_rate_limited_and_runs_in_the_worker(
+    alice: Any, alice_client: Client, mailbox: Mailbox
+) -> None:
+    limit = throttle.LIMITS["imap-test"][0]
+    for _ in range(limit):
+        response = alice_client.post(reverse(SETTINGS), {"action": "test"})
+        assert "?check=" in response["Location"]
+        make_worker(batch=True, interval=0).run()
+    assert ConnectionCheck.objects.filter(owner=alice, status="passed").count() == limit
+    body = alice_client.post(reverse(SETTINGS), {"action": "test"}, follow=True)
+    assert "wait a minute" in body.content.decode()
 
 
 def test_it_syncs_now_and_shows_what_it_found(

@@ -232,12 +232,12 @@ def test_it_connects_with_starttls_and_says_when_the_server_is_unreachable(
     from tests.mailbox.conftest import connect_mailbox
 
     connect_mailbox(alice, dovecot, starttls=True)
-    assert services.test_connection(alice, limit=False).ok
+    assert services.test_connection(alice).ok
 
     services.save_mailbox(
         alice, host="127.0.0.1", port=1, security="tls", username="a", password="b"
     )
-    result = services.test_connection(alice, limit=False)
+    result = services.test_connection(alice)
     assert not result.ok
     assert result.message.startswith("Could not reach 127.0.0.1:1")
 
@@ -249,7 +249,7 @@ def test_it_refuses_a_private_address_unless_the_operator_allows_it(
     from tests.mailbox.conftest import connect_mailbox
 
     connect_mailbox(alice, dovecot)
-    result = services.test_connection(alice, limit=False)
+    result = services.test_connection(alice)
     assert not result.ok
     assert "does not connect there" in result.message
 

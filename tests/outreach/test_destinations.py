@@ -6,13 +6,17 @@ from typing import Any
 
 import pytest
 
+from coffeechat.core import throttle
 from coffeechat.outreach.destinations import RefusedDestination, check_destination
+from coffeechat.outreach.models import ConnectionCheck
+from coffeechat.outreach.services.connection_checks import TooManyTests
 from coffeechat.outreach.services.smtp_settings import (
-    TESTS_PER_MINUTE,
     send_test_email,
+    start_smtp_test,
     typed_server,
 )
 from coffeechat.outreach.smtp import SmtpSecurity
+from coffeechat.server.worker import make_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +89,23 @@ def test_the_operator_can_allow_a_local_server(alice: Any, smtp_server: tuple[An
 def test_the_test_button_is_rate_limited_per_user(
     alice: Any, bob: Any, smtp_server: tuple[Any, int]
 ) -> None:
-    _collector, port = smtp_server
-    server = typed_server(
-        alice, host="127.0.0.1", port=port, security=SmtpSecurity.NONE, username="", password=""
-    )
-    results = [send_test_email(alice, server) for _ in range(TESTS_PER_MINUTE + 1)]
-    assert all(r.ok for r in results[:-1])
-    assert not results[-1].ok
-    assert "wait a minute" in results[-1].message
-    assert send_test_email(bob, server).ok
+    collector, port = smtp_server
+    typed = {
+        "host": "127.0.0.1",
+        "port": port,
+        "security": SmtpSecurity.NONE,
+        "username": "",
+        "password": "",
+        "from_email": "",
+    }
+    limit = throttle.LIMITS["smtp-test"][0]
+    for _ in range(limit):
+        start_smtp_test(alice, dict(typed))
+        make_worker(batch=True, interval=0).run()  # each finishes before the next
+    with pytest.raises(TooManyTests, match="wait a minute"):
+        start_smtp_test(alice, dict(typed))
+    assert len(collector.envelopes) == limit
+    assert ConnectionCheck.objects.filter(owner=alice, status="passed").count() == limit
+    start_smtp_test(bob, dict(typed))  # Bob has his own count
+    make_worker(batch=True, interval=0).run()
+    assert len(collector.envelopes) == limit + 1

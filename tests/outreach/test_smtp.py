@@ -25,8 +25,15 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from coffeechat.outreach import services
-from coffeechat.outreach.models import Purpose, SmtpSecurity, SmtpSettings, Status
+from coffeechat.outreach.models import (
+    ConnectionCheck,
+    Purpose,
+    SmtpSecurity,
+    SmtpSettings,
+    Status,
+)
 from coffeechat.outreach.smtp import Server
+from coffeechat.server.worker import make_worker
 from tests.outreach.conftest import Collector, free_port
 
 pytestmark = [
@@ -413,6 +420,11 @@ def test_typed_settings_reuse_the_saved_password_only_for_the_saved_server(alice
 # The page and the command --------------------------------------------------------------
 
 
+def run_worker() -> None:
+    """The worker runs the queued tests once, as ``coffeechat worker --once`` would."""
+    make_worker(batch=True, interval=0).run()
+
+
 def test_the_page_sends_a_test_with_the_saved_settings(alice, alice_client, trusted, mail_server):
     recorder, port = mail_server("starttls")
     save(alice, port, SmtpSecurity.STARTTLS)
@@ -422,7 +434,14 @@ def test_the_page_sends_a_test_with_the_saved_settings(alice, alice_client, trus
     response = alice_client.post(url, {"action": "test"}, follow=True)
 
     assert response.status_code == 200
-    assert "Sent a test e-mail to zoe@mydomain.example" in response.content.decode()
+    page = response.content.decode()
+    assert "Waiting for the worker" in page and 'hx-trigger="every 1s"' in page
+    assert recorder.envelopes == []  # the web request connected nowhere
+    check = ConnectionCheck.objects.get(owner=alice)
+    run_worker()
+    status = alice_client.get(reverse("outreach:smtp-check", kwargs={"check_id": check.pk}))
+    assert "Sent a test e-mail to zoe@mydomain.example" in status.content.decode()
+    assert "hx-trigger" not in status.content.decode()  # done: the page stops asking
     assert len(recorder.envelopes) == 1
 
 
@@ -432,9 +451,13 @@ def test_the_page_reports_a_refused_login_without_an_error_page(
     _recorder, port = mail_server("ssl")
     save(alice, port, SmtpSecurity.SSL, password="wrong")
 
-    response = alice_client.post(reverse("outreach:smtp-settings"), {"action": "test"}, follow=True)
+    alice_client.post(reverse("outreach:smtp-settings"), {"action": "test"})
+    run_worker()
+    check = ConnectionCheck.objects.get(owner=alice)
+    response = alice_client.get(f"{reverse('outreach:smtp-settings')}?check={check.pk}")
 
     assert response.status_code == 200
+    assert "Test failed." in response.content.decode()
     assert "Login refused (authentication failed)" in response.content.decode()
 
 
@@ -456,14 +479,24 @@ def test_the_page_tests_typed_settings_without_saving_them(
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Test passed." in page and "Sent a test e-mail" in page
+    assert "Waiting for the worker" in page
     assert PASSWORD not in page
+    check = ConnectionCheck.objects.get(owner=alice)
+    assert check.typed_encrypted and PASSWORD not in check.typed_encrypted  # encrypted
+    run_worker()
+    check.refresh_from_db()
+    assert check.typed_encrypted == ""  # erased once the worker took it
+    assert check.status == ConnectionCheck.Status.PASSED
+    assert "Sent a test e-mail" in check.message
     assert len(recorder.envelopes) == 1
     assert not SmtpSettings.objects.filter(owner=alice).exists()
 
     form["password"] = "wrong"
-    page = alice_client.post(reverse("outreach:smtp-settings"), form).content.decode()
-    assert "Test failed." in page and "Login refused" in page
+    alice_client.post(reverse("outreach:smtp-settings"), form)
+    run_worker()
+    latest = ConnectionCheck.objects.filter(owner=alice).latest("created_at", "pk")
+    page = alice_client.get(f"{reverse('outreach:smtp-settings')}?check={latest.pk}")
+    assert "Test failed." in page.content.decode() and "Login refused" in page.content.decode()
 
 
 def test_the_page_asks_for_the_password_to_test_another_server(alice, alice_client):

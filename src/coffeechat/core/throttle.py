@@ -16,6 +16,7 @@ LIMITS = {
     "api-token": (10, 60 * 60),
     "export": (10, 60 * 60),
     "smtp-test": (5, 60),
+    "imap-test": (5, 60),
 }
 
 

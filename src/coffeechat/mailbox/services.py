@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -20,7 +19,9 @@ from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, Mailbox, MailRecord, Security, State
 from coffeechat.mailbox.sync import SyncResult, sync_mailbox
 from coffeechat.network.models import Interaction
+from coffeechat.outreach.models import ConnectionCheck
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
+from coffeechat.outreach.services import connection_checks
 
 __all__ = [
     "SyncResult",
@@ -30,7 +31,9 @@ __all__ = [
     "delete_record",
     "delete_records",
     "mailbox_of",
+    "run_test",
     "save_mailbox",
+    "start_test",
     "stored_counts",
     "sync_now",
     "test_connection",
@@ -106,32 +109,27 @@ class TestResult:
     sent: str = ""
 
 
-TESTS_PER_MINUTE = 5
+def start_test(user: Any) -> ConnectionCheck:
+    """Queue a test of the saved mailbox for the worker (the page polls its progress);
+    raises ``TooManyTests`` over the rate limit."""
+    from coffeechat.mailbox.tasks import run_imap_check
+
+    return connection_checks.start(user, ConnectionCheck.Kind.IMAP, enqueue=run_imap_check.enqueue)
 
 
-def _test_allowed(user: Any) -> bool:
-    key = f"coffeechat:imap-test:{user.pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=60)
-        count = 1
-    return count <= TESTS_PER_MINUTE
+def run_test(user: Any, _typed: dict[str, Any] | None) -> tuple[bool, str]:
+    """The worker's side of :func:`start_test` (only saved mailboxes are tested)."""
+    result = test_connection(user)
+    return result.ok, result.message
 
 
-def test_connection(
-    user: Any, *, timeout: float = imap_client.TEST_TIMEOUT, limit: bool = True
-) -> TestResult:
+def test_connection(user: Any, *, timeout: float = imap_client.TEST_TIMEOUT) -> TestResult:
     """Log in to the saved mailbox and list its folders; the inbox and sent folder are
-    detected from SPECIAL-USE (and saved when none was chosen)."""
+    detected from SPECIAL-USE (and saved when none was chosen). It connects at once:
+    the page goes through :func:`start_test`; ``coffeechat mail-test`` calls it."""
     mailbox = mailbox_of(user)
     if mailbox is None:
         return TestResult(False, "No mailbox is connected.")
-    if limit and not _test_allowed(user):
-        return TestResult(
-            False, f"You tested {TESTS_PER_MINUTE} times in a minute: wait a minute and try again."
-        )
     server = imap_client.Server(mailbox.host, mailbox.port, mailbox.security, mailbox.username, "")
     try:
         server = imap_client.server_of(mailbox)

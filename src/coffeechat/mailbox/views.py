@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.core.pages import apply_form_errors, paginate
@@ -17,6 +19,9 @@ from coffeechat.core.scoping import form_data, get_owned_or_404
 from coffeechat.mailbox import services
 from coffeechat.mailbox.forms import FoldersForm, MailboxForm
 from coffeechat.mailbox.models import MailRecord
+from coffeechat.outreach.models import ConnectionCheck
+from coffeechat.outreach.services import connection_checks
+from coffeechat.outreach.services.connection_checks import TooManyTests
 
 
 def _sync_words(result: services.SyncResult) -> str:
@@ -36,8 +41,7 @@ def _action(request: HttpRequest, user: Any, action: str) -> HttpResponse | None
         count = services.delete_records(user)
         messages.success(request, f"Deleted {count} stored messages and their timeline entries.")
     elif action == "test":
-        result = services.test_connection(user)
-        (messages.success if result.ok else messages.error)(request, result.message)
+        return _start_test(request, user, "")
     elif action == "sync":
         synced = services.sync_now(user)
         if synced.ok:
@@ -93,18 +97,14 @@ def mailbox_settings(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
-            result = services.test_connection(user)
-            if result.ok:
-                messages.success(request, f"Saved. {result.message}")
-            else:
-                messages.error(request, f"Saved, but the test failed: {result.message}")
-            return redirect("mailbox:mailbox-settings")
+            return _start_test(request, user, "Saved. ")
     folders = None
     if mailbox is not None and mailbox.known_folders:
         folders = FoldersForm(
             folders=mailbox.known_folders,
             initial={"inbox_folder": mailbox.inbox_folder, "sent_folder": mailbox.sent_folder},
         )
+    check = connection_checks.check_of(user, request.GET.get("check"), ConnectionCheck.Kind.IMAP)
     return render(
         request,
         "mailbox/mailbox_settings.html",
@@ -113,8 +113,40 @@ def mailbox_settings(request: HttpRequest) -> HttpResponse:
             "mailbox": mailbox,
             "folders_form": folders,
             "counts": services.stored_counts(user),
+            "check": connection_checks.progress_of(check) if check else None,
         },
     )
+
+
+def _start_test(request: HttpRequest, user: Any, done: str) -> HttpResponse:
+    """Queue the connection test for the worker; the page shows its progress."""
+    try:
+        check = services.start_test(user)
+    except TooManyTests as error:
+        messages.error(request, f"{done}{error}")
+        return redirect("mailbox:mailbox-settings")
+    if done:
+        messages.success(request, f"{done}Testing the connection…")
+    return redirect(f"{reverse('mailbox:mailbox-settings')}?check={check.pk}")
+
+
+@login_required
+def mailbox_check(request: HttpRequest, check_id: int) -> HttpResponse:
+    """The live status of a connection test (polled every second by the settings page).
+    When a test that was running passes, the whole page reloads to show the folders."""
+    check = connection_checks.check_of(request.user, check_id)
+    if check is None:
+        raise Http404("No such test.")
+    progress = connection_checks.progress_of(check)
+    # No request context: a fragment polled every second needs no menu counts.
+    response = HttpResponse(
+        render_to_string(
+            "outreach/_connection_check.html", {"check": progress, "poll_url": request.path}
+        )
+    )
+    if progress.ok and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

@@ -255,3 +255,44 @@ class SmtpSettings(models.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password_encrypted)
+
+
+class ConnectionCheck(models.Model):
+    """A "test the connection" the user asked for, run by the worker (never in the web
+    request: a slow or silent server must not hold a web thread), and its outcome.
+
+    Settings typed in a form but not saved travel to the worker encrypted in
+    ``typed_encrypted`` and are erased when the worker claims the check. See
+    :mod:`coffeechat.outreach.services.connection_checks`.
+    """
+
+    class Kind(models.TextChoices):
+        SMTP = "smtp", "SMTP server"
+        IMAP = "imap", "Mailbox"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the worker"
+        RUNNING = "running", "Testing"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="connection_checks"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    message = models.TextField(blank=True)
+    typed_encrypted = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} test {self.pk}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.PASSED, self.Status.FAILED)

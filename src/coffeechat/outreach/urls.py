@@ -25,4 +25,5 @@ urlpatterns = [
     path("templates/<int:template_id>/delete/", views.template_delete, name="template-delete"),
     path("insights/", views.insights, name="insights"),
     path("settings/", views.smtp_settings, name="smtp-settings"),
+    path("settings/tests/<int:check_id>/", views.smtp_check, name="smtp-check"),
 ]

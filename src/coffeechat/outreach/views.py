@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -9,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coffeechat.conversations.models import Conversation
@@ -25,6 +28,7 @@ from coffeechat.outreach.forms import MessageForm, SmtpForm, StartForm, StatusFo
 from coffeechat.outreach.models import (
     LINKEDIN_NOTE_LIMIT,
     Channel,
+    ConnectionCheck,
     Message,
     MessageTemplate,
     Purpose,
@@ -32,6 +36,8 @@ from coffeechat.outreach.models import (
     Status,
 )
 from coffeechat.outreach.rendering import VARIABLES, TemplateError
+from coffeechat.outreach.services import connection_checks
+from coffeechat.outreach.services.connection_checks import TooManyTests
 from coffeechat.outreach.situations import situations_for_person
 from coffeechat.targets.models import Application, Posting
 
@@ -557,9 +563,12 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your SMTP settings are deleted.")
         return redirect("outreach:smtp-settings")
     if action == "test":
-        result = services.send_test_email(user)
-        (messages.success if result.ok else messages.error)(request, result.message)
-        return redirect("outreach:smtp-settings")
+        try:
+            started = services.start_smtp_test(user)
+        except TooManyTests as error:
+            messages.error(request, str(error))
+            return redirect("outreach:smtp-settings")
+        return redirect(f"{reverse('outreach:smtp-settings')}?check={started.pk}")
     current = SmtpSettings.objects.filter(owner=user).first()
     initial: dict[str, Any] = {"from_email": user.email}
     if current is not None:
@@ -571,7 +580,7 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
             "from_email": current.from_email,
         }
     form = SmtpForm(form_data(request), initial=initial)
-    test_result: services.SmtpTestResult | None = None
+    check = connection_checks.check_of(user, request.GET.get("check"), ConnectionCheck.Kind.SMTP)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -584,7 +593,11 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
                     username=data["username"],
                     password=data["password"],
                 )
-                test_result = services.send_test_email(user, server, from_email=data["from_email"])
+                typed = {**dataclasses.asdict(server), "from_email": data["from_email"]}
+                try:
+                    check = services.start_smtp_test(user, typed)
+                except TooManyTests as error:
+                    raise ValidationError(str(error)) from None
             else:
                 services.save_smtp_settings(
                     user,
@@ -598,7 +611,7 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
-            if test_result is None:
+            if action != "test_typed":
                 messages.success(request, "Saved. Messages now go out through your SMTP server.")
                 return redirect("outreach:smtp-settings")
     return render(
@@ -608,6 +621,21 @@ def smtp_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "current": current,
             "instance_can_send": mail.instance_can_send(),
-            "test_result": test_result,
+            "check": connection_checks.progress_of(check) if check else None,
         },
+    )
+
+
+@login_required
+def smtp_check(request: HttpRequest, check_id: int) -> HttpResponse:
+    """The live status of a connection test (polled by the settings page every second)."""
+    check = connection_checks.check_of(request.user, check_id)
+    if check is None:
+        raise Http404("No such test.")
+    # No request context: a fragment polled every second needs no menu counts.
+    return HttpResponse(
+        render_to_string(
+            "outreach/_connection_check.html",
+            {"check": connection_checks.progress_of(check), "poll_url": request.path},
+        )
     )

@@ -10,7 +10,9 @@ live in modules by what they do:
 - ``status``: :func:`mark_sent`, :func:`mark_replied`, :func:`set_status` (each sends the
   signals of :mod:`coffeechat.outreach.signals`), :func:`thread_of`;
 - ``sending``: :func:`queue`, :func:`unqueue`, :func:`send_email`, :func:`send_queued`;
-- ``smtp_settings``: the user's SMTP server and :func:`send_test_email`;
+- ``smtp_settings``: the user's SMTP server, :func:`send_test_email` and
+  :func:`start_smtp_test` (the same test, run by the worker for the page);
+- ``connection_checks``: connection tests run by the worker, with their live status;
 - ``reading``: :func:`messages_for_list` and :func:`reply_rates` for the insight page.
 """
 
@@ -25,6 +27,7 @@ from coffeechat.outreach.services.smtp_settings import (
     delete_smtp_settings,
     save_smtp_settings,
     send_test_email,
+    start_smtp_test,
     typed_server,
 )
 from coffeechat.outreach.services.status import mark_replied, mark_sent, set_status, thread_of
@@ -45,6 +48,7 @@ __all__ = [
     "send_email",
     "send_queued",
     "send_test_email",
+    "start_smtp_test",
     "set_status",
     "suggest_purpose",
     "thread_of",

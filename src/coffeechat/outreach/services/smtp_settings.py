@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 
-from coffeechat.core import throttle
 from coffeechat.outreach import mail
-from coffeechat.outreach.models import SmtpSecurity, SmtpSettings
+from coffeechat.outreach.models import ConnectionCheck, SmtpSecurity, SmtpSettings
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
+from coffeechat.outreach.services import connection_checks
 from coffeechat.outreach.smtp import SEND_ERRORS, TEST_TIMEOUT, Server, backend_for, explain
 from coffeechat.outreach.smtp import server_of as smtp_server_of
 
@@ -85,14 +85,6 @@ def typed_server(
         raise ValidationError({"password": str(error)}) from None
 
 
-TESTS_PER_MINUTE = throttle.LIMITS["smtp-test"][0]
-
-
-def _test_allowed(user: Any) -> bool:
-    """At most TESTS_PER_MINUTE tests a minute per user (in the shared cache)."""
-    return throttle.allow("smtp-test", user.pk)
-
-
 def send_test_email(
     user: Any,
     server: Server | None = None,
@@ -104,11 +96,9 @@ def send_test_email(
 
     Without ``server``: the saved settings; with it: settings typed in the form (nothing is
     saved). Whatever the network or the server does, the result says it in plain words.
+    It connects at once: pages go through :func:`start_smtp_test` (the worker runs it); the
+    ``smtp-test`` command calls it directly.
     """
-    if not _test_allowed(user):
-        return SmtpTestResult(
-            False, f"You tested {TESTS_PER_MINUTE} times in a minute: wait a minute and try again."
-        )
     if server is None:
         smtp = mail.user_smtp(user)
         if smtp is None:
@@ -148,3 +138,24 @@ def send_test_email(
         True,
         f"Sent a test e-mail to {address} through {server.describe()}. Look for it in your inbox.",
     )
+
+
+def start_smtp_test(user: Any, typed: dict[str, Any] | None = None) -> ConnectionCheck:
+    """Queue a test of the saved settings (``typed=None``) or of settings typed in the
+    form (``host``, ``port``, ``security``, ``username``, ``password``, ``from_email``;
+    check them with :func:`typed_server` first). Raises ``TooManyTests``."""
+    from coffeechat.outreach.tasks import run_smtp_check
+
+    return connection_checks.start(
+        user, ConnectionCheck.Kind.SMTP, enqueue=run_smtp_check.enqueue, typed=typed
+    )
+
+
+def run_test(user: Any, typed: dict[str, Any] | None) -> tuple[bool, str]:
+    """The worker's side of :func:`start_smtp_test`."""
+    if typed is None:
+        result = send_test_email(user)
+    else:
+        from_email = typed.pop("from_email", "")
+        result = send_test_email(user, Server(**typed), from_email=from_email)
+    return result.ok, result.message

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_by_email(options["user"])
         console = command_console(self.stdout, options)
-        result = test_connection(user, limit=False)
+        result = test_connection(user)
         if not result.ok:
             raise CommandError(result.message)
         console.print(result.message, markup=False, soft_wrap=True)
