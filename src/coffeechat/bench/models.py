@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from coffeechat.followups.models import LinkStatus
 from coffeechat.network.models import Owned, Person
 
 
@@ -214,13 +215,6 @@ class BenchSettings(models.Model):
 
 
 # My team refers people to me ----------------------------------------------------------
-
-
-class LinkStatus(models.TextChoices):
-    PENDING = "pending", "Invited"
-    ACTIVE = "active", "Active"
-    DECLINED = "declined", "Declined"
-    ENDED = "ended", "Ended"
 
 
 class TeamLink(Owned):

@@ -17,16 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from allauth.account.models import EmailAddress as AccountAddress
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from coffeechat.accounts.models import Profile
 from coffeechat.bench import services
 from coffeechat.bench.models import (
     BenchEntry,
@@ -38,10 +35,11 @@ from coffeechat.bench.models import (
 )
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import get_owned_or_404, owned, save_owned
+from coffeechat.followups import invitations
 from coffeechat.followups import services as followups
+from coffeechat.followups.invitations import display_name
 from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.network import services as network
-from coffeechat.network.addresses import clean_email
 from coffeechat.network.models import EmailAddress, Person, Source
 
 # The fields a team member may choose to share; the name always travels.
@@ -75,15 +73,6 @@ def _close_lines(keys: list[str], reason: str) -> None:
         followups.retire_rows(FollowUp.objects.filter(rule_key__in=keys), reason)
 
 
-def display_name(user: Any) -> str:
-    """How a user is named to the other side of a team link: their profile name and address."""
-    try:
-        name = user.profile.full_name
-    except Profile.DoesNotExist:
-        name = ""
-    return f"{name} ({user.email})" if name else user.email
-
-
 # Links --------------------------------------------------------------------------------
 
 
@@ -92,27 +81,10 @@ def links_managed(manager: Any) -> QuerySet[TeamLink]:
     return owned(TeamLink, manager).select_related("member")
 
 
-def address_verified(user: Any) -> bool:
-    """Has ``user`` proved they hold their account's address (allauth's verification)?"""
-    return AccountAddress.objects.filter(
-        user=user, email__iexact=user.email, verified=True
-    ).exists()
-
-
 def invitations_for(user: Any) -> QuerySet[TeamLink]:
-    """The links where I am the member: those I answered, and pending ones to my address.
-
-    An invitation sent to an address before anyone had an account with it waits for
-    someone who has *verified* the address: signing up with it is no proof of holding it.
-    """
-    if user is None or not user.is_authenticated:
-        return TeamLink.objects.none()
-    waiting = Q(member__isnull=True, status=LinkStatus.PENDING, email=user.email.lower())
-    if not address_verified(user):
-        # Only invitations sent to the account that already had this address.
-        waiting &= Q(created_at__gte=user.date_joined)
-    mine = Q(member=user) | waiting
-    return TeamLink.objects.filter(mine).exclude(owner=user).select_related("owner__profile")
+    """The links where I am the member: those I answered, and pending ones to my address
+    (see :func:`coffeechat.followups.invitations.addressed_to`)."""
+    return invitations.addressed_to(TeamLink, user, "member")
 
 
 def invitation_or_404(user: Any, link_id: int) -> TeamLink:
@@ -134,30 +106,20 @@ def invite(manager: Any, email: str) -> TeamLink:
     Stored whether or not such an account exists, and answered the same (:data:`INVITED`).
     Inviting an address already invited or active returns that link unchanged.
     """
-    address = clean_email(email or "")
-    if address is None:
-        raise ValidationError({"email": "Write the e-mail address of their Coffeechat account."})
-    address = address.lower()
-    if address == manager.email.lower():
-        raise ValidationError({"email": "That is your own address."})
-    live = links_managed(manager).filter(
-        email=address, status__in=[LinkStatus.PENDING, LinkStatus.ACTIVE]
+    address = invitations.invited_address(
+        manager, email, missing="Write the e-mail address of their Coffeechat account."
     )
-    found = live.first()
+    found = links_managed(manager).filter(email=address, status__in=invitations.LIVE).first()
     if found is not None:
         return found
     link = save_owned(manager, TeamLink(email=address))
-    member = get_user_model().objects.filter(email__iexact=address).first()
-    if member is not None:
-        followups.ensure(
-            member,
-            _invitation_key(link),
-            rule="bench_team_invitation",
-            kind=Kind.CUSTOM,
-            title=f"{display_name(manager)} invites you to refer people to their bench"[:200],
-            due_on=local_today(member),
-            action_url=reverse("bench:team"),
-        )
+    invitations.notify(
+        link,
+        key=_invitation_key(link),
+        rule="bench_team_invitation",
+        title=f"{display_name(manager)} invites you to refer people to their bench",
+        action_url=reverse("bench:team"),
+    )
     return link
 
 
@@ -168,15 +130,14 @@ def _check_invited(user: Any, link: TeamLink) -> None:
 
 
 def _answer(user: Any, link: TeamLink, status: str) -> TeamLink:
-    _check_invited(user, link)
-    if link.status != LinkStatus.PENDING:
-        raise ValidationError({"status": "This invitation was already answered or withdrawn."})
-    link.member = user
-    link.status = status
-    link.responded_at = timezone.now()
-    link.save(update_fields=["member", "status", "responded_at", "updated_at"])
-    followups.complete(user, _invitation_key(link), reason="You answered the invitation.")
-    return link
+    return invitations.answer(
+        user,
+        link,
+        status,
+        invitee="member",
+        visible=invitations_for(user),
+        key=_invitation_key(link),
+    )
 
 
 @transaction.atomic
@@ -198,15 +159,13 @@ def end_link(user: Any, link: TeamLink) -> TeamLink:
     """
     if link.owner_id != user.pk:
         _check_invited(user, link)
-    if link.status not in (LinkStatus.PENDING, LinkStatus.ACTIVE):
-        raise ValidationError({"status": "This team link has already ended."})
-    link.status = LinkStatus.ENDED
-    link.ended_at = timezone.now()
-    link.ended_by = MANAGER if link.owner_id == user.pk else MEMBER
-    link.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
     waiting = list(link.proposals.filter(status=ProposalStatus.PENDING))
-    _close_lines(
-        [_invitation_key(link), *(_proposal_key(p) for p in waiting)], "The team link ended."
+    invitations.end(
+        link,
+        keys=[_invitation_key(link), *(_proposal_key(p) for p in waiting)],
+        reason="The team link ended.",
+        already="This team link has already ended.",
+        fields={"ended_by": MANAGER if link.owner_id == user.pk else MEMBER},
     )
     link.proposals.filter(pk__in=[p.pk for p in waiting]).delete()
     return link

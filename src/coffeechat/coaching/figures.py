@@ -20,12 +20,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from coffeechat.bench.team import display_name
 from coffeechat.coaching.models import CoachLink, Scope
 from coffeechat.conversations.models import Conversation, Learning, Participant
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.scoping import owned
+from coffeechat.followups.invitations import display_name
 from coffeechat.followups.models import FollowUp
 from coffeechat.network.models import Person
 from coffeechat.outreach.purposes import TABLE as PURPOSES

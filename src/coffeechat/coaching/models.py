@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from coffeechat.followups.models import FollowUp
+from coffeechat.followups.models import FollowUp, LinkStatus
 from coffeechat.network.models import Owned
 
 
@@ -21,16 +21,6 @@ class Scope(models.TextChoices):
 
 # Each scope includes the ones before it.
 SCOPE_ORDER = [Scope.PROGRESS, Scope.TARGETS, Scope.NOTES]
-
-
-class LinkStatus(models.TextChoices):
-    PENDING = "pending", "Invited"
-    ACTIVE = "active", "Active"
-    DECLINED = "declined", "Declined"
-    ENDED = "ended", "Ended"
-
-
-LIVE = (LinkStatus.PENDING, LinkStatus.ACTIVE)
 
 
 class CoachLink(Owned):

@@ -4,7 +4,7 @@ A user invites a coach by e-mail address. The invitation is stored whatever the 
 and answered the same way (it tells nothing about which accounts exist); it is e-mailed
 through the instance's mail server (``EMAIL_URL``) and shown to whoever signs in with
 that address (once verified, for an account made after the invitation: see
-:func:`coffeechat.bench.team.address_verified`). Only an active link shows the coach
+:mod:`coffeechat.followups.invitations`). Only an active link shows the coach
 anything, and only within its scope; ending it takes effect on the next request.
 
 Every write is one function here; pages, the API and the account deletion call them.
@@ -16,23 +16,22 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from coffeechat.bench.team import address_verified, display_name
-from coffeechat.coaching.models import LIVE, CoachComment, CoachLink, LinkStatus, Scope
+from coffeechat.coaching.models import CoachComment, CoachLink, LinkStatus, Scope
 from coffeechat.core.calendar import local_today
 from coffeechat.core.links import absolute_url
 from coffeechat.core.scoping import get_owned_or_404, owned, save_owned
+from coffeechat.followups import invitations
 from coffeechat.followups import services as followups
-from coffeechat.followups.models import FollowUp, Kind
-from coffeechat.network.addresses import clean_email
+from coffeechat.followups.invitations import LIVE, display_name
+from coffeechat.followups.models import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +64,8 @@ def my_coaches(owner: Any) -> QuerySet[CoachLink]:
 
 def invitations_for(user: Any) -> QuerySet[CoachLink]:
     """The links where I am (or am invited as) the coach: answered ones, and pending ones
-    sent to my address (see the module's note on verified addresses)."""
-    if user is None or not user.is_authenticated:
-        return CoachLink.objects.none()
-    waiting = Q(coach__isnull=True, status=LinkStatus.PENDING, email=user.email.lower())
-    if not address_verified(user):
-        waiting &= Q(created_at__gte=user.date_joined)
-    return (
-        CoachLink.objects.filter(Q(coach=user) | waiting)
-        .exclude(owner=user)
-        .select_related("owner__profile")
-    )
+    sent to my address (see :func:`coffeechat.followups.invitations.addressed_to`)."""
+    return invitations.addressed_to(CoachLink, user, "coach")
 
 
 def invitation_or_404(user: Any, link_id: int) -> CoachLink:
@@ -172,29 +162,22 @@ def invite(
     and e-mailed to the address. Inviting an address already invited or active returns
     that link unchanged.
     """
-    address = clean_email(email or "")
-    if address is None:
-        raise ValidationError({"email": "Write your coach's e-mail address."})
-    address = address.lower()
-    if address == owner.email.lower():
-        raise ValidationError({"email": "That is your own address."})
+    address = invitations.invited_address(
+        owner, email, missing="Write your coach's e-mail address."
+    )
     _check_scope(scope)
     with transaction.atomic():
         found = my_coaches(owner).filter(email=address, status__in=LIVE).first()
         if found is not None:
             return found
         link = save_owned(owner, CoachLink(email=address, scope=scope, show_names=bool(show_names)))
-        coach = get_user_model().objects.filter(email__iexact=address).first()
-        if coach is not None:
-            followups.ensure(
-                coach,
-                _invitation_key(link),
-                rule="coaching_invitation",
-                kind=Kind.CUSTOM,
-                title=f"{display_name(owner)} invites you to be their coach"[:200],
-                due_on=local_today(coach),
-                action_url=reverse("coaching:coachee-list"),
-            )
+        invitations.notify(
+            link,
+            key=_invitation_key(link),
+            rule="coaching_invitation",
+            title=f"{display_name(owner)} invites you to be their coach",
+            action_url=reverse("coaching:coachee-list"),
+        )
     send_invitation(link)
     return link
 
@@ -203,16 +186,14 @@ def invite(
 
 
 def _answer(coach: Any, link: CoachLink, status: str) -> CoachLink:
-    if not invitations_for(coach).filter(pk=link.pk).exists():
-        raise Http404(NOT_FOUND)
-    if link.status != LinkStatus.PENDING:
-        raise ValidationError({"status": "This invitation was already answered or withdrawn."})
-    link.coach = coach
-    link.status = status
-    link.responded_at = timezone.now()
-    link.save(update_fields=["coach", "status", "responded_at", "updated_at"])
-    followups.complete(coach, _invitation_key(link), reason="You answered the invitation.")
-    return link
+    return invitations.answer(
+        coach,
+        link,
+        status,
+        invitee="coach",
+        visible=invitations_for(coach),
+        key=_invitation_key(link),
+    )
 
 
 @transaction.atomic
@@ -233,16 +214,12 @@ def end(user: Any, link: CoachLink) -> CoachLink:
     """
     if link.owner_id != user.pk and link.coach_id != user.pk:
         raise Http404(NOT_FOUND)
-    if link.status not in LIVE:
-        raise ValidationError({"status": "This coaching link has already ended."})
-    link.status = LinkStatus.ENDED
-    link.ended_at = timezone.now()
-    link.save(update_fields=["status", "ended_at", "updated_at"])
-    followups.retire_rows(
-        FollowUp.objects.filter(rule_key=_invitation_key(link)),
-        "The coaching link ended.",
+    return invitations.end(
+        link,
+        keys=[_invitation_key(link)],
+        reason="The coaching link ended.",
+        already="This coaching link has already ended.",
     )
-    return link
 
 
 @transaction.atomic

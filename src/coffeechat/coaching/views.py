@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coffeechat.coaching import figures, services
 from coffeechat.coaching.forms import CommentForm, InviteForm, ScopeForm
-from coffeechat.coaching.models import LIVE, CoachLink, LinkStatus, Scope
+from coffeechat.coaching.models import CoachLink, LinkStatus, Scope
 from coffeechat.core.scoping import get_owned_or_404
+from coffeechat.followups.invitations import LIVE
 from coffeechat.progress import charts
 from coffeechat.progress.period import CHOICES
 from coffeechat.progress.stats import MIN_COUNT

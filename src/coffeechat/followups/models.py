@@ -16,6 +16,16 @@ from coffeechat.core.links import is_local_path
 from coffeechat.network.models import Channel, Organization, Owned, Person
 
 
+class LinkStatus(models.TextChoices):
+    """An invitation from one account to another (team links, coach links): see
+    :mod:`coffeechat.followups.invitations`."""
+
+    PENDING = "pending", "Invited"
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"
+
+
 class Kind(models.TextChoices):
     THANK_YOU = "thank_you", "Thank-you"
     NUDGE = "nudge", "Nudge"
