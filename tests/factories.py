@@ -50,6 +50,7 @@ from coffeechat.outreach.models import (
     Purpose,
     Status,
 )
+from coffeechat.staff.models import Invitation
 from coffeechat.targets.models import (
     Application,
     ApplicationChannel,
@@ -343,6 +344,12 @@ def network_of(owner: Any) -> dict[str, Any]:
         **team_of(owner, other),
         **coaching_of(owner),
         "mail_record": mail_record,
+        "staff_invitation": Invitation.objects.create(
+            email=f"invited.{owner.pk}@example.org",
+            key_hash=f"{owner.pk:064d}",
+            invited_by=None,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
         "connection_check": ConnectionCheck.objects.create(
             owner=owner,
             kind=ConnectionCheck.Kind.SMTP,

@@ -120,6 +120,8 @@ EXTRA_PATHS = {
     "/api/v1/staff/users/{user_id}/reactivate": {"post"},
     "/api/v1/staff/users/{user_id}/end-sessions": {"post"},
     "/api/v1/staff/invitations": {"get", "post"},
+    "/api/v1/staff/invitations/{staff_invitation_id}/resend": {"post"},
+    "/api/v1/staff/invitations/{staff_invitation_id}/revoke": {"post"},
     "/api/v1/staff/actions": {"get"},
     "/api/v1/staff/career-centre": {"get"},
     "/api/v1/career-centre/consent": {"get", "put"},

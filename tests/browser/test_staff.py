@@ -85,10 +85,17 @@ def test_staff_invite_someone_who_signs_up_is_counted_and_is_deactivated(
     page.get_by_label("E-mail address").fill("ivy@example.com")
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_role("status")).to_contain_text("Invitation sent to ivy@example.com")
-    message = smtp.parsed()[0]
+    first_body = smtp.parsed()[0].get_body(preferencelist=("plain",)).get_content()
+    first_link = re.search(r"https?://\S+/invited/\S+/", first_body)
+    assert first_link, first_body
+    # Ivy lost the e-mail: send it again; only the new link works.
+    page.get_by_role("button", name="Send the invitation to ivy@example.com again").click()
+    expect(page.get_by_role("status")).to_contain_text("Sent again to ivy@example.com")
+    message = smtp.parsed()[1]
     body = message.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"https?://\S+/invited/\S+/", body)
     assert link, body
+    assert link.group(0) != first_link.group(0)
     invited_path = urlsplit(link.group(0)).path
 
     # Ivy, in her own browser, signs up from the link although sign-up is closed.
@@ -96,6 +103,7 @@ def test_staff_invite_someone_who_signs_up_is_counted_and_is_deactivated(
     ivy = ivy_context.new_page()
     ivy.goto("/accounts/signup/")
     expect(ivy.get_by_text(re.compile("closed", re.IGNORECASE)).first).to_be_visible()
+    assert ivy.goto(urlsplit(first_link.group(0)).path).status == 404  # the old link
     ivy.goto(invited_path)
     expect(ivy.get_by_text("ivy@example.com")).to_be_visible()
     ivy.get_by_label("Your name").fill("Ivy Newcombe")

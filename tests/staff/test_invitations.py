@@ -112,3 +112,91 @@ def test_nothing_is_kept_when_the_mail_server_is_down(staff_client: Client, sett
     assert "The invitation could not be sent" in response.content.decode()
     assert not Invitation.objects.exists()
     assert not StaffAction.objects.exists()
+
+
+def test_sending_again_gives_a_new_link_and_the_old_one_stops(
+    staff_client: Client, smtp: Any
+) -> None:
+    old = invite(staff_client, smtp, "hana@example.com")
+    invitation = Invitation.objects.get()
+    later = timezone.now() + datetime.timedelta(days=6)
+    with time_machine.travel(later, tick=False):
+        response = staff_client.post(
+            reverse("staff:invitation-resend", kwargs={"staff_invitation_id": invitation.pk}),
+            follow=True,
+        )
+    assert "Sent again to hana@example.com" in response.content.decode()
+    body = smtp.parsed()[-1].get_body(preferencelist=("plain",)).get_content()
+    new = urlsplit(re.search(r"https?://\S+/invited/\S+/", body).group(0)).path
+    assert new != old
+    invitation.refresh_from_db()
+    assert invitation.expires_at == later + datetime.timedelta(days=7)
+    assert Client().get(old).status_code == 404  # the old link no longer works
+    assert Client().get(new).status_code == 200
+    assert list(StaffAction.objects.values_list("kind", flat=True).order_by("pk")) == [
+        "invite",
+        "resend_invitation",
+    ]
+
+
+def test_a_withdrawn_invitation_stops_working_and_cannot_be_sent_again(
+    staff_client: Client, smtp: Any
+) -> None:
+    path = invite(staff_client, smtp, "ivo@example.com")
+    invitation = Invitation.objects.get()
+    revoke = reverse("staff:invitation-revoke", kwargs={"staff_invitation_id": invitation.pk})
+    page = staff_client.post(revoke, follow=True).content.decode()
+    assert "no longer works" in page and "withdrawn" in page
+    assert Client().get(path).status_code == 404
+    response = Client().post(path, {"password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 404
+    assert not User.objects.filter(email="ivo@example.com").exists()
+    sent = len(smtp.envelopes)
+    again = staff_client.post(
+        reverse("staff:invitation-resend", kwargs={"staff_invitation_id": invitation.pk}),
+        follow=True,
+    )
+    assert "withdrawn: send a new one" in again.content.decode()
+    assert len(smtp.envelopes) == sent
+    assert StaffAction.objects.filter(kind="revoke_invitation").count() == 1
+
+
+def test_a_used_invitation_is_neither_withdrawn_nor_sent_again(
+    staff_client: Client, smtp: Any
+) -> None:
+    path = invite(staff_client, smtp, "jo@example.com")
+    Client().post(path, {"password1": PASSWORD, "password2": PASSWORD})
+    invitation = Invitation.objects.get()
+    for name in ("staff:invitation-revoke", "staff:invitation-resend"):
+        url = reverse(name, kwargs={"staff_invitation_id": invitation.pk})
+        assert "was used" in staff_client.post(url, follow=True).content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_the_api_sends_again_and_withdraws(staff_client: Client, smtp: Any) -> None:
+    invite(staff_client, smtp, "kai@example.com")
+    invitation = Invitation.objects.get()
+    base = f"/api/v1/staff/invitations/{invitation.pk}"
+    resent = staff_client.post(f"{base}/resend")
+    assert resent.status_code == 200 and resent.json()["email"] == "kai@example.com"
+    revoked = staff_client.post(f"{base}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
+    refused = staff_client.post(f"{base}/resend")
+    assert refused.status_code == 422
+    assert "withdrawn" in str(refused.json())
+    assert staff_client.post("/api/v1/staff/invitations/999999/revoke").status_code == 404
+
+
+def test_a_staff_member_sends_at_most_so_many_invitations_an_hour(
+    staff_client: Client, smtp: Any, monkeypatch: Any
+) -> None:
+    from coffeechat.core import throttle
+
+    monkeypatch.setitem(throttle.LIMITS, "staff-invite", (2, 3600))
+    invite(staff_client, smtp, "l1@example.com")
+    invite(staff_client, smtp, "l2@example.com")
+    response = staff_client.post(reverse("staff:invitation-create"), {"email": "l3@example.com"})
+    assert response.status_code == 200
+    assert "2 invitations in an hour" in response.content.decode()
+    assert Invitation.objects.count() == 2

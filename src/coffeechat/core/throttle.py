@@ -17,6 +17,7 @@ LIMITS = {
     "export": (10, 60 * 60),
     "smtp-test": (5, 60),
     "imap-test": (5, 60),
+    "staff-invite": (50, 60 * 60),
 }
 
 

@@ -3,6 +3,7 @@ counted in the career centre's anonymous figures."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -23,6 +24,8 @@ class ActionKind(models.TextChoices):
     DEACTIVATE = "deactivate", "deactivated"
     REACTIVATE = "reactivate", "reactivated"
     END_SESSIONS = "end_sessions", "ended the sessions of"
+    RESEND_INVITATION = "resend_invitation", "sent the invitation again to"
+    REVOKE_INVITATION = "revoke_invitation", "withdrew the invitation of"
 
 
 class StaffAction(models.Model):
@@ -64,12 +67,16 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.email
+
+    def is_open(self, now: datetime.datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
     @staticmethod
     def new_key() -> str:

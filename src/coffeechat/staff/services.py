@@ -21,6 +21,7 @@ from django.utils import timezone
 from coffeechat.accounts.models import User
 from coffeechat.accounts.services import create_account, revoke_all_api_tokens
 from coffeechat.accounts.sessions import end_sessions
+from coffeechat.core import throttle
 from coffeechat.core.links import absolute_url
 from coffeechat.staff.models import ActionKind, Invitation, StaffAction, hash_key
 
@@ -140,6 +141,7 @@ def invite(actor: User | None, email: str) -> Invitation:
     is logged.
     """
     email = _clean_email(email)
+    _check_invite_limit(actor)
     raw = Invitation.new_key()
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -160,12 +162,61 @@ def invite(actor: User | None, email: str) -> Invitation:
     return invitation
 
 
+def _check_invite_limit(actor: User | None) -> None:
+    """Invitations e-mail strangers: a staff member sends at most so many an hour (the
+    command line, ``actor=None``, is the operator and is not limited)."""
+    if actor is not None and not throttle.allow("staff-invite", actor.pk):
+        limit = throttle.LIMITS["staff-invite"][0]
+        raise ValidationError(
+            {"email": f"You sent {limit} invitations in an hour: wait before sending more."}
+        )
+
+
+def resend(actor: User | None, invitation: Invitation) -> Invitation:
+    """E-mail an open or expired invitation again with a new link (the old one stops
+    working) valid for another INVITATION_DAYS days. Nothing changes if the mail server
+    refuses it."""
+    if invitation.used_at is not None:
+        raise ValidationError("This invitation was used: the account exists.")
+    if invitation.revoked_at is not None:
+        raise ValidationError("This invitation was withdrawn: send a new one.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError("There is already an account with this address.")
+    _check_invite_limit(actor)
+    raw = Invitation.new_key()
+    try:
+        _invitation_email(invitation, raw).send(using="default")
+    except Exception as error:  # the mail server's answer, whatever it is
+        raise ValidationError(
+            f"The invitation could not be sent: {type(error).__name__}: {error}"
+        ) from error
+    invitation.key_hash = hash_key(raw)
+    invitation.expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
+    invitation.save(update_fields=["key_hash", "expires_at"])
+    log_action(actor, ActionKind.RESEND_INVITATION, None, email=invitation.email)
+    return invitation
+
+
+def revoke(actor: User | None, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation: its link stops working at once."""
+    if invitation.used_at is not None:
+        raise ValidationError("This invitation was used: deactivate the account instead.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        log_action(actor, ActionKind.REVOKE_INVITATION, None, email=invitation.email)
+    return invitation
+
+
 def open_invitation(raw: str) -> Invitation | None:
-    """The unused, unexpired invitation of this link, or None."""
+    """The unused, unexpired, not withdrawn invitation of this link, or None."""
     if not raw.startswith("inv_") or len(raw) > 100:
         return None
     return Invitation.objects.filter(
-        key_hash=hash_key(raw), used_at__isnull=True, expires_at__gt=timezone.now()
+        key_hash=hash_key(raw),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).first()
 
 

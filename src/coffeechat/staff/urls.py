@@ -13,6 +13,16 @@ urlpatterns = [
     path("users/<int:user_id>/reactivate/", views.user_reactivate, name="user-reactivate"),
     path("users/<int:user_id>/end-sessions/", views.user_end_sessions, name="user-end-sessions"),
     path("invitations/", views.invitation_create, name="invitation-create"),
+    path(
+        "invitations/<int:staff_invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "invitations/<int:staff_invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path("actions/", views.action_list, name="action-list"),
     path("career-centre/", views.career_centre, name="career-centre"),
 ]

@@ -95,10 +95,12 @@ class StaffInvitationIn(Input):
 
 
 class StaffInvitationOut(Schema):
+    id: int
     email: str
     created_at: datetime.datetime
     expires_at: datetime.datetime
     used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
 
 
 class SessionsOut(Schema):
@@ -226,6 +228,36 @@ def invite(request: HttpRequest, payload: StaffInvitationIn) -> Any:
 @paginate(Pagination)
 def list_invitations(request: HttpRequest) -> Any:
     return Invitation.objects.all()
+
+
+def _on_invitation(request: HttpRequest, staff_invitation_id: int, action: Any) -> Any:
+    invitation = Invitation.objects.filter(pk=staff_invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    try:
+        return action(request.user, invitation)
+    except DjangoValidationError as error:
+        raise DjangoValidationError({"staff_invitation_id": error.messages}) from None
+
+
+@router.post(
+    "/staff/invitations/{int:staff_invitation_id}/resend",
+    response=StaffInvitationOut,
+    url_name="staff-invitation-resend",
+    summary="E-mail the invitation again with a new link (the old one stops working)",
+)
+def resend_invitation(request: HttpRequest, staff_invitation_id: ObjectId) -> Any:
+    return _on_invitation(request, staff_invitation_id, services.resend)
+
+
+@router.post(
+    "/staff/invitations/{int:staff_invitation_id}/revoke",
+    response=StaffInvitationOut,
+    url_name="staff-invitation-revoke",
+    summary="Withdraw an invitation: its link stops working",
+)
+def revoke_invitation(request: HttpRequest, staff_invitation_id: ObjectId) -> Any:
+    return _on_invitation(request, staff_invitation_id, services.revoke)
 
 
 @router.get(
