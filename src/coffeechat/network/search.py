@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Min, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, Min, QuerySet, Value, When
 
 from coffeechat.core.console import Echo
 from coffeechat.network.models import (
@@ -341,32 +341,27 @@ def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
         return queryset
     refresh(queryset)
     found = _indexed(words)
-    if found is None:  # scan the owner's rows
-        owner = queryset.order_by().values("owner_id")[:1]
-        rows = PersonSearch.objects.filter(owner_id=Subquery(owner))
-    else:  # look up the few rows the index found (the queryset keeps the owner's only)
-        rows = PersonSearch.objects.filter(person_id__in=found)
+    # One join with the person's own search row (one to one): the words filter it and the
+    # rank is read from it, so no subquery runs per person found.
+    people = queryset if found is None else queryset.filter(pk__in=found)
     for word in words:
-        rows = rows.filter(document__contains=word)
+        people = people.filter(search__document__contains=word)
     typed = " ".join(words)
     rank: Any = Case(
-        When(names__startswith=f" {typed} |", then=Value(-10)),
+        When(search__names__startswith=f" {typed} |", then=Value(-10)),
         default=Value(0),
         output_field=IntegerField(),
     )
     for word in words:
         rank = rank + Case(
-            When(names__contains=f" {word} ", then=Value(0)),
-            When(names__contains=" " + word, then=Value(1)),
-            When(names__contains=word, then=Value(2)),
+            When(search__names__contains=f" {word} ", then=Value(0)),
+            When(search__names__contains=" " + word, then=Value(1)),
+            When(search__names__contains=word, then=Value(2)),
             default=Value(3),
             output_field=IntegerField(),
         )
-    ranked = PersonSearch.objects.filter(person_id=OuterRef("pk")).annotate(rank=rank)
-    return (
-        queryset.filter(pk__in=rows.values("person_id"))
-        .annotate(search_rank=Subquery(ranked.values("rank")[:1], output_field=IntegerField()))
-        .order_by("search_rank", "last_name", "first_name", "pk")
+    return people.annotate(search_rank=rank).order_by(
+        "search_rank", "last_name", "first_name", "pk"
     )
 
 
