@@ -237,3 +237,18 @@ def smtp(settings: Any) -> Iterator[Any]:
     settings.EMAIL_CONFIGURED = True
     yield collector
     controller.stop()
+
+
+def run_worker_after_poll(page: Page, polled_path: str) -> None:
+    """Run the queued background tasks once, right after the page's own next poll (an
+    htmx request to a URL holding ``polled_path``). The live server may share the test's
+    database connection (in-memory SQLite), so the worker runs here, between two polls,
+    not in a thread beside the page (see tests/browser/test_imports.py)."""
+    from coffeechat.server.worker import make_worker
+
+    with page.expect_response(
+        lambda r: polled_path in r.url and r.request.headers.get("hx-request") == "true"
+    ) as polled:
+        pass
+    assert polled.value.ok
+    make_worker(batch=True, interval=0).run()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import run_worker_after_poll
 from tests.mailbox import messages
 from tests.mailbox.dovecot import Dovecot
 
@@ -31,19 +32,6 @@ def imap_server(settings: Any) -> Iterator[Dovecot]:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
-
-
-def run_worker_between_polls(page: Page) -> None:
-    """Run the queued connection test right after one of the page's own polls (the live
-    server may share the test's database connection: see tests/browser/test_imports.py)."""
-    from coffeechat.server.worker import make_worker
-
-    with page.expect_response(
-        lambda r: "/tests/" in r.url and r.request.headers.get("hx-request") == "true"
-    ) as polled:
-        pass
-    assert polled.value.ok
-    make_worker(batch=True, interval=0).run()
 
 
 @pytest.fixture
@@ -76,13 +64,13 @@ def test_a_reply_in_the_mailbox_marks_the_message_and_today_offers_to_schedule(
     check = page.locator("#connection-check")
     expect(check).to_contain_text("Waiting for the worker")
     expect(page.locator("#id_password")).to_have_value("")
-    run_worker_between_polls(page)
+    run_worker_after_poll(page, "/mailbox/tests/")
     expect(check).to_contain_text("Test passed. Connected to 127.0.0.1")
     expect(check).to_contain_text("sent mail in “Sent”")
     expect(page.get_by_role("heading", name="Folders")).to_be_visible()
     page.get_by_role("button", name="Test connection").click()
     expect(check).to_contain_text("Waiting for the worker")
-    run_worker_between_polls(page)
+    run_worker_after_poll(page, "/mailbox/tests/")
     expect(check).to_contain_text("Test passed.")
 
     # Write to Lena; the message goes out through the real SMTP server.

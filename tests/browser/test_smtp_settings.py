@@ -9,20 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import run_worker_after_poll
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def run_worker_between_polls(page: Page) -> None:
-    """Run the queued test right after one of the page's own polls (the live server may
-    share the test's database connection: see tests/browser/test_imports.py)."""
-    from coffeechat.server.worker import make_worker
-
-    with page.expect_response(
-        lambda r: "/settings/tests/" in r.url and r.request.headers.get("hx-request") == "true"
-    ) as polled:
-        pass
-    assert polled.value.ok
-    make_worker(batch=True, interval=0).run()
 
 
 @pytest.fixture
@@ -63,7 +52,7 @@ def test_test_the_server_in_the_worker_then_write_through_it(
     expect(check).to_contain_text("Waiting for the worker")
     assert collector.envelopes == []  # nothing connects from the web request
     assert not SmtpSettings.objects.filter(owner=user).exists()
-    run_worker_between_polls(page)
+    run_worker_after_poll(page, "/settings/tests/")
     expect(check).to_contain_text("Test passed. Sent a test e-mail to walter@mydomain.example")
     assert len(collector.envelopes) == 1
     assert ConnectionCheck.objects.get(owner=user).typed_encrypted == ""
@@ -72,7 +61,7 @@ def test_test_the_server_in_the_worker_then_write_through_it(
     expect(page.get_by_role("status").first).to_contain_text("Saved.")
     page.get_by_role("button", name="Send a test e-mail").click()
     expect(check).to_contain_text("Waiting for the worker")
-    run_worker_between_polls(page)
+    run_worker_after_poll(page, "/settings/tests/")
     expect(check).to_contain_text("Test passed.")
     assert len(collector.envelopes) == 2
 

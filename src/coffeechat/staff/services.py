@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from coffeechat.accounts.services import create_account, revoke_all_api_tokens
 from coffeechat.accounts.sessions import end_sessions
 from coffeechat.core import throttle
 from coffeechat.core.links import absolute_url
+from coffeechat.core.scoping import MAX_ID
 from coffeechat.staff.models import ActionKind, Invitation, StaffAction, hash_key
 
 CLI = "cli"  # the actor of actions taken with ``coffeechat staff``
@@ -195,6 +197,15 @@ def resend(actor: User | None, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["key_hash", "expires_at"])
     log_action(actor, ActionKind.RESEND_INVITATION, None, email=invitation.email)
     return invitation
+
+
+def invitation_or_404(invitation_id: int) -> Invitation:
+    found = None
+    if 0 < invitation_id <= MAX_ID:
+        found = Invitation.objects.filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404("No such invitation.")
+    return found
 
 
 def revoke(actor: User | None, invitation: Invitation) -> Invitation:

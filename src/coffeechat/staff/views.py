@@ -121,41 +121,36 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def invitation_or_404(invitation_id: int) -> Invitation:
-    found = (
-        Invitation.objects.filter(pk=invitation_id).first() if 0 < invitation_id <= MAX_ID else None
-    )
-    if found is None:
-        raise Http404("No such invitation.")
-    return found
+def _on_invitation(
+    request: HttpRequest, invitation_id: int, action: Callable[..., Any], done: str
+) -> HttpResponse:
+    invitation = services.invitation_or_404(invitation_id)
+    try:
+        action(request.user, invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(email=invitation.email))
+    return redirect("staff:invitation-create")
 
 
 @staff_only
 @require_POST
 def invitation_resend(request: HttpRequest, staff_invitation_id: int) -> HttpResponse:
-    invitation = invitation_or_404(staff_invitation_id)
-    try:
-        services.resend(request.user, invitation)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Sent again to {invitation.email}, with a new link.")
-    return redirect("staff:invitation-create")
+    return _on_invitation(
+        request, staff_invitation_id, services.resend, "Sent again to {email}, with a new link."
+    )
 
 
 @staff_only
 @require_POST
 def invitation_revoke(request: HttpRequest, staff_invitation_id: int) -> HttpResponse:
-    invitation = invitation_or_404(staff_invitation_id)
-    try:
-        services.revoke(request.user, invitation)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Withdrawn: the link sent to {invitation.email} no longer works."
-        )
-    return redirect("staff:invitation-create")
+    return _on_invitation(
+        request,
+        staff_invitation_id,
+        services.revoke,
+        "Withdrawn: the link sent to {email} no longer works.",
+    )
 
 
 @staff_only

@@ -231,9 +231,7 @@ def list_invitations(request: HttpRequest) -> Any:
 
 
 def _on_invitation(request: HttpRequest, staff_invitation_id: int, action: Any) -> Any:
-    invitation = Invitation.objects.filter(pk=staff_invitation_id).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
+    invitation = services.invitation_or_404(staff_invitation_id)
     try:
         return action(request.user, invitation)
     except DjangoValidationError as error:
