@@ -39,6 +39,14 @@ PARTSTATS = {"NEEDS-ACTION", "ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED"}
 ALL_DAY_MINUTES = 480  # the longest a conversation lasts
 DEFAULT_MINUTES = 30
 MAX_BYTES = 1_000_000
+NEEDED = {  # the fields read, and what a broken one is said to be
+    "DTSTART": "this is not a date or time",
+    "DTEND": "this is not a date or time",
+    "DTSTAMP": "this is not a date or time",
+    "DURATION": "this is not a duration",
+    "SEQUENCE": "SEQUENCE must be a whole number",
+    "UID": "this is not a UID",
+}
 LINK = re.compile(r"https?://[^\s<>\"]+")
 MEETING_LINK_FIELDS = (
     "X-GOOGLE-CONFERENCE",
@@ -223,6 +231,13 @@ def _event(
     component: Any, method: str, name: str, lines: list[str], begin: int, zone: datetime.tzinfo
 ) -> CalendarEvent:
     event_line = begin + 1 if lines else None
+    for field, message in getattr(component, "errors", []) or []:
+        # A broken line of a field nobody reads is let be; a broken time is refused.
+        if field in NEEDED:
+            words = NEEDED[field]
+            raise CalendarFileError(
+                name, f"{words} ({message}).", line=_line_of(lines, field, begin), field=field
+            )
     start, start_line = _moment(component, "DTSTART", name, lines, begin)
     if start is None:
         raise CalendarFileError(

@@ -133,7 +133,7 @@ def take_answer(owner: Any, event: CalendarEvent, sender: str = "") -> Taken:
     ):
         return Taken(UNCHANGED, f"{name}'s newer answer stands.", conversation)
     row.answer = answer
-    row.answered_at = min(stamp or timezone.now(), timezone.now())
+    row.answered_at = stamp or timezone.now()  # as given: the next answer is compared to it
     row.answer_sequence = sequence
     row.save(update_fields=["answer", "answered_at", "answer_sequence"])
     signals.participant_answered.send(
@@ -194,7 +194,7 @@ def _people(owner: Any, event: CalendarEvent, own: set[str]) -> tuple[list[Perso
         if person is None:
             person = create_person(
                 owner,
-                name=address.name or address.email.split("@", 1)[0].replace(".", " "),
+                name=address.name or address.email.split("@", 1)[0].replace(".", " ").title(),
                 emails=[address.email],
                 tags=[NEW_PERSON_TAG],
                 notes=f"Added from the invitation “{event.summary or 'no title'}” ({day}).",
