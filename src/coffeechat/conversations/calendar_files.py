@@ -156,7 +156,7 @@ def read_calendar(data: bytes | str, name: str, zone: datetime.tzinfo) -> list[C
     try:
         calendar = Calendar.from_ical(text)
     except Exception as error:  # icalendar says which content line it could not read
-        message = str(error)
+        message = " ".join(str(error).split())
         quoted = re.search(r"parsed into parts: '(.*?)'", message)
         line = _line_of(lines, quoted.group(1)) if quoted else None
         raise CalendarFileError(name, f"the file cannot be read ({message}).", line=line) from None

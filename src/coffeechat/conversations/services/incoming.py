@@ -35,6 +35,7 @@ from django.utils import timezone
 from coffeechat.conversations import signals
 from coffeechat.conversations.calendar_files import (
     CANCEL,
+    PUBLISH,
     REPLY,
     REQUEST,
     CalendarEvent,
@@ -272,6 +273,13 @@ def take_calendar_file(
     """An uploaded .ics: every event in it, in one transaction. Raises
     :class:`CalendarFileError` (file, line, field), having written nothing."""
     events = read_calendar(data, name, user_zone(owner))
+    if len(events) > 1 and events[0].method == PUBLISH:
+        raise CalendarFileError(
+            name,
+            f"this is a calendar of {len(events)} events, not an invitation: upload the "
+            "invitation itself (one event, as the e-mail's invite.ics).",
+            field="VEVENT",
+        )
     own = list(own)
     found = []
     with transaction.atomic():
