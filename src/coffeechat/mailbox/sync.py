@@ -415,7 +415,11 @@ class _FolderSync:
             logger.warning("An unreadable calendar part skipped in %s", self.folder, exc_info=True)
             return
         for part in parts:
-            taken = take_calendar_mail(self.owner, part, sender, own=self.own)
+            try:  # its own savepoint: a part that fails leaves the batch whole
+                taken = take_calendar_mail(self.owner, part, sender, own=self.own)
+            except Exception:
+                logger.exception("A calendar part in %s could not be taken", self.folder)
+                continue
             self.result.calendar += sum(1 for t in taken if t.outcome in TAKEN)
 
 
