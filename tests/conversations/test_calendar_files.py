@@ -36,6 +36,7 @@ def test_it_reads_an_outlook_invitation_with_a_windows_zone_name() -> None:
     # 10:00 "W. Europe Standard Time" in June is 10:00 CEST, 08:00 UTC.
     assert event.starts_at == datetime.datetime(2027, 6, 15, 8, 0, tzinfo=UTC)
     assert event.duration_minutes == 30
+    assert event.zone_name == "Europe/Berlin"
     assert event.summary == "Coffee chat: logistics at Contoso"
     assert event.link.startswith("https://teams.microsoft.example/l/meetup-join/")
     assert event.organizer is not None

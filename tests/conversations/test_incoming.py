@@ -218,6 +218,7 @@ def test_an_outlook_invitation_becomes_a_scheduled_conversation(alice: Any) -> N
     assert conversation.title == "Coffee chat: logistics at Contoso"
     assert conversation.starts_at == datetime.datetime(2027, 6, 15, 8, 0, tzinfo=UTC)
     assert conversation.duration_minutes == 30
+    assert conversation.time_zone == "Europe/Berlin"  # from "W. Europe Standard Time"
     assert conversation.mode == Mode.VIDEO
     assert conversation.mode_detail.startswith("https://teams.microsoft.example/")
     assert conversation.organizer_email == "marco.rossi@contoso.example"
@@ -282,6 +283,10 @@ def test_google_blackberry_lotus_and_all_day_invitations(alice: Any) -> None:
     assert lotus.conversation is not None
     assert lotus.conversation.starts_at == datetime.datetime(2027, 7, 7, 19, 0, tzinfo=UTC)
     assert len(lotus.new_people) == 1  # organizer and attendee are one person
+    assert (lotus.conversation.mode, lotus.conversation.mode_detail) == (
+        Mode.PHONE,
+        "+1 555 0100 ext 42",
+    )
 
     [day] = take_calendar_file(alice, file("all_day.ics"), "day.ics")
     assert day.conversation is not None

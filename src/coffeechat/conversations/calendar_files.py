@@ -25,10 +25,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from icalendar import Calendar
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 REQUEST = "REQUEST"
 REPLY = "REPLY"
@@ -85,6 +87,7 @@ class CalendarEvent:
     duration_minutes: int
     all_day: bool
     floating: bool
+    zone_name: str  # the IANA name of the start's zone, when it has one
     summary: str
     description: str
     location: str
@@ -205,6 +208,24 @@ def _aware(
     return value.astimezone(datetime.UTC), False
 
 
+def _zone_name(component: Any, start: datetime.date) -> str:
+    """The IANA name of the start's zone: its own, or the TZID's (a Windows name through
+    icalendar's CLDR table); "" for a custom zone, a floating time or a date."""
+    if not isinstance(start, datetime.datetime) or start.tzinfo is None:
+        return ""
+    key = str(getattr(start.tzinfo, "key", "") or "")
+    if key:
+        return key
+    prop = component.get("DTSTART")
+    tzid = str(getattr(prop, "params", {}).get("TZID", "") or "").strip('"')
+    name = WINDOWS_TO_OLSON.get(tzid, tzid)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
 def _text(component: Any, field: str) -> str:
     value = component.get(field)
     if isinstance(value, list):
@@ -309,6 +330,7 @@ def _event(
         duration_minutes=minutes,
         all_day=all_day,
         floating=floating and not all_day,
+        zone_name=_zone_name(component, start),
         summary=summary,
         description=description[:2000],
         location=location,

@@ -62,7 +62,7 @@ ANSWERS = {
     "DECLINED": Answer.DECLINED,
     "NEEDS-ACTION": Answer.NEEDS_ACTION,
 }
-PHONE = re.compile(r"^[+\d][\d\s()./-]{5,}$")
+PHONE = re.compile(r"^[+\d][\d\s()./-]{5,}(\s*(ext|x)\.?\s*\d+)?$", re.I)
 
 # What became of one event.
 ANSWERED = "answered"
@@ -214,6 +214,8 @@ def _apply(conversation: Conversation, event: CalendarEvent, owner: Any) -> None
     conversation.mode, conversation.mode_detail = _how(event)
     if event.floating or event.all_day:
         conversation.time_zone = str(user_zone(owner))
+    elif event.zone_name:
+        conversation.time_zone = event.zone_name[:64]
     conversation.external_sequence = event.sequence or 0
     conversation.external_stamp = event.stamp
     if event.organizer is not None:
