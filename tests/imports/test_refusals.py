@@ -104,10 +104,10 @@ def test_the_import_page_refuses_a_calendar_file_by_name(
 ) -> None:
     settings.IMPORT_DIR = tmp_path / "uploads"
 
-    # Refused by its name before it is stored (imports/upload_types.py); the same
-    # content under a .csv name is refused by the reader, as above.
+    # An .ics is handed to conversations, never stored: a calendar of many events is
+    # not an invitation. The same content under a .csv name is refused by the reader.
     page = upload(alice_client, "team-invites.ics", CALENDAR).content.decode()
-    assert "team-invites.ics: this is a .ics file" in page
+    assert "team-invites.ics, VEVENT: this is a calendar of 9 events, not an invitation" in page
     assert not ImportBatch.objects.filter(owner=alice).exists()
     upload(alice_client, "team-invites.csv", CALENDAR)
     batch = ImportBatch.objects.get(owner=alice)

@@ -36,7 +36,6 @@ def upload(client: Client, name: str, content: bytes) -> Any:
     [
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "this is a .png file"),
         ("people.xlsx", b"PK\x03\x04" + b"\x00" * 64, "save a spreadsheet as CSV first"),
-        ("team-invites.ics", b"BEGIN:VCALENDAR\r\n", "this is a .ics file"),
         ("contacts", CSV, "a file without an extension"),
         ("report.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "the content is a PDF document"),
         ("Connections.csv", b"\x89PNG\r\n\x1a\n", "the content is a PNG image"),
@@ -71,7 +70,7 @@ def test_it_takes_the_files_an_import_reads(
 
 def test_the_form_tells_the_browser_which_files_to_offer(alice_client: Client) -> None:
     page = alice_client.get(reverse("imports:batch-list")).content.decode()
-    assert 'accept=".csv,.tsv,.txt,.vcf,.vcard,.zip"' in page
+    assert 'accept=".csv,.tsv,.txt,.vcf,.vcard,.ics,.zip"' in page
 
 
 def attachment(response: Any) -> None:

@@ -7,3 +7,8 @@ class ConversationsConfig(AppConfig):
     name = "coffeechat.conversations"
     label = "conversations"
     verbose_name = "Conversations"
+
+    def ready(self) -> None:
+        from coffeechat.conversations import wiring
+
+        wiring.connect()

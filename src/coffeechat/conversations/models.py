@@ -48,6 +48,15 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Answer(models.TextChoices):
+    """A participant's answer to the invitation (PARTSTAT of an iTIP REPLY, RFC 5546)."""
+
+    NEEDS_ACTION = "needs_action", "Not answered yet"
+    ACCEPTED = "accepted", "Accepted"
+    TENTATIVE = "tentative", "Tentative"
+    DECLINED = "declined", "Declined"
+
+
 class Fit(models.TextChoices):
     STRONG = "strong", "Strong fit"
     UNSURE = "unsure", "Unsure"
@@ -131,6 +140,15 @@ class Conversation(Owned):
     uid = models.CharField(max_length=100, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="The summary of an invitation someone else sent."
+    )
+    # An invitation someone else sent (an .ics file, or found by the mailbox sync): its UID,
+    # the SEQUENCE and DTSTAMP of the version applied, and who organised it.
+    external_uid = models.CharField(max_length=255, blank=True, editable=False)
+    external_sequence = models.IntegerField(default=0, editable=False)
+    external_stamp = models.DateTimeField(null=True, blank=True, editable=False)
+    organizer_email = models.CharField(max_length=254, blank=True, editable=False)
 
     quick_notes = models.TextField("notes", blank=True)
     notes_saved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -156,7 +174,12 @@ class Conversation(Owned):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480),
                 name="conversation_duration_5_to_480",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "external_uid"],
+                condition=~Q(external_uid=""),
+                name="conversation_external_uid_once_per_owner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +226,12 @@ class Participant(models.Model):
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
     position = models.PositiveSmallIntegerField(default=0)
+    answer = models.CharField(max_length=20, choices=Answer.choices, default=Answer.NEEDS_ACTION)
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they answered (the reply's DTSTAMP)."
+    )
+    # The version of the invitation the answer is to: an older reply never overrides it.
+    answer_sequence = models.IntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -8,6 +8,10 @@ services do the work; the signals only tell.
 :class:`~coffeechat.conversations.invitations.Delivery`) and ``requested`` (the user
 asked to e-mail now, rather than an update after an invitation went out). Outreach
 sends them and answers what happened, in words.
+
+``participant_answered`` carries ``conversation`` and ``participant`` (the
+:class:`~coffeechat.conversations.models.Participant` row with its new ``answer``): a
+participant accepted, declined or said tentative (an iTIP REPLY).
 """
 
 from __future__ import annotations
@@ -20,3 +24,4 @@ conversation_cancelled = Signal()
 conversation_held = Signal()
 debrief_saved = Signal()
 invitations_due = Signal()
+participant_answered = Signal()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.conversations.chains import introducers
-from coffeechat.conversations.models import Conversation, PromiseDirection
+from coffeechat.conversations.models import Answer, Conversation, Participant, PromiseDirection
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.conversations.services import thank_you_url
 from coffeechat.core.scoping import owned
@@ -152,6 +152,11 @@ def after_conversation_rescheduled(conversation: Conversation) -> None:
     triggers.conversation_rescheduled(
         conversation.owner, conversation_id=conversation.pk, starts_at=conversation.starts_at
     )
+    retire(
+        conversation.owner,
+        prefix=f"declined:conversation:{conversation.pk}:",
+        reason="You moved the conversation to another time.",
+    )
 
 
 def after_conversation_cancelled(conversation: Conversation) -> None:
@@ -160,6 +165,40 @@ def after_conversation_cancelled(conversation: Conversation) -> None:
         f"prepare:conversation:{conversation.pk}",
         reason="The conversation was cancelled.",
     )
+    retire(
+        conversation.owner,
+        prefix=f"declined:conversation:{conversation.pk}:",
+        reason="The conversation was cancelled.",
+    )
+
+
+def after_participant_answered(conversation: Conversation, participant: Participant) -> None:
+    """A decline proposes another time (on Today, linking to rescheduling); accepting
+    or a tentative yes afterwards retires that proposal."""
+    if conversation.status != ConversationStatus.SCHEDULED:
+        return
+    person = participant.person
+    prefix = f"declined:conversation:{conversation.pk}:person:{person.pk}:"
+    when = participant.answered_at or timezone.now()
+    if participant.answer != Answer.DECLINED:
+        retire(
+            conversation.owner,
+            prefix=prefix,
+            reason=f"{person.full_name} answered “{participant.get_answer_display()}” on "
+            f"{triggers.on_day(conversation.owner, when)}.",
+        )
+        return
+    item = triggers.invitation_declined(
+        conversation.owner,
+        key=f"{prefix}{participant.answer_sequence}:{when:%Y%m%dT%H%M%S}",
+        person=person,
+        when=when,
+        organization=conversation.organization,
+        reschedule_url=reverse(
+            "conversations:conversation-reschedule", kwargs={"conversation_id": conversation.pk}
+        ),
+    )
+    _link([item], conversation=conversation)
 
 
 def after_conversation_held(conversation: Conversation) -> None:

@@ -12,6 +12,7 @@ Rule keys (all per owner):
 - ``debrief:conversation:<id>``
 - ``prepare:conversation:<id>``
 - ``promise:conversation:<id>:<n>``
+- ``declined:conversation:<id>:person:<id>:<sequence>:<answered at>``
 """
 
 from __future__ import annotations
@@ -296,3 +297,27 @@ def introducers_to_thank(
         )
         made.append(item)
     return made
+
+
+def invitation_declined(
+    owner: Any,
+    *,
+    key: str,
+    person: Person,
+    when: datetime.datetime,
+    organization: Organization | None = None,
+    reschedule_url: str = "",
+) -> FollowUp:
+    """A participant declined the invitation: propose another time, today."""
+    item, _created = ensure(
+        owner,
+        key,
+        rule="declined",
+        kind=Kind.CUSTOM,
+        title=f"{person.full_name} declined — propose another time?",
+        due_on=when.astimezone(user_zone(owner)).date(),
+        person=person,
+        organization=organization,
+        action_url=reschedule_url,
+    )
+    return item

@@ -52,6 +52,10 @@ def on_debrief_saved(sender: Any, conversation: Conversation, **kwargs: Any) -> 
     reactions.after_debrief_saved(conversation)
 
 
+def on_participant_answered(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
+    reactions.after_participant_answered(conversation, kwargs["participant"])
+
+
 def on_feed_item_deleted(sender: Any, instance: Conversation | FollowUp, **kwargs: Any) -> None:
     reactions.after_feed_item_deleted(instance.owner_id)
 
@@ -77,3 +81,6 @@ def connect() -> None:
         on_conversation_held, dispatch_uid="followups.held"
     )
     conversation_signals.debrief_saved.connect(on_debrief_saved, dispatch_uid="followups.debrief")
+    conversation_signals.participant_answered.connect(
+        on_participant_answered, dispatch_uid="followups.answered"
+    )

@@ -18,7 +18,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
         help_text="A LinkedIn export (Connections.csv or the whole .zip), a Google, Outlook or "
-        "Thunderbird CSV, a vCard file, or any CSV with one person per row.",
+        "Thunderbird CSV, a vCard file, or any CSV with one person per row; or a calendar "
+        "invitation (.ics) someone sent you, which becomes a scheduled conversation.",
     )
     format = forms.ChoiceField(
         choices=[("", "Recognise it for me"), *FORMAT_CHOICES], required=False

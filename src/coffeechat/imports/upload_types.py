@@ -2,6 +2,8 @@
 
 Only what an import can read is stored: CSV and tab-separated text (``.csv``,
 ``.tsv``, ``.txt``), vCards (``.vcf``, ``.vcard``) and LinkedIn's archive (``.zip``).
+A calendar invitation (``.ics``) is not stored: it is handed to conversations at once
+(:mod:`coffeechat.imports.calendar_files`).
 The first bytes must agree: a ``.zip`` must be a ZIP archive, and a text file must not
 begin like an image, a PDF, an archive or a program. What the content is beyond that
 (a calendar, JSON, a web page in a ``.csv``) the readers recognise and refuse with
@@ -15,8 +17,9 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt", ".vcf", ".vcard")
+CALENDAR_EXTENSIONS = (".ics",)
 ZIP_EXTENSIONS = (".zip",)
-ACCEPTED = TEXT_EXTENSIONS + ZIP_EXTENSIONS
+ACCEPTED = TEXT_EXTENSIONS + CALENDAR_EXTENSIONS + ZIP_EXTENSIONS
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 16
 
@@ -38,6 +41,10 @@ SIGNATURES = (
 
 def _accepted_list() -> str:
     return ", ".join(ACCEPTED[:-1]) + " or " + ACCEPTED[-1]
+
+
+def is_calendar(name: str) -> bool:
+    return PurePath(name).suffix.lower() in CALENDAR_EXTENSIONS
 
 
 def check_upload(name: str, head: bytes) -> None:

@@ -19,11 +19,13 @@ from coffeechat.core import throttle
 from coffeechat.core.pages import apply_form_errors, paginate
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.imports import services, stale
+from coffeechat.imports.calendar_files import take_calendar_file
 from coffeechat.imports.export import EXPORT_FORMATS, export_people
 from coffeechat.imports.forms import MappingForm, UploadForm
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.imports.records import Format
 from coffeechat.imports.undo import undo, undo_report
+from coffeechat.imports.upload_types import is_calendar
 from coffeechat.imports.writers import VCARD_VERSIONS
 
 
@@ -39,6 +41,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
+        if is_calendar(upload.name or ""):
+            try:
+                taken = take_calendar_file(user, upload.name, upload)
+            except ValidationError as error:
+                apply_form_errors(form, error)
+            else:
+                messages.success(request, taken.message)
+                return redirect(taken.url or "imports:batch-list")
+            batches = paginate(request, owned(ImportBatch, user))
+            return render(request, "imports/batch_list.html", {"form": form, "page": batches})
         try:
             batch = services.create_batch(
                 user,

@@ -165,3 +165,25 @@ def delivery_report(raw: bytes) -> DeliveryReport:
             if isinstance(inner, list) and inner and not isinstance(inner[0], str):
                 ids += MESSAGE_ID.findall(str(inner[0].get("Message-ID", "")))
     return DeliveryReport(failed=failed, original_ids=ids)
+
+
+CALENDAR_TYPES = ("text/calendar", "application/ics")
+
+
+def calendar_parts(raw: bytes) -> list[bytes]:
+    """The calendar (iTIP) in a message, decoded from base64 or quoted-printable: its
+    text/calendar part, else an attached .ics (Google and Outlook send both, the same
+    event: only the first counts)."""
+    message = email.message_from_bytes(raw, policy=compat32)
+    found: dict[str, list[bytes]] = {kind: [] for kind in CALENDAR_TYPES}
+    for part in message.walk():
+        kind = part.get_content_type()
+        filename = (part.get_filename() or "").lower()
+        if kind not in CALENDAR_TYPES and not (
+            kind == "application/octet-stream" and filename.endswith(".ics")
+        ):
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes) and payload.strip():
+            found.get(kind, found["application/ics"]).append(payload)
+    return (found["text/calendar"] or found["application/ics"])[:1]

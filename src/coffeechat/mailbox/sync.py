@@ -24,11 +24,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from coffeechat.conversations.services import take_calendar_mail
 from coffeechat.core.calendar import user_zone
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecord, State
 from coffeechat.mailbox.reading import (
     Headers,
+    calendar_parts,
     delivery_report,
     is_delivery_report,
     parse_headers,
@@ -48,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500  # UIDs per FETCH and per transaction
 BODY_BYTES = 65_536  # read at most this much of a relevant message, for its snippet
+CALENDAR_BYTES = 2_000_000  # a message with an invitation cut at BODY_BYTES: read this much
+TAKEN = {"answered", "new", "updated", "cancelled"}
 HEADER_FIELDS = "FROM TO CC BCC DATE SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE"
 FETCH_UID = re.compile(rb"UID (\d+)")
 
@@ -60,6 +64,7 @@ class SyncResult:
     replies: int = 0  # outreach messages marked replied
     sent_logged: int = 0
     bounces: int = 0  # outreach messages marked bounced
+    calendar: int = 0  # answers and invitations taken from calendar parts
     error: str = ""
     folders: dict[str, int] = field(default_factory=dict)  # folder → headers read
 
@@ -76,6 +81,7 @@ class SyncResult:
             "replies": self.replies,
             "sent_logged": self.sent_logged,
             "bounces": self.bounces,
+            "calendar": self.calendar,
             "error": self.error,
         }
 
@@ -374,6 +380,8 @@ class _FolderSync:
             interaction_key=_key_prefix(self.mailbox.pk, message_id),
         )
         self.result.stored += 1
+        if self.direction == Direction.RECEIVED and body:
+            self._take_calendar(uid, body, addresses[0] if addresses else "")
         if self.direction == Direction.RECEIVED:
             answered = _answered_message(self.owner, people[0], headers, when, self.window_days)
             if answered is not None:
@@ -395,6 +403,24 @@ class _FolderSync:
             return  # sent by Coffeechat: already on the timeline, already contact
         _log_interaction(record, people)
         self.result.sent_logged += 1
+
+    def _take_calendar(self, uid: int, body: bytes, sender: str) -> None:
+        """An answer to my invitation, or someone's invitation, in the message's
+        calendar part: handed to conversations (a part that cannot be read is skipped)."""
+        try:
+            if len(body) >= BODY_BYTES:  # cut at BODY_BYTES: read the whole message
+                body = _fetch(self.imap, [uid], f"BODY.PEEK[]<0.{CALENDAR_BYTES}>").get(uid, body)
+            parts = calendar_parts(body)
+        except Exception:
+            logger.warning("An unreadable calendar part skipped in %s", self.folder, exc_info=True)
+            return
+        for part in parts:
+            try:  # its own savepoint: a part that fails leaves the batch whole
+                taken = take_calendar_mail(self.owner, part, sender, own=self.own)
+            except Exception:
+                logger.exception("A calendar part in %s could not be taken", self.folder)
+                continue
+            self.result.calendar += sum(1 for t in taken if t.outcome in TAKEN)
 
 
 def sync_mailbox(

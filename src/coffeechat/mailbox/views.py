@@ -25,11 +25,14 @@ from coffeechat.outreach.services.connection_checks import TooManyTests
 
 
 def _sync_words(result: services.SyncResult) -> str:
-    return (
+    words = (
         f"Synced: {result.looked_at} new messages read, {result.stored} stored "
         f"({result.replies} replies recognised, {result.sent_logged} sent messages logged, "
         f"{result.bounces} bounces)."
     )
+    if result.calendar:
+        words += f" Calendar: {result.calendar} answers and invitations taken."
+    return words
 
 
 def _action(request: HttpRequest, user: Any, action: str) -> HttpResponse | None:

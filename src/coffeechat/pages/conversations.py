@@ -13,7 +13,7 @@ from django.utils import timezone
 from coffeechat.conversations import services
 from coffeechat.conversations.forms import OwnQuestionForm
 from coffeechat.conversations.ics import build_calendar, filename_for
-from coffeechat.conversations.models import Conversation, Promise, Referral, Status
+from coffeechat.conversations.models import Conversation, Participant, Promise, Referral, Status
 from coffeechat.conversations.prep import brief
 from coffeechat.core.pages import paginate
 from coffeechat.core.scoping import get_owned_or_404
@@ -55,6 +55,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             "learnings",
             Prefetch("referrals", Referral.objects.select_related("person", "referred_by")),
             Prefetch("promises", Promise.objects.select_related("person")),
+            Prefetch("participant_rows", Participant.objects.select_related("person")),
         ),
         request.user,
         pk=conversation_id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 from pydantic import Field
@@ -18,6 +18,7 @@ from coffeechat.conversations import services
 from coffeechat.conversations.chains import ChainNode, organization_tree, person_chain
 from coffeechat.conversations.models import (
     Conversation,
+    Participant,
     Promise,
     Question,
     Referral,
@@ -28,6 +29,8 @@ from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.network.models import Organization, Person
 
 # Conversations ------------------------------------------------------------------------
+
+ANSWER_ROWS = Prefetch("participant_rows", Participant.objects.select_related("person"))
 
 
 class ConversationFields(Schema):
@@ -57,6 +60,15 @@ class ConversationIn(ConversationFields, Input):
     )
 
 
+class AnswerOut(Schema):
+    person_id: int
+    name: str
+    answer: str = Field(description="needs_action, accepted, tentative or declined")
+    answered_at: datetime.datetime | None = Field(
+        description="When they answered (the reply's DTSTAMP); null until they do"
+    )
+
+
 class ConversationOut(ConversationFields):
     id: int
     person_ids: list[int] = Field(
@@ -69,6 +81,22 @@ class ConversationOut(ConversationFields):
     people: list[str]
     invitation_sent_at: datetime.datetime | None
     debriefed_at: datetime.datetime | None
+    title: str = Field(description="The summary of an invitation someone else sent")
+    answers: list[AnswerOut] = Field(description="Each participant's answer to the invitation")
+    external_uid: str = Field(description="The UID of someone else's invitation; empty for yours")
+    organizer_email: str = Field(description="Who sent someone else's invitation")
+
+    @staticmethod
+    def resolve_answers(obj: Conversation) -> list[dict[str, Any]]:
+        return [
+            {
+                "person_id": row.person_id,
+                "name": row.person.full_name,
+                "answer": row.answer,
+                "answered_at": row.answered_at,
+            }
+            for row in obj.participant_rows.all()
+        ]
 
     @staticmethod
     def resolve_person_ids(obj: Conversation) -> list[int]:
@@ -406,7 +434,7 @@ def register(api: NinjaAPI) -> None:
     def fetch(request: HttpRequest, conversation_id: int) -> Conversation:
         return get_owned_or_404(
             services.with_people(Conversation.objects.all()).prefetch_related(
-                "learnings", "chosen_questions"
+                "learnings", "chosen_questions", ANSWER_ROWS
             ),
             request.user,
             pk=conversation_id,
@@ -577,7 +605,7 @@ def register(api: NinjaAPI) -> None:
         filters=ConversationFilters,
         apply_filters=filter_by_fields,
         save=save_conversation,
-        queryset=lambda qs: services.with_people(qs),
+        queryset=lambda qs: services.with_people(qs).prefetch_related(ANSWER_ROWS),
     )
     crud(
         router,

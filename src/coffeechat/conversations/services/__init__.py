@@ -2,13 +2,18 @@
 
 The functions live in modules by what they do: ``reading``, ``scheduling``,
 ``notes`` (quick notes, questions, stories), ``debrief``, ``referrals``,
-``promises`` and ``thanks`` (thank-you notes, to the people you talked with and to
-those who introduced you).
+``promises``, ``thanks`` (thank-you notes, to the people you talked with and to
+those who introduced you) and ``incoming`` (calendar answers and invitations from
+others, from the mailbox or an uploaded .ics).
 """
 
 from __future__ import annotations
 
 from coffeechat.conversations.services.debrief import save_debrief
+from coffeechat.conversations.services.incoming import (
+    take_calendar_file,
+    take_calendar_mail,
+)
 from coffeechat.conversations.services.notes import (
     add_builtin_question,
     add_own_question,
@@ -84,6 +89,8 @@ __all__ = [
     "set_chosen_order",
     "set_promise_done",
     "suggest_stories",
+    "take_calendar_file",
+    "take_calendar_mail",
     "thank_you_context",
     "thank_you_text",
     "thank_you_url",

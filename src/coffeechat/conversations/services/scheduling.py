@@ -21,7 +21,7 @@ from coffeechat.conversations.invitations import (
     significant,
     snapshot,
 )
-from coffeechat.conversations.models import Conversation, Participant, Status
+from coffeechat.conversations.models import Answer, Conversation, Participant, Status
 from coffeechat.conversations.services.notes import choose_proposed_questions
 from coffeechat.conversations.services.reading import fresh
 from coffeechat.core.calendar import user_zone
@@ -163,6 +163,10 @@ def update_conversation(
     if changed:
         conversation.sequence += 1
         conversation.save(update_fields=["sequence", "updated_at"])
+        # The invitation changed: the answers were to the earlier version.
+        Participant.objects.filter(conversation=conversation).update(
+            answer=Answer.NEEDS_ACTION, answered_at=None
+        )
     if moved:
         signals.conversation_rescheduled.send(sender=Conversation, conversation=conversation)
     report = ""

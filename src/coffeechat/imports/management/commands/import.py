@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
@@ -18,9 +19,11 @@ from coffeechat.core.console import (
 )
 from coffeechat.core.scoping import owned
 from coffeechat.imports import services
+from coffeechat.imports.calendar_files import take_calendar_file
 from coffeechat.imports.formats import COMMAND_NAMES
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.imports.records import Format
+from coffeechat.imports.upload_types import is_calendar
 from coffeechat.network.models import Affiliation, AffiliationKind
 
 SHOWN_PROBLEMS = 20
@@ -30,7 +33,8 @@ class Command(BaseCommand):
     help = (
         "Import people from a file: a LinkedIn export, a Google, Outlook or Thunderbird CSV, "
         "vCards, or any CSV with one person per row. Shows a preview first; writes everything "
-        "in one transaction, or nothing."
+        "in one transaction, or nothing. A calendar invitation (FILE.ics) becomes a scheduled "
+        "conversation with its people matched to your network."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -75,6 +79,9 @@ class Command(BaseCommand):
                 owned(Affiliation, user).filter(name__iexact=options["affiliation"].strip()).first()
             )
             new_name = "" if affiliation else options["affiliation"]
+        if is_calendar(path.name):
+            self._calendar(user, path, console, options)
+            return
         fmt = COMMAND_NAMES[options["format"]].value if options["format"] else ""
         with path.open("rb") as source:
             try:
@@ -119,6 +126,26 @@ class Command(BaseCommand):
             f"coffeechat undo-import {batch.pk} --user {user.email}",
             soft_wrap=True,
         )
+
+    def _calendar(self, user: Any, path: Path, console: Console, options: dict[str, Any]) -> None:
+        with path.open("rb") as source:
+            try:
+                taken = take_calendar_file(user, path.name, source, dry_run=options["dry_run"])
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+        if options["json"]:
+            data = {
+                "file": path.name,
+                "format": "ics",
+                "imported": not options["dry_run"],
+                "message": taken.message,
+                "conversations": [] if options["dry_run"] else taken.conversation_ids,
+            }
+            print_json(self.stdout, data)
+            return
+        console.print(taken.message, markup=False, soft_wrap=True)
+        if options["dry_run"]:
+            console.print("Dry run: nothing was written.")
 
     def _data(self, batch: ImportBatch, *, imported: bool) -> dict[str, Any]:
         return {
