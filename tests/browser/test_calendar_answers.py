@@ -67,7 +67,7 @@ def test_answers_arrive_by_mail_and_an_invitation_file_becomes_a_conversation(
     from tests.mailbox.conftest import connect_mailbox
 
     connect_mailbox(user, imap_server)
-    assert services.test_connection(user, limit=False).ok
+    assert services.test_connection(user).ok
     lena = people["lena"]
     page = logged_in_page
 
