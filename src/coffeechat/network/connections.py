@@ -31,7 +31,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from coffeechat.accounts.models import MyAffiliation
-from coffeechat.core.chunks import rows_for_ids
+from coffeechat.core.chunks import Ids, rows_for_ids
 from coffeechat.network.models import (
     AffiliationKind,
     Employment,
@@ -176,7 +176,7 @@ def footings(
     ids = set(people)
     if rows is None:
 
-        def read(chunk: list[int]) -> QuerySet[Any]:
+        def read(chunk: Ids) -> QuerySet[Any]:
             return (
                 Person.objects.filter(owner=owner, pk__in=chunk)
                 .order_by()
@@ -213,7 +213,7 @@ def footing(owner: Any, person: Person | int) -> Footing:
 
 
 def _read_ties(owner: Any, ids: set[int], found: dict[int, _Found]) -> None:
-    def mine(chunk: list[int]) -> QuerySet[Any]:
+    def mine(chunk: Ids) -> QuerySet[Any]:
         return (
             Tie.objects.filter(owner=owner, from_person__isnull=True)
             .filter(Q(to_person_id__in=chunk) | Q(introduced_by_id__in=chunk))
@@ -261,7 +261,7 @@ def _read_affiliations(owner: Any, ids: set[int], found: dict[int, _Found]) -> N
         return
     by_affiliation = {row[0]: row for row in mine}
 
-    def members(chunk: list[int]) -> QuerySet[Any]:
+    def members(chunk: Ids) -> QuerySet[Any]:
         return (
             Membership.objects.filter(
                 owner=owner, person_id__in=chunk, affiliation_id__in=by_affiliation
@@ -294,7 +294,7 @@ def _read_affiliations(owner: Any, ids: set[int], found: dict[int, _Found]) -> N
     if not employers:
         return
 
-    def jobs(chunk: list[int]) -> QuerySet[Any]:
+    def jobs(chunk: Ids) -> QuerySet[Any]:
         return (
             Employment.objects.filter(
                 owner=owner, person_id__in=chunk, organization_id__in=employers

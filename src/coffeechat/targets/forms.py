@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from coffeechat.core.widgets import FastSelect
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
 from coffeechat.targets.models import (
@@ -74,6 +75,13 @@ class TargetQuickForm(OwnedModelForm):
             choices=[(n, f"{n}/5") for n in range(1, 6)],
             coerce=int,
         )
+        # One form per target on the list: its selects are drawn without templates.
+        for name in ("motivation", "hiring_signal", "status"):
+            field = self.fields[name]
+            choices = field.choices  # type: ignore[attr-defined]
+            widget = FastSelect(attrs=field.widget.attrs, choices=choices)
+            widget.is_required = field.required
+            field.widget = widget
         self.fields["status_reason"].widget = forms.TextInput(
             attrs={"placeholder": "Why?", "maxlength": 500}
         )

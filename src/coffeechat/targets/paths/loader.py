@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from coffeechat.core.chunks import rows_for_ids
+from coffeechat.core.chunks import Ids, rows_for_ids
 from coffeechat.network.connections import Footing, Introduction, footings
 from coffeechat.network.models import Employment, Interaction, Person, Tie
 from coffeechat.targets.paths.model import Link, PersonRef, Reason
@@ -62,7 +62,7 @@ class Loader:
         found: dict[int, tuple[int, int, str, int, date | None]] = {}
         for column in ("from_person_id", "to_person_id"):
 
-            def make(chunk: list[int], column: str = column) -> QuerySet[Any]:
+            def make(chunk: Ids, column: str = column) -> QuerySet[Any]:
                 return (
                     Tie.objects.filter(owner=self.owner, **{f"{column}__in": chunk})
                     .order_by()
@@ -128,7 +128,7 @@ class Loader:
     def _load_people(self, data: Slice, area: set[int]) -> None:
         self.sources: dict[int, tuple[str, date | None]] = {}
 
-        def make(chunk: list[int]) -> QuerySet[Any]:
+        def make(chunk: Ids) -> QuerySet[Any]:
             return (
                 Person.objects.filter(owner=self.owner, pk__in=chunk)
                 .order_by()
@@ -165,7 +165,7 @@ class Loader:
                 touch(person_id, _latest(footing.introductions).since)
 
         # When you last talked: interactions and the person's "last contacted".
-        def interactions(chunk: list[int]) -> QuerySet[Any]:
+        def interactions(chunk: Ids) -> QuerySet[Any]:
             return (
                 Interaction.objects.filter(owner=self.owner, person_id__in=chunk)
                 .values("person_id")

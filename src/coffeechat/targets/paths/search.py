@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -99,6 +100,11 @@ class WarmPaths:
         return paths if limit is None else paths[:limit]
 
     def best(self) -> Path | None:
+        return self._best
+
+    @cached_property
+    def _best(self) -> Path | None:
+        """Worked out once: a page asks for it several times (the paths never change)."""
         ranked = self.ranked(limit=1, per_person=1)
         return ranked[0] if ranked else None
 
