@@ -28,6 +28,7 @@ def test_undo_in_chunks_removes_everything_and_restores_changes(
     alice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(undo_module, "CHUNK", 3)
+    monkeypatch.setattr(undo_module, "PEOPLE_CHUNK", 2)
     run_import(alice, [dana()])
     old_job = Employment.objects.get(owner=alice)
     batch, _ = run_import(alice, [dana(organization="Globex"), *people(10)])
@@ -49,6 +50,7 @@ def test_an_undo_that_stops_half_way_can_be_run_again(
     alice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(undo_module, "CHUNK", 4)
+    monkeypatch.setattr(undo_module, "PEOPLE_CHUNK", 4)
     batch, _ = run_import(alice, [*people(10)])
     queryset = type(Person.objects.all())
     real_delete = queryset.delete

@@ -127,6 +127,9 @@ def undo_report(batch: ImportBatch) -> UndoReport:
 
 
 CHUNK = 500  # rows per transaction: each one holds the write lock for a moment only
+# A person's delete also visits every table that points at people (Django's collector):
+# 500 of them took up to 2.9 s on a busy 2-core machine, 100 take a fifth of that.
+PEOPLE_CHUNK = 100
 
 
 def undo(
@@ -203,8 +206,9 @@ def _undo(
             continue
         _beat(batch, phase, step, steps)
         model = model_for(label)
-        for start in range(0, len(ids), CHUNK):
-            queryset = model._default_manager.filter(pk__in=ids[start : start + CHUNK])
+        size = PEOPLE_CHUNK if label == "network.Person" else CHUNK
+        for start in range(0, len(ids), size):
+            queryset = model._default_manager.filter(pk__in=ids[start : start + size])
             if keep:
                 for column in PERSON_FIELDS.get(label, []):
                     queryset = queryset.exclude(**{f"{column}__in": keep})
