@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from coffeechat.imports import stale
 from coffeechat.imports import undo as undo_module
@@ -103,3 +104,19 @@ def test_only_an_imported_batch_is_undone(alice: Any) -> None:
     with pytest.raises(ValueError, match="Only an imported batch"):
         undo(batch)
     assert Person.objects.filter(owner=alice).count() == 1
+
+
+def test_the_page_says_an_import_is_being_undone(alice: Any, alice_client: Client) -> None:
+    batch, _ = run_import(alice, [*people(3)])
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.UNDOING, phase="Undoing: removing Person rows", rows_done=1, rows_total=9
+    )
+    page = alice_client.get(batch.get_absolute_url()).content.decode()
+    assert "Undoing: removing Person rows" in page
+    assert "1 of about 9 rows" in page
+    listing = alice_client.get("/imports/").content.decode()
+    assert "Undoing" in listing
+    # A second undo is refused with a message, not an error page.
+    answer = alice_client.post(f"/imports/{batch.pk}/undo/", follow=True)
+    assert answer.status_code == 200
+    assert Person.objects.filter(owner=alice).count() == 3

@@ -191,23 +191,25 @@ def _undo(
 ) -> dict[str, int]:
     result: dict[str, int] = defaultdict(int)
     steps = len(DELETE_ORDER)
+    total = sum(len(created.get(label, [])) for label in DELETE_ORDER)
+    done = 0
     if echo is not None:
         echo("Restoring changed rows", 0, steps)
-    _beat(batch, "Restoring changed rows", 0, steps)
+    _beat(batch, "Undoing: restoring changed rows", 0, total)
     restored, kept_edits = _restore(batch)
     result["restored"] = restored
     result["kept_later_edits"] = kept_edits
     for step, label in enumerate(DELETE_ORDER, start=1):
-        phase = f"Removing {label.split('.')[-1]} rows"
+        noun = label.split(".")[-1]
         if echo is not None:
-            echo(phase, step, steps)
+            echo(f"Removing {noun} rows", step, steps)
         ids = created.get(label, [])
         if not ids:
             continue
-        _beat(batch, phase, step, steps)
         model = model_for(label)
         size = PEOPLE_CHUNK if label == "network.Person" else CHUNK
         for start in range(0, len(ids), size):
+            _beat(batch, f"Undoing: removing {noun} rows", done, total)
             queryset = model._default_manager.filter(pk__in=ids[start : start + size])
             if keep:
                 for column in PERSON_FIELDS.get(label, []):
@@ -217,6 +219,7 @@ def _undo(
             with transaction.atomic():
                 deleted, _ = queryset.delete()
             result[label] += deleted
+            done += len(ids[start : start + size])
     result["kept_people"] = len(keep)
     return dict(result)
 
