@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coffeechat.core.console import Echo
+from coffeechat.core.pacing import Pacer
 from coffeechat.core.scoping import is_derived
 from coffeechat.imports.models import ImportBatch, ImportChange, Status
 from coffeechat.network.models import Person
@@ -193,6 +194,7 @@ def _undo(
     steps = len(DELETE_ORDER)
     total = sum(len(created.get(label, [])) for label in DELETE_ORDER)
     done = 0
+    pace = Pacer()
     if echo is not None:
         echo("Restoring changed rows", 0, steps)
     _beat(batch, "Undoing: restoring changed rows", 0, total)
@@ -219,6 +221,7 @@ def _undo(
             with transaction.atomic():
                 deleted, _ = queryset.delete()
             result[label] += deleted
+            pace()
             done += len(ids[start : start + size])
     result["kept_people"] = len(keep)
     return dict(result)
@@ -231,7 +234,9 @@ def _restore(batch: ImportBatch) -> tuple[int, int]:
     changes it put back (so an undo run again does not count them twice).
     """
     restored = kept = 0
+    pace = Pacer()
     while True:
+        pace()
         with transaction.atomic():
             changes = list(batch.changes.order_by("pk")[:CHUNK])
             if not changes:
