@@ -18,7 +18,14 @@ must be 0), p50/p99 and the longest wait in ms; and for the ticks their count, e
 (logged exceptions) and the longest tick. The baseline, measured in the same run, is the
 same traffic with no long job running.
 
-Run: .venv/bin/python benchmarks/long_jobs.py [--rows 30000] [--people 5000]
+On SQLite, undo and account deletion pause between their chunks
+(``coffeechat.core.pacing``); the import is one transaction, so another user's saves
+wait for it there (docs/deployment.md has the figures). On a busy 2-core machine the
+jobs a, b and c take about 4 minutes at full size and the export alone 2 to 3 minutes:
+choose jobs with ``--jobs`` and shrink them with ``--rows``, ``--people`` and
+``--export-people`` (``--rows 5000 --people 1000 --export-people 2000``: about a minute).
+
+Run: .venv/bin/python benchmarks/long_jobs.py [--jobs abcd] [--rows 30000] [--people 5000]
      [--export-people 20000] [--postgres postgres://postgres@127.0.0.1:5432/cc_longjobs]
 """
 
