@@ -22,6 +22,34 @@ import time
 from pathlib import Path
 
 
+def fill_account(email: str, people: int) -> object:
+    """An account of ``people`` people, each with an e-mail address and a current job at
+    one of 200 organizations (Django must be set up)."""
+    from coffeechat.accounts.services import create_account
+    from coffeechat.network.models import EmailAddress, Employment, Organization, Person
+
+    user = create_account(email, "a long enough password")
+    organizations = Organization.objects.bulk_create(
+        Organization(owner=user, name=f"Org {n}") for n in range(200)
+    )
+    persons = Person.objects.bulk_create(
+        (Person(owner=user, first_name=f"P{n}", last_name="Bench") for n in range(people)),
+        batch_size=1000,
+    )
+    EmailAddress.objects.bulk_create(
+        (EmailAddress(owner=user, person=p, email=f"p{p.pk}@example.org") for p in persons),
+        batch_size=1000,
+    )
+    Employment.objects.bulk_create(
+        (
+            Employment(owner=user, person=p, organization=organizations[i % 200])
+            for i, p in enumerate(persons)
+        ),
+        batch_size=1000,
+    )
+    return user
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=5_000)
@@ -39,37 +67,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from coffeechat.accounts.services import create_account
     from coffeechat.mydata import deletion
     from coffeechat.mydata.services import delete_account
     from coffeechat.network.models import EmailAddress, Employment, Organization, Person
 
     call_command("migrate", verbosity=0)
 
-    def fill(email: str) -> object:
-        user = create_account(email, "a long enough password")
-        organizations = Organization.objects.bulk_create(
-            Organization(owner=user, name=f"Org {n}") for n in range(200)
-        )
-        people = Person.objects.bulk_create(
-            (Person(owner=user, first_name=f"P{n}", last_name="Bench") for n in range(args.people)),
-            batch_size=1000,
-        )
-        EmailAddress.objects.bulk_create(
-            (EmailAddress(owner=user, person=p, email=f"p{p.pk}@example.org") for p in people),
-            batch_size=1000,
-        )
-        Employment.objects.bulk_create(
-            (
-                Employment(owner=user, person=p, organization=organizations[i % 200])
-                for i, p in enumerate(people)
-            ),
-            batch_size=1000,
-        )
-        return user
-
-    measured = fill("measured@example.org")
-    baseline = fill("baseline@example.org")
+    measured = fill_account("measured@example.org", args.people)
+    baseline = fill_account("baseline@example.org", args.people)
 
     started = time.perf_counter()
     result = delete_account(measured)  # type: ignore[arg-type]

@@ -6,7 +6,8 @@ small progress file (written at least every few seconds while rows are read or
 written). A batch with neither for :data:`STALE_AFTER` is stale: the process
 that ran it was killed or crashed. Every write of an import is one transaction,
 so a dead import wrote nothing that anyone can see; there are no partial rows to
-remove, only the batch to mark failed and its uploaded file to delete.
+remove, only the batch to mark failed and its uploaded file to delete. A dead undo
+(short transactions) goes back to imported, to be undone again.
 
 A batch whose background task is still queued (waiting behind another import)
 is not stale: it has not started yet.
@@ -36,7 +37,8 @@ MESSAGES = {
     "it ended, for example on a restart). Nothing was written: an import lands whole "
     "or not at all.",
     Status.UNDOING: "{name}: the undo stopped without finishing (the process running it "
-    "ended). Nothing was changed.",
+    "ended). Part of what the import added may already be gone; undo it again to remove "
+    "the rest.",
 }
 
 
@@ -78,7 +80,8 @@ def fail_stale(batch: ImportBatch, now: datetime.datetime | None = None) -> bool
         if locked is None or not is_stale(locked, now):
             return False
         message = MESSAGES[Status(locked.status)].format(name=locked.original_name)
-        # An undo that died leaves the batch imported (its transaction rolled back).
+        # An undo that died leaves the batch imported, to be undone again: it removes rows in
+        # short transactions, and running it again removes what is left (imports/undo.py).
         status = Status.IMPORTED if locked.status == Status.UNDOING else Status.FAILED
         ImportBatch.objects.filter(pk=locked.pk).update(
             status=status, phase="", error=message, finished_at=now, updated_at=now

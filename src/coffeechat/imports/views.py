@@ -193,7 +193,11 @@ def batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
         return redirect(batch)
     if request.method == "POST":
         delete_touched = request.POST.get("touched") == "delete"
-        result = undo(batch, delete_touched=delete_touched)
+        try:
+            result = undo(batch, delete_touched=delete_touched)
+        except ValueError:  # another tab or the command line started undoing it first
+            messages.error(request, f"{batch.original_name} is already being undone.")
+            return redirect(batch)
         removed = result.get("network.Person", 0)
         text = f"Undid {batch.original_name}: removed {removed} people"
         if result.get("restored"):

@@ -21,6 +21,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 
+from coffeechat.core.pacing import Pacer
+
 CHUNK = 500
 
 Progress = Callable[[str, int], None]
@@ -62,10 +64,12 @@ def _chunks(model: type[models.Model], user: object) -> Iterator[list[int]]:
 def delete_owned_rows(user: object, progress: Progress | None = None) -> Counter[str]:
     """Delete every row ``user`` owns, chunk by chunk; the count per model label."""
     counts: Counter[str] = Counter()
+    pace = Pacer()  # on SQLite, waiting requests get the write lock between chunks
     for model in owned_models():
         for ids in _chunks(model, user):
             with transaction.atomic():
                 _total, per_model = model._default_manager.filter(pk__in=ids).delete()
+            pace()
             counts.update(per_model)
             if progress is not None:
                 progress(str(model._meta.verbose_name_plural), sum(counts.values()))

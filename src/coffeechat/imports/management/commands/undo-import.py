@@ -82,7 +82,10 @@ class Command(BaseCommand):
         if not options["yes"]:
             self._confirm(batch)
         with ProgressBar(error_console(self.stderr, options)) as echo:
-            result = undo(batch, delete_touched=options["delete_touched"], echo=echo)
+            try:
+                result = undo(batch, delete_touched=options["delete_touched"], echo=echo)
+            except ValueError as error:  # someone else started undoing it meanwhile
+                raise CommandError(f"Import {batch.pk}: {error}") from error
         if options["json"]:
             print_json(self.stdout, {"batch": batch.pk, **result})
             return

@@ -1,0 +1,143 @@
+"""Another user's writes go on while an import commits, and the import lands whole or
+not at all (issue 16, "Long jobs never lock others out").
+
+Runs real threads on a real database of the test's own (a SQLite file in WAL mode, or
+a PostgreSQL database in the PostgreSQL run; the ``env`` fixture of test_stale.py),
+in one ``coffeechat shell`` process: the import commits through
+``coffeechat.imports.services.commit`` in the main thread; two threads send
+``POST /api/v1/follow-ups`` as another user with an API token, and a third counts the
+importer's people over and over from its own connection. Then a second import fails
+half-way (its writer raises once it has written its rows) with the same traffic going on.
+Nothing here is timed: it counts errors, lost writes and what a reader could see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.imports.test_stale import env, python  # noqa: F401 (env is a fixture)
+
+ROWS = 1_500
+
+SCENARIO = """
+import json, threading, time
+from pathlib import Path
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from coffeechat.accounts.services import create_account, create_api_token
+from coffeechat.followups.models import FollowUp
+from coffeechat.imports import services
+from coffeechat.imports.engine import writer
+from coffeechat.imports.models import ImportBatch
+from coffeechat.network.models import Person
+
+other = create_account("other@example.com", "a-long-password-here")
+_token, raw = create_api_token(other, "test")
+importer = create_account("importer@example.com", "a-long-password-here")
+stop = threading.Event()
+sent, errors, seen = [0], [], set()
+
+def write(n):
+    client = Client(
+        headers={{"Authorization": f"Bearer {{raw}}"}},
+        raise_request_exception=False,
+        HTTP_HOST=settings.ALLOWED_HOSTS[0],
+    )
+    i = 0
+    while not stop.is_set():
+        i += 1
+        answer = client.post(
+            "/api/v1/follow-ups",
+            {{"title": f"w{{n}} #{{i}}", "due_on": "2026-12-20"}},
+            content_type="application/json",
+        )
+        sent[0] += 1
+        if answer.status_code != 201:
+            errors.append(answer.status_code)
+        time.sleep(0.01)
+    connection.close()
+
+def read():
+    while not stop.is_set():
+        seen.add(Person.objects.filter(owner=importer).count())
+        time.sleep(0.005)
+    connection.close()
+
+def batch_of(name):
+    with Path({path!r}).open("rb") as source:
+        return services.create_batch(importer, source, name)
+
+def run(batch):
+    stop.clear()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
+    threads.append(threading.Thread(target=read))
+    for thread in threads:
+        thread.start()
+    while sent[0] < 5:
+        time.sleep(0.01)
+    landed = services.commit(batch)
+    before = sent[0]
+    while sent[0] < before + 5:  # some writes after the import too
+        time.sleep(0.01)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return landed
+
+out = {{}}
+out["landed"] = run(batch_of("first.csv"))
+out["people"] = Person.objects.filter(owner=importer).count()
+out["seen"] = sorted(seen)
+
+seen.clear()
+calls = []
+real_call = writer._ChunkWriter.__call__
+def write_then_fail(self, plan):
+    real_call(self, plan)
+    calls.append(Person.objects.filter(owner=importer).count())  # inside its transaction
+    raise RuntimeError("the disk is full")
+writer._ChunkWriter.__call__ = write_then_fail
+text = Path({path!r}).read_text()
+Path({path!r}).write_text(text.replace("Person", "Other").replace("person", "other"))
+failing = batch_of("second.csv")
+out["second_landed"] = run(failing)
+failing.refresh_from_db()
+out["second_status"] = failing.status
+out["second_error"] = failing.error
+out["written_before_failing"] = calls
+out["people_after_failure"] = Person.objects.filter(owner=importer).count()
+out["seen_during_failure"] = sorted(seen)
+out["sent"] = sent[0]
+out["errors"] = errors
+out["found"] = FollowUp.objects.filter(owner=other).count()
+print(json.dumps(out))
+"""
+
+
+def test_another_users_writes_go_on_and_the_import_lands_whole_or_not_at_all(
+    env: dict[str, str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "people.csv"
+    with source.open("w", encoding="utf-8") as out:
+        out.write("First Name,Last Name,Email,Company\n")
+        for i in range(ROWS):
+            out.write(f"Person{i},Family{i % 97},person{i}@example.org,Company {i % 31}\n")
+
+    result = python(env, SCENARIO.format(path=str(source)))
+
+    # Every request of the other user succeeded, and every one of them was kept.
+    assert result["errors"] == []
+    assert result["sent"] == result["found"] > 10
+    # The first import landed whole; a reader saw nobody or everybody, never a part.
+    assert result["landed"] is True
+    assert result["people"] == ROWS
+    assert set(result["seen"]) <= {0, ROWS}
+    # The second stopped after writing its rows: nothing of it is there, nor was seen.
+    assert result["second_landed"] is False
+    assert result["written_before_failing"] == [2 * ROWS]
+    assert result["second_status"] == "previewed"
+    assert "nothing was written" in result["second_error"]
+    assert result["people_after_failure"] == ROWS
+    assert result["seen_during_failure"] == [ROWS]
