@@ -76,7 +76,7 @@ from coffeechat.network.models import (
     Tag,
     Tie,
 )
-from coffeechat.outreach.models import Message, MessageTemplate, SmtpSettings
+from coffeechat.outreach.models import ConnectionCheck, Message, MessageTemplate, SmtpSettings
 from coffeechat.progress.models import WeeklyReviewSent, WeeklyReviewSettings
 from coffeechat.staff.career import is_counted
 from coffeechat.staff.models import CareerCentreConsent, Invitation, StaffAction
@@ -281,6 +281,8 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     FollowUpSettings: "account.json (never the calendar-feed token)",
     SmtpSettings: "account.json (never the password)",
     Mailbox: "left out: the mailbox connection, whose password is never exported",
+    ConnectionCheck: "left out: the last few connection tests' outcomes, kept for the "
+    "settings page only (deleted with the account)",
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
     WeeklyReviewSettings: "account.json",
