@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from coffeechat.core.calendar import user_zone
+from coffeechat.followups import reactions
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecord, State
 from coffeechat.mailbox.reading import (
@@ -207,6 +208,9 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
         day = timezone.localtime(record.sent_at, user_zone(owner)).date()
         people = list(Person.objects.filter(owner=owner, pk__in=person_ids))
         record_contact(owner, people, day)
+        # A thank-you, a nudge or a keep-in-touch note sent from elsewhere closes its
+        # follow-up as the same message sent from Coffeechat would.
+        reactions.after_mail_sent_elsewhere(owner, person_ids, record.sent_at)
 
 
 class _FolderSync:
