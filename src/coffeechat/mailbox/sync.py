@@ -39,7 +39,7 @@ from coffeechat.mailbox.reading import (
 )
 from coffeechat.network.models import Direction as InteractionDirection
 from coffeechat.network.models import EmailAddress, Interaction, InteractionKind, Person
-from coffeechat.network.services import record_contact
+from coffeechat.network.services import clear_bouncing, mark_bouncing, record_contact
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.models import Status as MessageStatus
 from coffeechat.outreach.policy import policy_of
@@ -322,9 +322,12 @@ class _FolderSync:
             snippet=f"Delivery failed to {message.to_email}.",
             reply_to=None,
         )
+        bounced_at = headers.date or timezone.now()
         if message.status in {MessageStatus.SENT, MessageStatus.NO_REPLY}:
-            set_status(message, MessageStatus.BOUNCED)
+            set_status(message, MessageStatus.BOUNCED, bounced_at)
             self.result.bounces += 1
+        else:  # already bounced, or replied before: the address is marked all the same
+            mark_bouncing(self.owner, message.person_id, message.to_email, bounced_at)
 
     def _people(self, senders: list[str], recipients: list[str]) -> list[int]:
         if self.direction == Direction.RECEIVED:
@@ -379,6 +382,8 @@ class _FolderSync:
         )
         self.result.stored += 1
         if self.direction == Direction.RECEIVED:
+            for address in addresses[:1]:
+                clear_bouncing(self.owner, address, when)  # mail comes from it: it works
             answered = _answered_message(self.owner, people[0], headers, when, self.window_days)
             if answered is not None:
                 record.reply_to = answered

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from coffeechat.accounts.models import validate_time_zone
+from coffeechat.network.addresses import bounce_warning
 from coffeechat.network.normalize import organization_key
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
@@ -165,6 +166,12 @@ class EmailAddress(models.Model):
     kind = models.CharField(
         max_length=60, blank=True, help_text="Its types in an address book: work, home…"
     )
+    bounced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Mail to it bounced then (a delivery failure); cleared when mail comes from it.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -172,6 +179,10 @@ class EmailAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def bounce_warning(self) -> str:
+        return bounce_warning(self.email, self.bounced_at)
 
 
 class PhoneNumber(models.Model):
