@@ -31,6 +31,7 @@ __all__ = [
     "delete_records",
     "mailbox_of",
     "save_mailbox",
+    "set_store_bodies",
     "stored_counts",
     "sync_now",
     "test_connection",
@@ -180,6 +181,27 @@ def choose_folders(user: Any, *, inbox_folder: str, sent_folder: str) -> Mailbox
     mailbox.inbox_folder, mailbox.sent_folder = inbox_folder, sent_folder
     mailbox.save(update_fields=["inbox_folder", "sent_folder", "updated_at"])
     return mailbox
+
+
+def set_store_bodies(user: Any, store: bool) -> int:
+    """Store the whole text of mail logged from now on, or stop: turning it off deletes
+    the bodies already stored (the records and timeline entries keep their first words).
+    Returns how many stored bodies were deleted."""
+    mailbox = mailbox_of(user)
+    if mailbox is None:
+        raise ValidationError("No mailbox is connected.")
+    with transaction.atomic():
+        Mailbox.objects.filter(pk=mailbox.pk).update(store_bodies=store)
+        mailbox.store_bodies = store
+        if store:
+            return 0
+        stored = owned(MailRecord, user).exclude(body="")
+        for key, text in stored.values_list("interaction_key", "snippet"):
+            if key:
+                Interaction.objects.filter(owner=user, source_key__startswith=f"{key}:").update(
+                    body=text
+                )
+        return stored.update(body="")
 
 
 def sync_now(user: Any, *, since: datetime.date | None = None) -> SyncResult:

@@ -31,6 +31,7 @@ from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecor
 from coffeechat.mailbox.reading import (
     Headers,
     delivery_report,
+    full_text,
     is_delivery_report,
     parse_headers,
     quick_addresses,
@@ -200,7 +201,7 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
                 "kind": InteractionKind.EMAIL,
                 "direction": InteractionDirection.SENT if sent else InteractionDirection.RECEIVED,
                 "subject": record.subject[:300],
-                "body": record.snippet,
+                "body": record.body or record.snippet,
             },
         )
     if sent:
@@ -363,8 +364,9 @@ class _FolderSync:
         )
         try:
             text = snippet(body) if body else ""
+            whole = full_text(body) if body and self.mailbox.store_bodies else ""
         except Exception:  # a body too broken to read still leaves its headers
-            text = ""
+            text = whole = ""
         record = MailRecord.objects.create(
             owner=self.owner,
             mailbox=self.mailbox,
@@ -378,6 +380,7 @@ class _FolderSync:
             subject=headers.subject,
             sent_at=when,
             snippet=text,
+            body=whole,
             interaction_key=_key_prefix(self.mailbox.pk, message_id),
         )
         self.result.stored += 1
