@@ -107,6 +107,9 @@ class MailRecord(Owned):
     sent_at = models.DateTimeField()
     snippet = models.CharField(max_length=MAX_SNIPPET, blank=True)
     body = models.TextField(blank=True, help_text="The whole text, only if bodies are stored.")
+    is_bounce = models.BooleanField(
+        default=False, help_text="A delivery failure: not an exchange with the person."
+    )
     reply_to = models.ForeignKey(
         "outreach.Message",
         on_delete=models.SET_NULL,

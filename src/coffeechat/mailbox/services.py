@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from coffeechat.core.scoping import owned
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, Mailbox, MailRecord, Security, State
-from coffeechat.mailbox.sync import SyncResult, sync_mailbox
+from coffeechat.mailbox.sync import SyncResult, refresh_exchanges, sync_mailbox
 from coffeechat.network.models import Interaction
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
 
@@ -95,7 +95,9 @@ def delete_mailbox(user: Any) -> None:
     """Disconnect: the settings, the password, the folders' positions and the list of
     stored messages are deleted. What the sync put on people's timelines stays there
     (delete it first with :func:`delete_records` to take it away too)."""
-    Mailbox.objects.filter(owner=user).delete()
+    with transaction.atomic():
+        Mailbox.objects.filter(owner=user).delete()
+        refresh_exchanges(user)  # the records went with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +227,7 @@ def stored_counts(user: Any) -> dict[str, int]:
     return {key: value or 0 for key, value in counts.items()}
 
 
-def _forget(records: Any) -> int:
+def _forget(user: Any, records: Any) -> int:
     keys = [key for key in records.values_list("interaction_key", flat=True) if key]
     owner_ids = set(records.values_list("owner_id", flat=True))
     with transaction.atomic():
@@ -234,15 +236,16 @@ def _forget(records: Any) -> int:
                 owner_id__in=owner_ids, source_key__startswith=f"{key}:"
             ).delete()
         count, _ = records.delete()
+        refresh_exchanges(user)  # what warmth learns from goes with them
     return int(count)
 
 
 def delete_record(user: Any, record: MailRecord) -> None:
     """Forget one stored message and its timeline entry (a reply it marked stays
     marked: that is the message's status, changed like the button does)."""
-    _forget(owned(MailRecord, user).filter(pk=record.pk))
+    _forget(user, owned(MailRecord, user).filter(pk=record.pk))
 
 
 def delete_records(user: Any) -> int:
     """Forget everything stored from the mailbox."""
-    return _forget(owned(MailRecord, user))
+    return _forget(user, owned(MailRecord, user))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from coffeechat.core.calendar import user_zone
@@ -40,7 +40,12 @@ from coffeechat.mailbox.reading import (
 )
 from coffeechat.network.models import Direction as InteractionDirection
 from coffeechat.network.models import EmailAddress, Interaction, InteractionKind, Person
-from coffeechat.network.services import clear_bouncing, mark_bouncing, record_contact
+from coffeechat.network.services import (
+    clear_bouncing,
+    mark_bouncing,
+    record_contact,
+    save_mail_exchanges,
+)
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.models import Status as MessageStatus
 from coffeechat.outreach.policy import policy_of
@@ -214,6 +219,24 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
         reactions.after_mail_sent_elsewhere(owner, person_ids, record.sent_at)
 
 
+def refresh_exchanges(owner: Any) -> int:
+    """Count again, per person, the mail exchanged (sent, received, the latest; bounces
+    left out) from the stored records: what warmth learns from (network/exchanges.py)."""
+    rows = (
+        MailRecord.objects.filter(owner=owner, is_bounce=False)
+        .values("person_id")
+        .annotate(
+            sent=Count("pk", filter=Q(direction=Direction.SENT)),
+            received=Count("pk", filter=Q(direction=Direction.RECEIVED)),
+            last=Max("sent_at"),
+        )
+        .order_by()
+    )
+    return save_mail_exchanges(
+        owner, {r["person_id"]: (r["sent"], r["received"], r["last"]) for r in rows}
+    )
+
+
 class _FolderSync:
     def __init__(
         self,
@@ -322,6 +345,7 @@ class _FolderSync:
             sent_at=headers.date or timezone.now(),
             snippet=f"Delivery failed to {message.to_email}.",
             reply_to=None,
+            is_bounce=True,
         )
         bounced_at = headers.date or timezone.now()
         if message.status in {MessageStatus.SENT, MessageStatus.NO_REPLY}:
@@ -442,6 +466,8 @@ def sync_mailbox(
         refused = isinstance(error, imap_client.LoginRefused)
         if not isinstance(error, imap_client.LoginRefused | imap_client.MailboxError | OSError):
             logger.exception("Mailbox sync of %s failed", mailbox)
+    if result.stored or result.moved:
+        refresh_exchanges(mailbox.owner)
     Mailbox.objects.filter(pk=mailbox.pk).update(
         state=State.REFUSED if refused else (State.FAILED if result.error else State.OK),
         last_error=result.error,

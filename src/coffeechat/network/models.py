@@ -364,6 +364,24 @@ class Tie(Owned):
             )
 
 
+class MailExchange(models.Model):
+    """How much mail the user and a person exchanged, as counted from the mailbox's
+    stored records (written by the mailbox sync through network.services; the suggested
+    tie strength is computed from it when read: network/exchanges.py)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mail_exchange")
+    sent = models.PositiveIntegerField(default=0, help_text="Messages from you to them.")
+    received = models.PositiveIntegerField(default=0, help_text="Messages from them to you.")
+    last_at = models.DateTimeField(help_text="The latest message either way.")
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.sent} sent, {self.received} received"
+
+
 class InteractionKind(models.TextChoices):
     LINKEDIN_MESSAGE = "linkedin_message", "LinkedIn message"
     LINKEDIN_INVITATION = "linkedin_invitation", "LinkedIn invitation"

@@ -24,6 +24,7 @@ from coffeechat.network.models import (
     Affiliation,
     EmailAddress,
     Employment,
+    MailExchange,
     Membership,
     Organization,
     Person,
@@ -236,6 +237,23 @@ def clear_bouncing(owner: Any, email: str, when: datetime.datetime) -> int:
     return EmailAddress.objects.filter(
         owner=owner, email__iexact=email.strip(), bounced_at__lt=when
     ).update(bounced_at=None)
+
+
+def save_mail_exchanges(owner: Any, counts: dict[int, tuple[int, int, datetime.datetime]]) -> int:
+    """Replace the user's mail exchange counts: person id → (sent, received, latest).
+    One transaction; people not in ``counts`` have none any more. Returns how many."""
+    with transaction.atomic():
+        MailExchange.objects.filter(owner=owner).delete()
+        mine = set(owned(Person, owner).filter(pk__in=list(counts)).values_list("pk", flat=True))
+        MailExchange.objects.bulk_create(
+            [
+                MailExchange(owner=owner, person_id=pk, sent=sent, received=received, last_at=last)
+                for pk, (sent, received, last) in counts.items()
+                if pk in mine
+            ],
+            batch_size=500,
+        )
+    return len(mine)
 
 
 def mark_not_responding(person_id: int, day: Any, now: Any = None) -> int:
