@@ -117,6 +117,8 @@ def test_the_api_draft_carries_the_warning_and_sending_is_still_the_users_choice
         "Mail to lena.hoffmann@gmail.example bounced on 30 November 2026: check the address."
     )
     assert changed.json()["address_warning"] == ""
+    draft_page = alice_client.get(f"/outreach/messages/{created.json()['id']}/").content.decode()
+    assert WARNING in draft_page and "Other: lena@work.example." in draft_page
     listed = api.get("/api/v1/messages").json()
     rows = listed["items"] if isinstance(listed, dict) else listed
     assert {row["id"]: row["address_warning"] for row in rows}[created.json()["id"]]

@@ -331,6 +331,9 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
         "mailto": mail.mailto_url(message) if message.channel == Channel.EMAIL else "",
         "mailto_limit": mail.MAILTO_LIMIT,
     }
+    if message.is_draft and message.channel == Channel.EMAIL and message.to_email:
+        bounce, others = bounce_warning_for(message.person.email_addresses.all(), message.to_email)
+        context.update(bounce_warning=bounce, other_addresses=others)
     if message.is_draft:
         context.update(
             _checks_context(
