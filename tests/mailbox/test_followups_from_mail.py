@@ -125,6 +125,12 @@ def test_sent_mail_counts_as_contact_for_the_keep_in_touch_cadence(
     rules.keep_in_touch(NOW)
     item = FollowUp.objects.get(owner=alice, kind=Kind.KEEP_IN_TOUCH)
     assert item.status == Status.OPEN
+    # Old mail read for the first time (from before the item was due) answers nothing.
+    old = "Tue, 1 Sep 2026 18:00:00 +0200"
+    sent_from_phone(dovecot, subject="Summer", date=old, message_id="<old@x>")
+    services.sync_now(alice)
+    item.refresh_from_db()
+    assert item.status == Status.OPEN
 
     sent_from_phone(
         dovecot, subject="Long time", date="Tue, 1 Dec 2026 18:00:00 +0100", message_id="<k@x>"

@@ -36,9 +36,13 @@ def _link(items: list[FollowUp], **fields: Any) -> None:
 
 
 def _close_kind(owner: Any, person_id: int, kind: str, when: datetime.datetime, reason: str) -> int:
-    return FollowUp.objects.filter(
-        owner=owner, person_id=person_id, kind=kind, status__in=ACTIVE
-    ).update(status=Status.DONE, done_at=when, closed_reason=reason, updated_at=timezone.now())
+    """Close the person's active follow-ups of ``kind`` that were there (or due) by
+    ``when``: mail older than a follow-up does not answer it."""
+    return (
+        FollowUp.objects.filter(owner=owner, person_id=person_id, kind=kind, status__in=ACTIVE)
+        .filter(Q(created_at__lte=when) | Q(due_on__lte=triggers.local_day(owner, when)))
+        .update(status=Status.DONE, done_at=when, closed_reason=reason, updated_at=timezone.now())
+    )
 
 
 # Outreach -----------------------------------------------------------------------------
@@ -106,7 +110,10 @@ def _thanked(
         FollowUp.objects.filter(
             owner=owner, person_id=person_id, kind=Kind.THANK_YOU, status__in=ACTIVE
         )
-        .filter(Q(conversation__isnull=True) | Q(conversation__starts_at__lte=when))
+        .filter(
+            Q(conversation__isnull=True, created_at__lte=when)
+            | Q(conversation__starts_at__lte=when)
+        )
         .update(
             status=Status.DONE,
             done_at=when,

@@ -33,6 +33,10 @@ def _thread_prefix(thread_id: int | str) -> str:
     return f"no_reply:message:{thread_id}:"
 
 
+def local_day(owner: Any, when: datetime.datetime) -> datetime.date:
+    return when.astimezone(user_zone(owner)).date()
+
+
 def on_day(owner: Any, when: datetime.datetime) -> str:
     """ "3 March": the user's local date of ``when``, for a closing reason."""
     local = when.astimezone(user_zone(owner)).date()
