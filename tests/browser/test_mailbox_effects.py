@@ -46,7 +46,7 @@ def dana(user: Any, imap_server: Dovecot) -> Any:
     EmailAddressFactory(person=person, email="dana@acme.example", position=0)
     EmailAddressFactory(person=person, email="dana.reyes@home.example", position=1)
     connect_mailbox(user, imap_server)  # connecting through the page: test_mailbox.py
-    assert services.test_connection(user, limit=False).ok
+    assert services.test_connection(user).ok
     return person
 
 
