@@ -195,6 +195,7 @@ def test_it_renders_in_the_same_number_of_queries_for_2_and_200(
                 message_id=f"<{n}@example.net>",
                 direction="received",
                 subject=f"Subject {n}",
+                body=f"The whole text of message {n}.",
                 sent_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
             )
 

@@ -9,8 +9,10 @@ they close says what closed it (see docs/follow-ups.md).
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,9 +36,13 @@ def _link(items: list[FollowUp], **fields: Any) -> None:
 
 
 def _close_kind(owner: Any, person_id: int, kind: str, when: datetime.datetime, reason: str) -> int:
-    return FollowUp.objects.filter(
-        owner=owner, person_id=person_id, kind=kind, status__in=ACTIVE
-    ).update(status=Status.DONE, done_at=when, closed_reason=reason, updated_at=timezone.now())
+    """Close the person's active follow-ups of ``kind`` that were there (or due) by
+    ``when``: mail older than a follow-up does not answer it."""
+    return (
+        FollowUp.objects.filter(owner=owner, person_id=person_id, kind=kind, status__in=ACTIVE)
+        .filter(Q(created_at__lte=when) | Q(due_on__lte=triggers.local_day(owner, when)))
+        .update(status=Status.DONE, done_at=when, closed_reason=reason, updated_at=timezone.now())
+    )
 
 
 # Outreach -----------------------------------------------------------------------------
@@ -49,17 +55,7 @@ def after_message_sent(message: Message, *, awaits_reply: bool) -> None:
     when = message.sent_at or datetime.datetime.now(datetime.UTC)
     day = triggers.on_day(owner, when)
     if message.purpose == Purpose.THANK_YOU:
-        if message.conversation_id:
-            triggers.thank_you_sent(
-                owner,
-                conversation_id=message.conversation_id,
-                person_id=message.person_id,
-                when=when,
-            )
-        else:
-            _close_kind(
-                owner, message.person_id, Kind.THANK_YOU, when, f"You sent a thank-you on {day}."
-            )
+        _thanked(owner, message.person_id, when, conversation_id=message.conversation_id)
         return
     if message.purpose == Purpose.KEEP_IN_TOUCH:
         _close_kind(
@@ -91,6 +87,52 @@ def after_message_sent(message: Message, *, awaits_reply: bool) -> None:
     if not awaits_reply:
         return
     root, nudges = thread_of(message)
+    _nudged(owner, root, message, nudges, when)
+
+
+def _thanked(
+    owner: Any,
+    person_id: int,
+    when: datetime.datetime,
+    *,
+    conversation_id: int | None = None,
+    reason: str = "",
+) -> int:
+    """A thank-you went out to this person: it closes the thank-you follow-up of its
+    conversation, or (not knowing which) every open thank-you of theirs whose
+    conversation had begun by then (and those of no conversation)."""
+    if conversation_id:
+        return triggers.thank_you_sent(
+            owner, conversation_id=conversation_id, person_id=person_id, when=when, reason=reason
+        )
+    day = triggers.on_day(owner, when)
+    return (
+        FollowUp.objects.filter(
+            owner=owner, person_id=person_id, kind=Kind.THANK_YOU, status__in=ACTIVE
+        )
+        .filter(
+            Q(conversation__isnull=True, created_at__lte=when)
+            | Q(conversation__starts_at__lte=when)
+        )
+        .update(
+            status=Status.DONE,
+            done_at=when,
+            closed_reason=reason or f"You sent a thank-you on {day}.",
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def _nudged(
+    owner: Any,
+    root: Message,
+    message: Message,
+    nudges: int,
+    when: datetime.datetime,
+    reason: str = "",
+) -> None:
+    """``message`` (the thread's ``nudges``-th nudge, 0 for the first message) went out:
+    the thread's plan moves on (the nudge asked for is done, the next steps planned)."""
     made = triggers.message_sent(
         owner,
         thread_id=root.pk,
@@ -99,8 +141,40 @@ def after_message_sent(message: Message, *, awaits_reply: bool) -> None:
         organization=message.organization,
         nudges_sent=nudges,
         action_url=draft_url(message.person, Purpose.NUDGE, nudge_of=message.pk),
+        reason=reason,
     )
     _link(made, message=message)
+
+
+NUDGE_KEY = re.compile(r"^no_reply:message:(\d+):nudge:(\d+)$")
+
+
+def after_mail_sent_elsewhere(owner: Any, person_ids: list[int], when: datetime.datetime) -> None:
+    """Mail I sent to these people from another program (the mailbox's sent folder) does
+    what a message sent from Coffeechat does: it is the thank-you an open thank-you
+    follow-up asks for, the nudge an open nudge asks for (the thread's plan moves on),
+    and the note a keep-in-touch item asks for. Each closes saying so."""
+    reason = f"Sent from your mailbox on {triggers.on_day(owner, when)}."
+    for person_id in person_ids:
+        _thanked(owner, person_id, when, reason=reason)
+        for kind in (Kind.KEEP_IN_TOUCH, Kind.SUPERVISOR_CHECK_IN):
+            _close_kind(owner, person_id, kind, when, reason)
+    nudges = (
+        FollowUp.objects.filter(
+            owner=owner, person_id__in=person_ids, kind=Kind.NUDGE, status__in=ACTIVE
+        )
+        .filter(message__sent_at__lt=when)
+        .select_related("message__person", "message__organization")
+        .order_by("pk")
+    )
+    threads: set[int] = set()
+    for item in nudges:
+        match = NUDGE_KEY.match(item.rule_key)
+        if match is None or item.message is None or int(match.group(1)) in threads:
+            continue
+        threads.add(int(match.group(1)))
+        root = Message(pk=int(match.group(1)), owner=owner)
+        _nudged(owner, root, item.message, int(match.group(2)), when, reason)
 
 
 def after_message_replied(message: Message) -> None:

@@ -34,6 +34,10 @@ def _thread_prefix(thread_id: int | str) -> str:
     return f"no_reply:message:{thread_id}:"
 
 
+def local_day(owner: Any, when: datetime.datetime) -> datetime.date:
+    return when.astimezone(user_zone(owner)).date()
+
+
 def on_day(owner: Any, when: datetime.datetime) -> str:
     """ "3 March": the user's local date of ``when``, for a closing reason."""
     local = when.astimezone(user_zone(owner)).date()
@@ -49,8 +53,10 @@ def message_sent(
     organization: Organization | None = None,
     nudges_sent: int = 0,
     action_url: str = "",
+    reason: str = "",
 ) -> list[FollowUp]:
-    """An outreach message (``nudges_sent`` = 0) or its n-th nudge went out.
+    """An outreach message (``nudges_sent`` = 0) or its n-th nudge went out (``reason``
+    says how, when it was not from Coffeechat).
 
     Closes the previous step's follow-ups of this thread and schedules the next
     ones in business days of the user's country: try another person, nudge, and
@@ -60,7 +66,7 @@ def message_sent(
     prefix = _thread_prefix(thread_id)
     if nudges_sent:
         # The nudge asked for went out; the rest of the old plan gives way to the new one.
-        said = f"You nudged {person.full_name} on {on_day(owner, sent_at)}."
+        said = reason or f"You nudged {person.full_name} on {on_day(owner, sent_at)}."
         complete(owner, prefix=f"{prefix}nudge:", reason=said, when=sent_at)
         retire(owner, prefix=prefix, reason=said)
     # The same dates the message page shows: the no-reply policy owns them.
@@ -241,9 +247,9 @@ def debrief_saved(
 
 
 def thank_you_sent(
-    owner: Any, *, conversation_id: int, person_id: int, when: datetime.datetime
+    owner: Any, *, conversation_id: int, person_id: int, when: datetime.datetime, reason: str = ""
 ) -> int:
-    said = f"You sent the thank-you on {on_day(owner, when)}."
+    said = reason or f"You sent the thank-you on {on_day(owner, when)}."
     return sum(
         complete(
             owner,

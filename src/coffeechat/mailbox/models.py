@@ -8,6 +8,7 @@ from django.db import models
 from coffeechat.network.models import Owned, Person
 
 MAX_SNIPPET = 300
+MAX_BODY = 50_000  # characters of a stored body (only when the user chose to store bodies)
 
 
 class Security(models.TextChoices):
@@ -36,6 +37,11 @@ class Mailbox(models.Model):
     password_encrypted = models.TextField(editable=False)
     inbox_folder = models.CharField(max_length=255, default="INBOX")
     sent_folder = models.CharField(max_length=255, blank=True)
+    store_bodies = models.BooleanField(
+        "store the whole text",
+        default=False,
+        help_text="Keep the whole text of logged mail, not only its subject, date and first words.",
+    )
     known_folders = models.JSONField(
         default=list, blank=True, editable=False, help_text="Listed by the last test."
     )
@@ -100,6 +106,10 @@ class MailRecord(Owned):
     subject = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField()
     snippet = models.CharField(max_length=MAX_SNIPPET, blank=True)
+    body = models.TextField(blank=True, help_text="The whole text, only if bodies are stored.")
+    is_bounce = models.BooleanField(
+        default=False, help_text="A delivery failure: not an exchange with the person."
+    )
     reply_to = models.ForeignKey(
         "outreach.Message",
         on_delete=models.SET_NULL,

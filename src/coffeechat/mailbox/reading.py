@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import compat32, default
 
-from coffeechat.mailbox.models import MAX_SNIPPET
+from coffeechat.mailbox.models import MAX_BODY, MAX_SNIPPET
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|vs|antw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
@@ -98,8 +98,8 @@ def thread_subject(subject: str) -> str:
     return " ".join(REPLY_PREFIX.sub("", subject).split()).casefold()
 
 
-def snippet(raw: bytes, limit: int = MAX_SNIPPET) -> str:
-    """The first words of what the message says, without the quoted message below."""
+def _body_text(raw: bytes) -> str:
+    """What the message says: its plain text part, else its HTML part without tags."""
     message = email.message_from_bytes(raw, policy=default)
     assert isinstance(message, EmailMessage)
     try:
@@ -111,6 +111,20 @@ def snippet(raw: bytes, limit: int = MAX_SNIPPET) -> str:
         return ""
     if part is not None and part.get_content_subtype() == "html":
         content = html.unescape(re.sub(r"<[^>]+>", " ", content))
+    return content
+
+
+def full_text(raw: bytes, limit: int = MAX_BODY) -> str:
+    """The whole text of the message (quotes included), its lines kept, at most ``limit``
+    characters: what is stored when the user chose to store bodies."""
+    lines = [line.rstrip() for line in _body_text(raw).replace("\r\n", "\n").split("\n")]
+    text = "\n".join(lines).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def snippet(raw: bytes, limit: int = MAX_SNIPPET) -> str:
+    """The first words of what the message says, without the quoted message below."""
+    content = _body_text(raw)
     lines: list[str] = []
     for line in content.splitlines():
         stripped = line.strip()

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from coffeechat.core.scoping import owned
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, Mailbox, MailRecord, Security, State
-from coffeechat.mailbox.sync import SyncResult, sync_mailbox
+from coffeechat.mailbox.sync import SyncResult, refresh_exchanges, sync_mailbox
 from coffeechat.network.models import Interaction
 from coffeechat.outreach.models import ConnectionCheck
 from coffeechat.outreach.secrets import SecretUnreadable, encrypt
@@ -33,6 +33,7 @@ __all__ = [
     "mailbox_of",
     "run_test",
     "save_mailbox",
+    "set_store_bodies",
     "start_test",
     "stored_counts",
     "sync_now",
@@ -97,7 +98,9 @@ def delete_mailbox(user: Any) -> None:
     """Disconnect: the settings, the password, the folders' positions and the list of
     stored messages are deleted. What the sync put on people's timelines stays there
     (delete it first with :func:`delete_records` to take it away too)."""
-    Mailbox.objects.filter(owner=user).delete()
+    with transaction.atomic():
+        Mailbox.objects.filter(owner=user).delete()
+        refresh_exchanges(user)  # the records went with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,27 @@ def choose_folders(user: Any, *, inbox_folder: str, sent_folder: str) -> Mailbox
     return mailbox
 
 
+def set_store_bodies(user: Any, store: bool) -> int:
+    """Store the whole text of mail logged from now on, or stop: turning it off deletes
+    the bodies already stored (the records and timeline entries keep their first words).
+    Returns how many stored bodies were deleted."""
+    mailbox = mailbox_of(user)
+    if mailbox is None:
+        raise ValidationError("No mailbox is connected.")
+    with transaction.atomic():
+        Mailbox.objects.filter(pk=mailbox.pk).update(store_bodies=store)
+        mailbox.store_bodies = store
+        if store:
+            return 0
+        stored = owned(MailRecord, user).exclude(body="")
+        for key, text in stored.values_list("interaction_key", "snippet"):
+            if key:
+                Interaction.objects.filter(owner=user, source_key__startswith=f"{key}:").update(
+                    body=text
+                )
+        return stored.update(body="")
+
+
 def sync_now(user: Any, *, since: datetime.date | None = None) -> SyncResult:
     mailbox = mailbox_of(user)
     if mailbox is None:
@@ -201,7 +225,7 @@ def stored_counts(user: Any) -> dict[str, int]:
     return {key: value or 0 for key, value in counts.items()}
 
 
-def _forget(records: Any) -> int:
+def _forget(user: Any, records: Any) -> int:
     keys = [key for key in records.values_list("interaction_key", flat=True) if key]
     owner_ids = set(records.values_list("owner_id", flat=True))
     with transaction.atomic():
@@ -210,15 +234,16 @@ def _forget(records: Any) -> int:
                 owner_id__in=owner_ids, source_key__startswith=f"{key}:"
             ).delete()
         count, _ = records.delete()
+        refresh_exchanges(user)  # what warmth learns from goes with them
     return int(count)
 
 
 def delete_record(user: Any, record: MailRecord) -> None:
     """Forget one stored message and its timeline entry (a reply it marked stays
     marked: that is the message's status, changed like the button does)."""
-    _forget(owned(MailRecord, user).filter(pk=record.pk))
+    _forget(user, owned(MailRecord, user).filter(pk=record.pk))
 
 
 def delete_records(user: Any) -> int:
     """Forget everything stored from the mailbox."""
-    return _forget(owned(MailRecord, user))
+    return _forget(user, owned(MailRecord, user))

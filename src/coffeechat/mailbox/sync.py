@@ -21,17 +21,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from coffeechat.conversations.services import take_calendar_mail
 from coffeechat.core.calendar import user_zone
+from coffeechat.followups import reactions
 from coffeechat.mailbox import imap as imap_client
 from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecord, State
 from coffeechat.mailbox.reading import (
     Headers,
     calendar_parts,
     delivery_report,
+    full_text,
     is_delivery_report,
     parse_headers,
     quick_addresses,
@@ -40,7 +42,12 @@ from coffeechat.mailbox.reading import (
 )
 from coffeechat.network.models import Direction as InteractionDirection
 from coffeechat.network.models import EmailAddress, Interaction, InteractionKind, Person
-from coffeechat.network.services import record_contact
+from coffeechat.network.services import (
+    clear_bouncing,
+    mark_bouncing,
+    record_contact,
+    save_mail_exchanges,
+)
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.models import Status as MessageStatus
 from coffeechat.outreach.policy import policy_of
@@ -205,7 +212,7 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
                 "kind": InteractionKind.EMAIL,
                 "direction": InteractionDirection.SENT if sent else InteractionDirection.RECEIVED,
                 "subject": record.subject[:300],
-                "body": record.snippet,
+                "body": record.body or record.snippet,
             },
         )
     if sent:
@@ -213,6 +220,27 @@ def _log_interaction(record: MailRecord, person_ids: list[int]) -> None:
         day = timezone.localtime(record.sent_at, user_zone(owner)).date()
         people = list(Person.objects.filter(owner=owner, pk__in=person_ids))
         record_contact(owner, people, day)
+        # A thank-you, a nudge or a keep-in-touch note sent from elsewhere closes its
+        # follow-up as the same message sent from Coffeechat would.
+        reactions.after_mail_sent_elsewhere(owner, person_ids, record.sent_at)
+
+
+def refresh_exchanges(owner: Any) -> int:
+    """Count again, per person, the mail exchanged (sent, received, the latest; bounces
+    left out) from the stored records: what warmth learns from (network/exchanges.py)."""
+    rows = (
+        MailRecord.objects.filter(owner=owner, is_bounce=False)
+        .values("person_id")
+        .annotate(
+            sent=Count("pk", filter=Q(direction=Direction.SENT)),
+            received=Count("pk", filter=Q(direction=Direction.RECEIVED)),
+            last=Max("sent_at"),
+        )
+        .order_by()
+    )
+    return save_mail_exchanges(
+        owner, {r["person_id"]: (r["sent"], r["received"], r["last"]) for r in rows}
+    )
 
 
 class _FolderSync:
@@ -323,10 +351,14 @@ class _FolderSync:
             sent_at=headers.date or timezone.now(),
             snippet=f"Delivery failed to {message.to_email}.",
             reply_to=None,
+            is_bounce=True,
         )
+        bounced_at = headers.date or timezone.now()
         if message.status in {MessageStatus.SENT, MessageStatus.NO_REPLY}:
-            set_status(message, MessageStatus.BOUNCED)
+            set_status(message, MessageStatus.BOUNCED, bounced_at)
             self.result.bounces += 1
+        else:  # already bounced, or replied before: the address is marked all the same
+            mark_bouncing(self.owner, message.person_id, message.to_email, bounced_at)
 
     def _people(self, senders: list[str], recipients: list[str]) -> list[int]:
         if self.direction == Direction.RECEIVED:
@@ -362,8 +394,9 @@ class _FolderSync:
         )
         try:
             text = snippet(body) if body else ""
+            whole = full_text(body) if body and self.mailbox.store_bodies else ""
         except Exception:  # a body too broken to read still leaves its headers
-            text = ""
+            text = whole = ""
         record = MailRecord.objects.create(
             owner=self.owner,
             mailbox=self.mailbox,
@@ -377,12 +410,15 @@ class _FolderSync:
             subject=headers.subject,
             sent_at=when,
             snippet=text,
+            body=whole,
             interaction_key=_key_prefix(self.mailbox.pk, message_id),
         )
         self.result.stored += 1
         if self.direction == Direction.RECEIVED and body:
             self._take_calendar(uid, body, addresses[0] if addresses else "")
         if self.direction == Direction.RECEIVED:
+            for address in addresses[:1]:
+                clear_bouncing(self.owner, address, when)  # mail comes from it: it works
             answered = _answered_message(self.owner, people[0], headers, when, self.window_days)
             if answered is not None:
                 record.reply_to = answered
@@ -456,6 +492,8 @@ def sync_mailbox(
         refused = isinstance(error, imap_client.LoginRefused)
         if not isinstance(error, imap_client.LoginRefused | imap_client.MailboxError | OSError):
             logger.exception("Mailbox sync of %s failed", mailbox)
+    if result.stored or result.moved:
+        refresh_exchanges(mailbox.owner)
     Mailbox.objects.filter(pk=mailbox.pk).update(
         state=State.REFUSED if refused else (State.FAILED if result.error else State.OK),
         last_error=result.error,

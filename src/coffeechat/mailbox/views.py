@@ -51,6 +51,19 @@ def _action(request: HttpRequest, user: Any, action: str) -> HttpResponse | None
             messages.success(request, _sync_words(synced))
         else:
             messages.error(request, synced.error)
+    elif action in {"bodies_on", "bodies_off"}:
+        try:
+            deleted = services.set_store_bodies(user, action == "bodies_on")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "The whole text of logged mail is stored from now on."
+                if action == "bodies_on"
+                else f"Only subjects, dates and first words are stored now ({deleted} stored "
+                "bodies deleted).",
+            )
     elif action == "folders":
         mailbox = services.mailbox_of(user)
         form = FoldersForm(request.POST, folders=mailbox.known_folders if mailbox else [])
@@ -155,10 +168,15 @@ def mailbox_check(request: HttpRequest, check_id: int) -> HttpResponse:
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
     records = services.records_of(request.user).order_by("-sent_at", "-pk")
+    mailbox = services.mailbox_of(request.user)
     return render(
         request,
         "mailbox/record_list.html",
-        {"page": paginate(request, records), "counts": services.stored_counts(request.user)},
+        {
+            "page": paginate(request, records),
+            "counts": services.stored_counts(request.user),
+            "store_bodies": bool(mailbox and mailbox.store_bodies),
+        },
     )
 
 

@@ -68,6 +68,7 @@ from coffeechat.network.models import (
     EmailAddress,
     Employment,
     Interaction,
+    MailExchange,
     Membership,
     NotDuplicate,
     Organization,
@@ -110,6 +111,8 @@ class Part:
     children: tuple[Child, ...] = ()
     # (key, many-to-many field): written as a list of names (Person.tags → ["alumni", …]).
     names_of: tuple[tuple[str, str], ...] = ()
+    # Fields written only on the rows where they hold something (a mail's stored body).
+    only_if_set: frozenset[str] = frozenset()
 
 
 PARTS: tuple[Part, ...] = (
@@ -164,8 +167,10 @@ PARTS: tuple[Part, ...] = (
         "mail_records.json",
         MailRecord,
         "What the mailbox sync stored: per message to or from a person in your network, "
-        "its folder, Message-ID, direction, subject, date and first words.",
+        "its folder, Message-ID, direction, subject, date and first words; its whole "
+        "text (body) only where you chose to store it.",
         left_out=frozenset({"interaction_key"}),
+        only_if_set=frozenset({"body"}),
     ),
     Part(
         "messages.json",
@@ -283,6 +288,7 @@ COVERED_ELSEWHERE: dict[type[models.Model], str] = {
     Mailbox: "left out: the mailbox connection, whose password is never exported",
     ConnectionCheck: "left out: the last few connection tests' outcomes, kept for the "
     "settings page only (deleted with the account)",
+    MailExchange: "left out: per-person counts made from the stored mail (mail_records.json)",
     ImportChange: "left out: what an import changed, kept only to undo it",
     BenchSettings: "account.json",
     WeeklyReviewSettings: "account.json",
@@ -339,6 +345,10 @@ def part_rows(part: Part, owner: Any, *, chunk_size: int = CHUNK_SIZE) -> Iterat
             _attach_children(chunk, child, ids)
         for key, m2m in part.names_of:
             _attach_names(chunk, part.model, key, m2m, ids)
+        for item in chunk:
+            for key in part.only_if_set:
+                if not item.get(key):
+                    item.pop(key, None)
         yield from chunk
         if len(chunk) < chunk_size:
             return

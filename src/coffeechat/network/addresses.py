@@ -7,11 +7,15 @@ once per cell on files of tens of thousands of rows, so they stay cheap.
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 MAX_EMAIL = 254
 MAX_LINKEDIN_URL = 500
@@ -85,3 +89,29 @@ def clean_linkedin_url(value: str) -> str | None:
         return f"https://www.linkedin.com/in/{segments[1].strip()}"
     path = "/".join(s.strip() for s in segments)
     return f"https://www.linkedin.com/{path}" if path else None
+
+
+def bounce_warning(email: str, bounced_at: datetime.datetime | None) -> str:
+    """ "Mail to x@y bounced on 1 December 2026: check the address." ("" when it did not).
+
+    The one wording, for the composer, the API and the person page; the date is in the
+    active (the user's) time zone."""
+    if bounced_at is None:
+        return ""
+    day = timezone.localtime(bounced_at).date()
+    return f"Mail to {email} bounced on {day.day} {day:%B %Y}: check the address."
+
+
+def bounce_warning_for(addresses: Iterable[Any], chosen: str) -> tuple[str, list[str]]:
+    """The warning for the ``chosen`` address among a person's ``addresses`` (their
+    EmailAddress rows, already loaded) and the other addresses to offer instead (those
+    that did not bounce)."""
+    rows = list(addresses)
+    wanted = chosen.strip().lower()
+    warning = ""
+    for row in rows:
+        if row.email.lower() == wanted:
+            warning = bounce_warning(row.email, row.bounced_at)
+    if not warning:
+        return "", []
+    return warning, [r.email for r in rows if r.email.lower() != wanted and r.bounced_at is None]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from coffeechat.accounts.models import validate_time_zone
+from coffeechat.network.addresses import bounce_warning
 from coffeechat.network.normalize import organization_key
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
@@ -165,6 +166,12 @@ class EmailAddress(models.Model):
     kind = models.CharField(
         max_length=60, blank=True, help_text="Its types in an address book: work, home…"
     )
+    bounced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Mail to it bounced then (a delivery failure); cleared when mail comes from it.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -172,6 +179,10 @@ class EmailAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def bounce_warning(self) -> str:
+        return bounce_warning(self.email, self.bounced_at)
 
 
 class PhoneNumber(models.Model):
@@ -351,6 +362,24 @@ class Tie(Owned):
             raise ValidationError(
                 {"introduced_by": "The introducer is someone other than the two people."}
             )
+
+
+class MailExchange(models.Model):
+    """How much mail the user and a person exchanged, as counted from the mailbox's
+    stored records (written by the mailbox sync through network.services; the suggested
+    tie strength is computed from it when read: network/exchanges.py)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mail_exchange")
+    sent = models.PositiveIntegerField(default=0, help_text="Messages from you to them.")
+    received = models.PositiveIntegerField(default=0, help_text="Messages from them to you.")
+    last_at = models.DateTimeField(help_text="The latest message either way.")
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.sent} sent, {self.received} received"
 
 
 class InteractionKind(models.TextChoices):

@@ -6,6 +6,7 @@ validation happen in one place. Each function is one transaction.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from coffeechat.network.models import (
     Affiliation,
     EmailAddress,
     Employment,
+    MailExchange,
     Membership,
     Organization,
     Person,
@@ -99,7 +101,10 @@ def save_person(
     save_owned(owner, person)
     # An address or number that stays keeps its kind (work, cell…) from an address book.
     if email_list is not None:
-        kinds = {e.lower(): k for e, k in person.email_addresses.values_list("email", "kind")}
+        kept = {
+            e.lower(): (k, b)
+            for e, k, b in person.email_addresses.values_list("email", "kind", "bounced_at")
+        }
         person.email_addresses.all().delete()
         EmailAddress.objects.bulk_create(
             EmailAddress(
@@ -107,7 +112,8 @@ def save_person(
                 person=person,
                 email=email,
                 position=index,
-                kind=kinds.get(email.lower(), ""),
+                kind=kept.get(email.lower(), ("", None))[0],
+                bounced_at=kept.get(email.lower(), ("", None))[1],
             )
             for index, email in enumerate(email_list)
         )
@@ -214,6 +220,40 @@ def record_contact(owner: Any, people: Iterable[Person], day: Any) -> None:
         if person.last_contacted_on is None or person.last_contacted_on < day:
             owned(Person, owner).filter(pk=person.pk).update(last_contacted_on=day)
             person.last_contacted_on = day
+
+
+def mark_bouncing(owner: Any, person_id: int, email: str, when: datetime.datetime) -> int:
+    """Mail to this address of the person bounced at ``when`` (the latest bounce kept).
+    The composer and the person page warn about it; returns how many rows changed."""
+    return (
+        EmailAddress.objects.filter(owner=owner, person_id=person_id, email__iexact=email.strip())
+        .filter(Q(bounced_at__isnull=True) | Q(bounced_at__lt=when))
+        .update(bounced_at=when)
+    )
+
+
+def clear_bouncing(owner: Any, email: str, when: datetime.datetime) -> int:
+    """Mail came from this address at ``when``: a bounce from before it no longer holds."""
+    return EmailAddress.objects.filter(
+        owner=owner, email__iexact=email.strip(), bounced_at__lt=when
+    ).update(bounced_at=None)
+
+
+def save_mail_exchanges(owner: Any, counts: dict[int, tuple[int, int, datetime.datetime]]) -> int:
+    """Replace the user's mail exchange counts: person id → (sent, received, latest).
+    One transaction; people not in ``counts`` have none any more. Returns how many."""
+    with transaction.atomic():
+        MailExchange.objects.filter(owner=owner).delete()
+        mine = set(owned(Person, owner).filter(pk__in=list(counts)).values_list("pk", flat=True))
+        MailExchange.objects.bulk_create(
+            [
+                MailExchange(owner=owner, person_id=pk, sent=sent, received=received, last_at=last)
+                for pk, (sent, received, last) in counts.items()
+                if pk in mine
+            ],
+            batch_size=500,
+        )
+    return len(mine)
 
 
 def mark_not_responding(person_id: int, day: Any, now: Any = None) -> int:

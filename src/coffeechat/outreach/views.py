@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.pages import apply_form_errors, confirm_delete, next_url, paginate
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
+from coffeechat.network.addresses import bounce_warning_for
 from coffeechat.network.models import Organization, Person
 from coffeechat.network.services import search_people
 from coffeechat.outreach import mail, services
@@ -209,7 +210,8 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 def _composer(request: HttpRequest, message: Message, person: Person) -> HttpResponse:
-    emails = [e.email for e in person.email_addresses.all()]
+    addresses = list(person.email_addresses.all())
+    emails = [e.email for e in addresses]
     form = MessageForm(form_data(request), instance=message, emails=emails)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "save")
@@ -239,6 +241,8 @@ def _composer(request: HttpRequest, message: Message, person: Person) -> HttpRes
     subject = data.get("subject", message.subject) if data else message.subject
     body = data.get("body", message.body) if data else message.body
     dismissed = _dismissed(data) if data else list(message.dismissed_checks or [])
+    chosen = data.get("to_email", message.to_email) if data else message.to_email
+    bounce, other_addresses = bounce_warning_for(addresses, chosen or "")
     start = StartForm(
         initial={
             "purpose": message.purpose,
@@ -260,6 +264,8 @@ def _composer(request: HttpRequest, message: Message, person: Person) -> HttpRes
                 if key not in {"purpose", "channel", "ask"}
             ],
             "can_send": mail.can_send(request.user),
+            "bounce_warning": bounce,
+            "other_addresses": other_addresses,
             "situations": situations_for_person(request.user, person),
             **_checks_context(
                 request,
@@ -331,6 +337,9 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
         "mailto": mail.mailto_url(message) if message.channel == Channel.EMAIL else "",
         "mailto_limit": mail.MAILTO_LIMIT,
     }
+    if message.is_draft and message.channel == Channel.EMAIL and message.to_email:
+        bounce, others = bounce_warning_for(message.person.email_addresses.all(), message.to_email)
+        context.update(bounce_warning=bounce, other_addresses=others)
     if message.is_draft:
         context.update(
             _checks_context(

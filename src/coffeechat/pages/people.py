@@ -10,14 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from coffeechat.bench.models import BenchEntry
+from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import get_owned_or_404, owned
 from coffeechat.network import services
+from coffeechat.network.exchanges import suggestion
 from coffeechat.network.models import (
     Affiliation,
     Employment,
     Interaction,
+    MailExchange,
     Organization,
     Person,
     Tie,
@@ -43,6 +47,16 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     person = get_owned_or_404(queryset, user, pk=person_id)
     ties = list(services.ties_of(user, person))
+    exchange = owned(MailExchange, user).filter(person=person).first()
+    mail_suggestion = None
+    if exchange is not None:
+        zone = user_zone(user)
+        mail_suggestion = suggestion(
+            exchange.sent,
+            exchange.received,
+            timezone.localtime(exchange.last_at, zone).date(),
+            timezone.localtime(timezone.now(), zone).date(),
+        )
     interactions = list(owned(Interaction, user).filter(person=person)[: TIMELINE_LENGTH + 1])
     return render(
         request,
@@ -53,6 +67,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "more_interactions": len(interactions) > TIMELINE_LENGTH,
             "memberships": services.memberships_of(user, person),
             "ties": ties,
+            "mail_suggestion": mail_suggestion,
+            "my_tie": any(t.from_person_id is None and t.to_person_id == person.pk for t in ties),
             "introductions": owned(Tie, user)
             .filter(introduced_by=person)
             .select_related("from_person", "to_person"),

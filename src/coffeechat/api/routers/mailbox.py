@@ -25,6 +25,7 @@ class MailboxOut(Schema):
     username: str = ""
     inbox_folder: str = ""
     sent_folder: str = ""
+    store_bodies: bool = Field(False, description="Whether the whole text of logged mail is stored")
     state: str = Field("", description="new, ok, refused (login refused: not retried) or failed")
     last_error: str = Field("", description="What went wrong last, in plain words")
     last_sync_at: datetime.datetime | None = None
@@ -53,6 +54,7 @@ class MailRecordOut(Schema):
     subject: str
     sent_at: datetime.datetime
     snippet: str
+    body: str = Field("", description="The whole text, only if the mailbox stores bodies")
     folder: str
     reply_to_id: int | None = Field(description="The outreach message it answers")
 
@@ -69,6 +71,7 @@ def _state(request: HttpRequest) -> dict[str, Any]:
         "username": mailbox.username,
         "inbox_folder": mailbox.inbox_folder,
         "sent_folder": mailbox.sent_folder,
+        "store_bodies": mailbox.store_bodies,
         "state": mailbox.state,
         "last_error": mailbox.last_error,
         "last_sync_at": mailbox.last_sync_at,

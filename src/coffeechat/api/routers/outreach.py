@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -26,7 +26,8 @@ from coffeechat.api.routers.network import (
 )
 from coffeechat.conversations.models import Conversation
 from coffeechat.core.scoping import delete_owned, get_owned_or_404, owned
-from coffeechat.network.models import Organization, Person
+from coffeechat.network.addresses import bounce_warning
+from coffeechat.network.models import EmailAddress, Organization, Person
 from coffeechat.outreach import mail, policy, services
 from coffeechat.outreach.checks import Check, checks_for_message, load_context, run_checks
 from coffeechat.outreach.models import (
@@ -72,12 +73,21 @@ class MessageOut(Schema):
     nudge_due_on: datetime.date | None = Field(
         description="No reply by then: nudge (the no-reply policy); null after the last nudge"
     )
+    address_warning: str = Field(
+        "",
+        description="When mail to to_email bounced: “Mail to x@y bounced on 1 December "
+        "2026: check the address.” Sending is still allowed.",
+    )
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
     @staticmethod
     def resolve_person_name(obj: Message) -> str:
         return obj.person.full_name
+
+    @staticmethod
+    def resolve_address_warning(obj: Message) -> str:
+        return bounce_warning(obj.to_email, getattr(obj, "to_bounced_at", None))
 
 
 class ComposeIn(Input):
@@ -231,7 +241,14 @@ def _rate(rate: Any) -> dict[str, Any]:
 
 
 def _messages(request: HttpRequest) -> QuerySet[Message]:
-    return owned(Message, request.user).select_related("person")
+    bounced = EmailAddress.objects.filter(
+        owner=OuterRef("owner"), person=OuterRef("person"), email__iexact=OuterRef("to_email")
+    ).values("bounced_at")[:1]
+    return (
+        owned(Message, request.user)
+        .select_related("person")
+        .annotate(to_bounced_at=Subquery(bounced))
+    )
 
 
 def _message(request: HttpRequest, message_id: int) -> Message:

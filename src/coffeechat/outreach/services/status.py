@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.network.models import Direction, Interaction, InteractionKind
+from coffeechat.network.services import mark_bouncing
 from coffeechat.outreach import policy
 from coffeechat.outreach.models import Channel, Message, Status
 from coffeechat.outreach.purposes import AWAITS_REPLY
@@ -127,4 +128,9 @@ def set_status(message: Message, status: str, when: datetime.datetime | None = N
         raise ValidationError("This message has not been sent yet.")
     with transaction.atomic():
         _change_status(message, status)
+        if status == Status.BOUNCED and message.channel == Channel.EMAIL and message.to_email:
+            # The address it went to is marked bouncing: the composer warns next time.
+            mark_bouncing(
+                message.owner, message.person_id, message.to_email, when or timezone.now()
+            )
     return message

@@ -17,13 +17,15 @@ from django.utils import timezone
 
 from coffeechat.core.chunks import Ids, rows_for_ids
 from coffeechat.network.connections import Footing, Introduction, footings
-from coffeechat.network.models import Employment, Interaction, Person, Tie
+from coffeechat.network.exchanges import suggested_strength
+from coffeechat.network.models import Employment, Interaction, MailExchange, Person, Tie
 from coffeechat.targets.paths.model import Link, PersonRef, Reason
 from coffeechat.targets.paths.weights import (
     CONTACT_WEIGHT,
     EXTRA_REASON_BONUS,
     INTRODUCER_WEIGHT,
     affiliation_weight,
+    mail_weight,
     recency_factor,
     tie_weight,
 )
@@ -182,6 +184,34 @@ class Loader:
         for person_id, (_source, contacted) in self.sources.items():
             touch(person_id, contacted)
 
+        # What the mailbox suggests, for people you have no tie with (a tie set by hand
+        # is never overridden by it): network/exchanges.py holds the formula.
+        def exchanges(chunk: list[int]) -> QuerySet[Any]:
+            return (
+                MailExchange.objects.filter(owner=self.owner, person_id__in=chunk)
+                .order_by()
+                .values_list("person_id", "sent", "received", "last_at")
+            )
+
+        for person_id, sent, received, last_at in rows_for_ids(exchanges, area):
+            last_on = timezone.localtime(last_at).date()
+            touch(person_id, last_on)
+            known = found.get(person_id)
+            if known is not None and known.ties:
+                continue
+            strength = suggested_strength(sent, received, last_on, self.today)
+            if strength:
+                reasons.setdefault(person_id, []).append(
+                    Reason(
+                        "mail",
+                        mail_weight(strength),
+                        strength=strength,
+                        since=last_on,
+                        mails=sent + received,
+                        both_ways=bool(sent and received),
+                    )
+                )
+
         for person_id in area:
             person = data.people.get(person_id)
             if person is None:
@@ -193,7 +223,11 @@ class Loader:
             recency = recency_factor(last_contact.get(person_id), self.today)
             weighted = sorted(
                 (
-                    (r.weight * (recency if r.kind in {"tie", "introducer", "contact"} else 1.0), r)
+                    (
+                        r.weight
+                        * (recency if r.kind in {"tie", "introducer", "contact", "mail"} else 1.0),
+                        r,
+                    )
                     for r in options
                 ),
                 key=lambda item: -item[0],

@@ -57,7 +57,8 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a link exists. ``kind`` is tie, affiliation, introducer, contact or coworker."""
+    """Why a link exists. ``kind`` is tie, affiliation, introducer, contact, mail (mail
+    exchanged, no tie of yours) or coworker."""
 
     kind: str
     weight: float
@@ -73,6 +74,8 @@ class Reason:
     introduced: str = ""  # the person the introducer introduced you to
     source: str = ""
     organization: str = ""  # a coworker's workplace; a former employer
+    mails: int = 0  # mail exchanged (kind "mail")
+    both_ways: bool = False
 
 
 @dataclass(frozen=True, slots=True)

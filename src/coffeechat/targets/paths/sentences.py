@@ -72,6 +72,11 @@ def _how_you_know(link: Link, today: date, *, clause: bool) -> str:
     if reason.kind == "introducer":
         when = _when(reason.since, today)
         return f"{person.short} introduced you to {reason.introduced}{' ' + when if when else ''}"
+    if reason.kind == "mail":
+        mails = f"{_count(reason.mails)} e-mail{'s' if reason.mails != 1 else ''}"
+        if reason.both_ways:
+            return subject + f"someone you exchanged {mails} with"
+        return subject + f"someone your mailbox has {mails} with, not yet both ways"
     if reason.kind == "contact":
         phrase = source_phrase(reason.source)
         if phrase.startswith(("from", "in ")):

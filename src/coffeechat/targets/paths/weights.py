@@ -40,6 +40,9 @@ CONTACT_WEIGHT: dict[str, float] = {
     Source.ALUMNI_DIRECTORY: 0.2,
     Source.ASSOCIATION_DIRECTORY: 0.2,
 }
+# No tie of yours, but mail exchanged: what the mailbox suggests (network/exchanges.py),
+# weighted like a tie of this kind at the suggested strength.
+MAIL_EXCHANGE_WEIGHT = 0.8
 # Two people who work at the same place now (only for paths to one person).
 COWORKER_WEIGHT = 0.5
 EXTRA_REASON_BONUS = 0.05
@@ -53,6 +56,11 @@ ADVOCACY_WEIGHTS = (0.5, 0.3, 0.2)
 
 def tie_weight(kind: str, strength: int) -> float:
     return TIE_KIND_WEIGHT.get(kind, 0.6) * (0.5 + 0.1 * max(1, min(5, strength)))
+
+
+def mail_weight(strength: int) -> float:
+    """A first link through mail exchanged (no tie of yours): like a tie at ``strength``."""
+    return MAIL_EXCHANGE_WEIGHT * (0.5 + 0.1 * max(1, min(5, strength)))
 
 
 def recency_factor(last: date | None, today: date) -> float:
