@@ -186,7 +186,7 @@ class Loader:
 
         # What the mailbox suggests, for people you have no tie with (a tie set by hand
         # is never overridden by it): network/exchanges.py holds the formula.
-        def exchanges(chunk: list[int]) -> QuerySet[Any]:
+        def exchanges(chunk: Ids) -> QuerySet[Any]:
             return (
                 MailExchange.objects.filter(owner=self.owner, person_id__in=chunk)
                 .order_by()
