@@ -22,7 +22,7 @@ from coffeechat.followups.models import Digest, FollowUpSettings, Notification
 from coffeechat.followups.services import new_feed_token
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
 from coffeechat.imports.services import create_batch
-from coffeechat.network.models import Interaction, NotDuplicate, PhoneNumber
+from coffeechat.network.models import Interaction, MailExchange, NotDuplicate, PhoneNumber
 from coffeechat.outreach.services import save_smtp_settings
 from coffeechat.progress.models import WeeklyReviewSent
 from coffeechat.progress.services import save_review_settings
@@ -102,6 +102,10 @@ def fill_every_kind(owner: Any) -> Secrets:
         owner=owner,
         person_a=min(person, other, key=lambda p: p.pk),
         person_b=max(person, other, key=lambda p: p.pk),
+    )
+    # What the mailbox suggests about a person (counted from the stored mail).
+    MailExchange.objects.create(
+        owner=owner, person=person, sent=2, received=1, last_at=timezone.now()
     )
     save_settings(owner, 60)
     OpeningOutcome.objects.create(

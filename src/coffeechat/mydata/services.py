@@ -56,6 +56,7 @@ from coffeechat.conversations.models import (
     Referral,
     Story,
 )
+from coffeechat.core.chunks import Ids
 from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
@@ -339,8 +340,8 @@ def part_rows(part: Part, owner: Any, *, chunk_size: int = CHUNK_SIZE) -> Iterat
         chunk = list(rows.filter(pk__gt=last).values(*columns)[:chunk_size])
         if not chunk:
             return
-        ids = [item["id"] for item in chunk]
-        last = ids[-1]
+        ids = Ids(item["id"] for item in chunk)
+        last = chunk[-1]["id"]
         for child in part.children:
             _attach_children(chunk, child, ids)
         for key, m2m in part.names_of:
@@ -354,7 +355,7 @@ def part_rows(part: Part, owner: Any, *, chunk_size: int = CHUNK_SIZE) -> Iterat
             return
 
 
-def _attach_children(chunk: list[dict[str, Any]], child: Child, ids: list[int]) -> None:
+def _attach_children(chunk: list[dict[str, Any]], child: Child, ids: Ids) -> None:
     parent = f"{child.parent_field}_id"
     columns = [c.attname for c in _columns(child.model)]
     found: dict[int, list[dict[str, Any]]] = {}
@@ -369,7 +370,7 @@ def _attach_children(chunk: list[dict[str, Any]], child: Child, ids: list[int]) 
 
 
 def _attach_names(
-    chunk: list[dict[str, Any]], model: type[models.Model], key: str, m2m: str, ids: list[int]
+    chunk: list[dict[str, Any]], model: type[models.Model], key: str, m2m: str, ids: Ids
 ) -> None:
     m2m_field = model._meta.get_field(m2m)
     through = m2m_field.remote_field.through  # type: ignore[union-attr]
@@ -459,7 +460,8 @@ def account_data(user: User) -> dict[str, Any]:
 
 def _write_json_array(out: IO[bytes], rows: Iterable[dict[str, Any]]) -> int:
     """Write ``rows`` as a JSON array, one object a line; return how many."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    # Buffered: the ZIP compresses what it is given, and a call per line costs more.
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
     count = 0
     text.write("[")
     for item in rows:
@@ -467,6 +469,7 @@ def _write_json_array(out: IO[bytes], rows: Iterable[dict[str, Any]]) -> int:
         text.write(json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False))
         count += 1
     text.write("\n]\n" if count else "]\n")
+    text.flush()
     text.detach()
     return count
 
@@ -481,7 +484,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 def _write_people(archive: zipfile.ZipFile, name: str, owner: Any, fmt: str) -> None:
     with archive.open(_entry(name), "w", force_zip64=True) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")  # buffered, flushed below
         export_people(owner, fmt, text)
         text.flush()
         text.detach()
