@@ -23,8 +23,7 @@ SUMMARIES = {
     "paths": "print the warmest paths into an organization",
     "duplicates": "list probable duplicates; merge them or mark them different",
     "reindex": "rebuild the people search index (never needed in normal use)",
-    "import": "import people from a LinkedIn, Google, Outlook, vCard or CSV file, or an "
-    "invitation (.ics)",
+    "import": "import people (LinkedIn, Google, Outlook, vCard, CSV) or an invitation (.ics)",
     "undo-import": "take an import back, or list your imports",
     "export": "export your people as CSV or vCard",
     "export-all": "export all of an account's data as one ZIP file",

@@ -29,10 +29,17 @@ from cryptography.x509.oid import NameOID
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: the sockets stay bound until all are chosen, so
+    the system cannot hand the same port out twice (dovecot refuses a duplicate listener)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -157,7 +164,7 @@ class Dovecot:
             (self.root / sub).mkdir(exist_ok=True)
         cert, key = make_certificate(self.root)
         self.ca_file = cert
-        self.tls_port, self.starttls_port = free_port(), free_port()
+        self.tls_port, self.starttls_port = free_ports(2)
         if os.geteuid() == 0:
             internal, login = "dovecot", "dovenull"
             account = pwd.getpwnam("dovecot")
