@@ -46,6 +46,7 @@ def _sent_mail(server: Dovecot, person_address: str, n: int) -> None:
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_it_connects_tests_and_never_shows_the_password_again(
     alice: Any, alice_client: Client, dovecot: Dovecot
 ) -> None:
@@ -79,6 +80,7 @@ def test_it_connects_tests_and_never_shows_the_password_again(
     assert mailbox.sent_folder == "Sent"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_it_says_plainly_when_the_server_refuses_the_password(
     alice: Any, alice_client: Client, dovecot: Dovecot
 ) -> None:
@@ -104,6 +106,7 @@ def test_it_says_plainly_when_the_server_refuses_the_password(
     assert Mailbox.objects.get(owner=alice).state == State.REFUSED
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_the_test_button_is_rate_limited_and_runs_in_the_worker(
     alice: Any, alice_client: Client, mailbox: Mailbox
 ) -> None:

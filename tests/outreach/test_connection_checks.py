@@ -53,6 +53,7 @@ def test_two_workers_run_a_test_once(alice: Any, smtp_server: tuple[Any, int]) -
     assert collector.envelopes == []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_a_closed_port_fails_in_the_worker_with_plain_words(alice: Any, alice_client: Client):
     port = free_port()  # nothing listens there
     check = start_smtp_test(alice, typed(port))

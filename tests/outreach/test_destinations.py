@@ -86,6 +86,7 @@ def test_the_operator_can_allow_a_local_server(alice: Any, smtp_server: tuple[An
     assert len(collector.envelopes) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_the_test_button_is_rate_limited_per_user(
     alice: Any, bob: Any, smtp_server: tuple[Any, int]
 ) -> None:

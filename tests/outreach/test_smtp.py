@@ -425,6 +425,7 @@ def run_worker() -> None:
     make_worker(batch=True, interval=0).run()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_the_page_sends_a_test_with_the_saved_settings(alice, alice_client, trusted, mail_server):
     recorder, port = mail_server("starttls")
     save(alice, port, SmtpSecurity.STARTTLS)
@@ -445,6 +446,7 @@ def test_the_page_sends_a_test_with_the_saved_settings(alice, alice_client, trus
     assert len(recorder.envelopes) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_the_page_reports_a_refused_login_without_an_error_page(
     alice, alice_client, trusted, mail_server
 ):
@@ -461,6 +463,7 @@ def test_the_page_reports_a_refused_login_without_an_error_page(
     assert "Login refused (authentication failed)" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
 def test_the_page_tests_typed_settings_without_saving_them(
     alice, alice_client, trusted, mail_server
 ):
