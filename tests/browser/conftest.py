@@ -209,6 +209,15 @@ def user(transactional_db: None) -> Any:
 
 
 @pytest.fixture
+def imap_server(settings: Any, user: Any) -> Iterator[Any]:
+    """A real IMAP server (dovecot) holding the browser user's mailbox."""
+    from tests.mailbox.dovecot import running_dovecot
+
+    with running_dovecot(settings, username=user.email) as server:
+        yield server
+
+
+@pytest.fixture
 def logged_in_page(page: Page, user: Any) -> Page:
     from tests.factories import PASSWORD
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +15,7 @@ from coffeechat.network.models import Person
 from coffeechat.outreach.models import Message
 from coffeechat.outreach.services import mark_sent
 from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory
-from tests.mailbox.dovecot import Dovecot
+from tests.mailbox.dovecot import Dovecot, running_dovecot
 
 # The moment most mailbox tests run at (modules that need another override ``frozen_at``),
 # and the request to Lena that went out through Coffeechat before it.
@@ -58,15 +55,8 @@ def send_request(alice: Any, lena: Person) -> Message:
 @pytest.fixture
 def dovecot(settings: Any) -> Iterator[Dovecot]:
     """A dovecot process on 127.0.0.1 with one user; its certificate is trusted."""
-    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
-    server = Dovecot(root)
-    try:
-        server.start()
-        settings.SMTP_CA_FILE = str(server.ca_file)
+    with running_dovecot(settings) as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def connect_mailbox(user: Any, server: Dovecot, *, starttls: bool = False) -> Mailbox:

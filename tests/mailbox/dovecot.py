@@ -17,9 +17,13 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -267,3 +271,18 @@ class Dovecot:
             imap.create(folder)
         finally:
             imap.logout()
+
+
+@contextmanager
+def running_dovecot(settings: Any, username: str = Dovecot.username) -> Iterator[Dovecot]:
+    """A dovecot process on 127.0.0.1 with one user, its certificate trusted by
+    Coffeechat's mail connections; stopped and removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
+    server = Dovecot(root, username=username)
+    try:
+        server.start()
+        settings.SMTP_CA_FILE = str(server.ca_file)
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
