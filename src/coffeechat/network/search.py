@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Min, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from coffeechat.core.console import Echo
 from coffeechat.network.models import (
@@ -274,7 +274,8 @@ def refresh(
     done = 0
     dirty = SearchDirty.objects.all()
     if people is not None:
-        dirty = dirty.filter(person_id__in=people.values("pk"))
+        # Each mark is looked up among ``people`` (few marks; ``people`` may be many).
+        dirty = dirty.filter(Exists(people.filter(pk=OuterRef("person_id"))))
     while True:
         if echo:
             echo("Indexing people for search", done, max(total, done))
@@ -389,6 +390,9 @@ class Hits:
         if found is not None:  # a rare word: the trigram index named the candidates
             if not found:
                 return "1 = 0", []
+            # Look the candidates up one by one; the owner is checked on each, not used to
+            # scan (SQLite's unary "+" keeps the owner index out of the plan).
+            where[0] = "+s.owner_id = %s"
             where.append(f"s.person_id IN ({', '.join(['%s'] * len(found))})")
             params += found
         narrower = self.within.order_by().values("pk").query.sql_with_params()
