@@ -231,7 +231,8 @@ def smtp(settings: Any) -> Iterator[Any]:
     it received."""
     from aiosmtpd.controller import Controller
 
-    from tests.outreach.conftest import Collector, free_port
+    from tests.outreach.conftest import Collector
+    from tests.ports import free_port
 
     collector = Collector()
     port = free_port()

@@ -30,20 +30,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.ports import free_ports
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-
-
-def free_ports(count: int) -> list[int]:
-    """``count`` different free ports: the sockets stay bound until all are chosen, so
-    the system cannot hand the same port out twice (dovecot refuses a duplicate listener)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
