@@ -108,9 +108,69 @@ def email_domain(email: str) -> str:
     return email.rpartition("@")[2]
 
 
+class PreparedName:
+    """A name ready for comparing, and the name blocks it belongs to (shared by namesakes)."""
+
+    __slots__ = (
+        "first",
+        "first_raw",
+        "middle",
+        "last",
+        "last_raw",
+        "last_compact",
+        "family",
+        "tokens",
+        "groups",
+        "keys",
+    )
+
+    def __init__(self, first_name: str, last_name: str) -> None:
+        given = _words(first_name)
+        family = _words(last_name)
+        if not family and len(given) > 1:  # "John Smith" typed into the first name
+            given, family = given[:-1], given[-1:]
+        elif not given and len(family) > 1:
+            given, family = family[:1], family[1:]
+        self.first = given[0][1] if given else ""
+        self.first_raw = given[0][0] if given else ""
+        self.middle = given[1][1] if len(given) > 1 else ""
+        self.last = " ".join(folded for _, folded in family)
+        self.last_raw = " ".join(raw for raw, _ in family)
+        self.last_compact = self.last.replace(" ", "")
+        self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
+        self.tokens = tuple(sorted(folded for _, folded in given + family))
+        self.groups = nicknames.groups_of(self.first)
+        self.keys = tuple(self._keys())
+
+    def _keys(self) -> Iterable[tuple[Any, ...]]:
+        """The name blocks: see :func:`coffeechat.network.duplicates.finding.find_duplicates`."""
+        if not (self.first and self.last):
+            return
+        initial = self.first[0]
+        yield ("li", self.last_compact, initial)
+        if self.middle and self.middle[0] != initial:
+            yield ("li", self.last_compact, self.middle[0])  # goes by the middle name
+        compound = " " in self.last
+        if compound:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
+            for word in self.family:
+                yield ("li", word, initial)
+        for group in self.groups:
+            yield ("lg", self.last_compact, group)
+            if compound:  # "Chayo Patterson" for "Rosario Patterson Díaz"
+                for word in self.family:
+                    yield ("lg", word, group)
+        yield ("n", *self.tokens)  # swapped, or split differently
+
+
+@lru_cache(maxsize=65536)
+def prepared_name(first_name: str, last_name: str) -> PreparedName:
+    return PreparedName(first_name, last_name)
+
+
 class PreparedPerson:
     __slots__ = (
         "candidate",
+        "name",
         "first",
         "first_raw",
         "middle",
@@ -130,21 +190,16 @@ class PreparedPerson:
 
     def __init__(self, candidate: Candidate) -> None:
         self.candidate = candidate
-        given = _words(candidate.first_name)
-        family = _words(candidate.last_name)
-        if not family and len(given) > 1:  # "John Smith" typed into the first name
-            given, family = given[:-1], given[-1:]
-        elif not given and len(family) > 1:
-            given, family = family[:1], family[1:]
-        self.first = given[0][1] if given else ""
-        self.first_raw = given[0][0] if given else ""
-        self.middle = given[1][1] if len(given) > 1 else ""
-        self.last = " ".join(folded for _, folded in family)
-        self.last_raw = " ".join(raw for raw, _ in family)
-        self.last_compact = self.last.replace(" ", "")
-        self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
-        self.tokens = tuple(sorted(folded for _, folded in given + family))
-        self.groups = nicknames.groups_of(self.first)
+        self.name = name = prepared_name(candidate.first_name, candidate.last_name)
+        self.first = name.first
+        self.first_raw = name.first_raw
+        self.middle = name.middle
+        self.last = name.last
+        self.last_raw = name.last_raw
+        self.last_compact = name.last_compact
+        self.family = name.family
+        self.tokens = name.tokens
+        self.groups = name.groups
         emails = candidate.emails
         if emails:
             self.emails = frozenset(e for e in emails if e.partition("@")[0] not in ROLE_ADDRESSES)
@@ -166,18 +221,4 @@ class PreparedPerson:
             yield ("p", phone)
         if self.linkedin:
             yield ("l", self.linkedin)
-        if not (self.first and self.last):
-            return
-        initial = self.first[0]
-        yield ("li", self.last_compact, initial)
-        if " " in self.last:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
-            for word in self.family:
-                yield ("li", word, initial)
-        for group in self.groups:
-            yield ("lg", self.last_compact, group)
-        sound = soundex(self.last_compact)
-        for first in (self.first, *self.groups):
-            yield ("fs", first, sound)  # a typo in the last name keeps its sound
-        if self.middle:
-            yield ("li", self.last_compact, self.middle[0])  # goes by the middle name
-        yield ("n", *self.tokens)  # swapped, or split differently
+        yield from self.name.keys

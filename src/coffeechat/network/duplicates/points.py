@@ -27,7 +27,9 @@ SAME_FIRST = 0.85  # P(same given name | same person): the rest are nicknames, t
 NICKNAME = 0.1
 BY_MIDDLE_NAME = 0.02  # "J. Michael Smith" and "Michael Smith"
 SAME_LAST = 0.9
+FULL_NAME = SAME_FIRST * SAME_LAST  # the same whole name
 COMPOUND_LAST = 0.5  # "García" and "García López": few last names contain another
+RARE_COMPOUND = 0.01  # …and the compound itself may be the rare one ("Sánchez Iglesias")
 SAME_ORGANIZATION = 0.5  # a second record often has no employer, or a newer one
 SAME_DOMAIN = 0.3
 INITIAL_AGREES = 0.9
@@ -38,9 +40,11 @@ LAST_POINTS = {"initial": 0.0, "missing": -0.5, "mismatch": -5.0}
 # A spelling seen once or twice next to another is most likely a typo of it; two
 # spellings both seen often are two real names ("Müller" and "Miller").
 TYPO = 0.05  # P(a typo in one of the names | same person)
-# …and under non-match the misspelt name would be a real name nobody else has: at
-# least this many points, however common the well-spelt name.
-TYPO_OF_A_RARE_SPELLING = {"first": 4.0, "last": 5.0}
+# …and under non-match the misspelt spelling would be a name nobody else has: at least
+# as telling as that rare name with P(this very misspelling | same person), however
+# common the well-spelt name. (About 4 and 5 points in a network of 5,000, more in a
+# bigger one, where a name nobody else has is rarer.)
+TYPO_OF_A_RARE_SPELLING = {"first": 0.018, "last": 0.012}
 TYPO_BETWEEN_COMMON_SPELLINGS = 1.5
 SECOND_TYPO = -1.5  # two edits apart rather than one
 SWAPPED = -0.5  # "Smith John" for "John Smith": a small doubt
