@@ -68,7 +68,7 @@ class _Pairs:
 def _blocks(people: Sequence[PreparedPerson]) -> dict[tuple[Any, ...], list[int]]:
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for index, person in enumerate(people):
-        for key in person.keys():
+        for key in person.block_keys():
             blocks[key].append(index)
     return blocks
 
@@ -108,9 +108,7 @@ def _one_letter_out(spelling: str) -> set[str]:
     return {spelling, *(spelling[:i] + spelling[i + 1 :] for i in range(len(spelling)))}
 
 
-def _misspelt_last_names(
-    pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]
-) -> None:
+def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]) -> None:
     """Pairs whose last names are one typo apart and whose given names could be one.
 
     Two spellings one edit apart (a letter left out, added, changed, or two swapped)
@@ -121,9 +119,7 @@ def _misspelt_last_names(
     spellings: dict[str, dict[str, list[int]]] = {}
     for index, person in enumerate(people):
         if person.first and len(person.last_compact) >= SHORTEST_TYPO:
-            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(
-                index
-            )
+            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
     variants: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings:
         for variant in _one_letter_out(spelling):

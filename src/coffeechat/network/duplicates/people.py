@@ -213,7 +213,7 @@ class PreparedPerson:
         self.linkedin = candidate.linkedin
         self.organizations = candidate.organizations
 
-    def keys(self) -> Iterable[tuple[Any, ...]]:
+    def block_keys(self) -> Iterable[tuple[Any, ...]]:
         """The blocks this person belongs to."""
         for email in self.candidate.emails:
             yield ("e", email)
