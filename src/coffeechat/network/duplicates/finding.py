@@ -104,29 +104,37 @@ def _by_given_name(
                 pairs.add_across(named[x], named[y])
 
 
-def _one_letter_out(spelling: str) -> set[str]:
-    return {spelling, *(spelling[:i] + spelling[i + 1 :] for i in range(len(spelling)))}
-
-
-def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]) -> None:
+def _misspelt_last_names(
+    pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]
+) -> None:
     """Pairs whose last names are one typo apart and whose given names could be one.
 
     Two spellings one edit apart (a letter left out, added, changed, or two swapped)
     share a spelling with one letter left out ("Morales" and "Monales" both give
     "Moales"), so the candidates come from a dictionary of those, built once per
-    distinct last name rather than per person.
+    distinct last name rather than per person: the first spelling to give a variant
+    owns it, and only the few variants given by two spellings are looked at again.
     """
     spellings: dict[str, dict[str, list[int]]] = {}
     for index, person in enumerate(people):
         if person.first and len(person.last_compact) >= SHORTEST_TYPO:
-            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
-    variants: dict[str, list[str]] = defaultdict(list)
+            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(
+                index
+            )
+    owner: dict[str, str] = {}
+    claim = owner.setdefault
+    shared: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings:
-        for variant in _one_letter_out(spelling):
-            variants[variant].append(spelling)
+        if claim(spelling, spelling) != spelling:
+            shared[spelling].append(spelling)
+        for i in range(len(spelling)):
+            variant = spelling[:i] + spelling[i + 1 :]
+            if claim(variant, spelling) != spelling:
+                shared[variant].append(spelling)
     seen: set[tuple[str, str]] = set()
-    for near in variants.values():
-        if len(near) < 2 or len(near) > MAX_SPELLINGS_PER_VARIANT:
+    for variant, others in shared.items():
+        near = list(dict.fromkeys([owner[variant], *others]))
+        if len(near) > MAX_SPELLINGS_PER_VARIANT:
             continue
         for position, x in enumerate(near):
             for y in near[position + 1 :]:
@@ -185,7 +193,7 @@ def find_duplicates(
         a, b = p.candidate.id, q.candidate.id
         if a == b or (min(a, b), max(a, b)) in excluded:
             continue
-        score, name = scorer.score(p, q)
+        score, name = scorer.score(p, q, threshold)
         if score >= threshold and name is not None:
             found[pair] = (score, name)
     if against is None:

@@ -52,6 +52,7 @@ ROLE_ADDRESSES = word_set(
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _folded(words: Iterable[str]) -> frozenset[str]:
@@ -79,7 +80,7 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
     folding to nothing dropped."""
     words = []
     for raw in _WORD.findall(text):
-        folded = _NOT_ALNUM.sub("", fold(raw))
+        folded = _NOT_ALNUM.sub("", raw.lower() if raw.isascii() else fold(raw))
         if folded:
             words.append((raw, folded))
     kept = [word for word in words if word[1] not in NOT_NAME_WORDS]
@@ -131,35 +132,41 @@ class PreparedName:
             given, family = given[:-1], given[-1:]
         elif not given and len(family) > 1:
             given, family = family[:1], family[1:]
-        self.first = given[0][1] if given else ""
+        self.first = first = given[0][1] if given else ""
         self.first_raw = given[0][0] if given else ""
         self.middle = given[1][1] if len(given) > 1 else ""
-        self.last = " ".join(folded for _, folded in family)
-        self.last_raw = " ".join(raw for raw, _ in family)
-        self.last_compact = self.last.replace(" ", "")
-        self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
-        self.tokens = tuple(sorted(folded for _, folded in given + family))
-        self.groups = nicknames.groups_of(self.first)
-        self.keys = tuple(self._keys())
+        if len(family) == 1:  # the common case, without joins
+            self.last_raw, self.last = family[0]
+            self.last_compact = self.last
+            self.family = _NO_WORDS if self.last in FAMILY_FILLERS else frozenset((self.last,))
+        else:
+            self.last = " ".join(folded for _, folded in family)
+            self.last_raw = " ".join(raw for raw, _ in family)
+            self.last_compact = self.last.replace(" ", "")
+            self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
+        if len(given) == 1 and len(family) == 1:
+            other = self.last
+            self.tokens = (first, other) if first <= other else (other, first)
+        else:
+            self.tokens = tuple(sorted(folded for _, folded in given + family))
+        self.groups = nicknames.groups_of(first)
+        self.keys = self._keys() if first and self.last else ()
 
-    def _keys(self) -> Iterable[tuple[Any, ...]]:
+    def _keys(self) -> tuple[tuple[Any, ...], ...]:
         """The name blocks: see :func:`coffeechat.network.duplicates.finding.find_duplicates`."""
-        if not (self.first and self.last):
-            return
         initial = self.first[0]
-        yield ("li", self.last_compact, initial)
+        last = self.last_compact
+        keys: list[tuple[Any, ...]] = [("li", last, initial), ("n", *self.tokens)]
         if self.middle and self.middle[0] != initial:
-            yield ("li", self.last_compact, self.middle[0])  # goes by the middle name
+            keys.append(("li", last, self.middle[0]))  # goes by the middle name
         compound = " " in self.last
         if compound:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
-            for word in self.family:
-                yield ("li", word, initial)
+            keys.extend(("li", word, initial) for word in self.family)
         for group in self.groups:
-            yield ("lg", self.last_compact, group)
+            keys.append(("lg", last, group))
             if compound:  # "Chayo Patterson" for "Rosario Patterson Díaz"
-                for word in self.family:
-                    yield ("lg", word, group)
-        yield ("n", *self.tokens)  # swapped, or split differently
+                keys.extend(("lg", word, group) for word in self.family)
+        return tuple(keys)
 
 
 @lru_cache(maxsize=65536)

@@ -207,24 +207,35 @@ class Scorer:
                 elif self.first_category(p.middle, q.middle) == "mismatch":
                     points += MIDDLE_CONFLICT
         else:
-            # Which word is the given name is the doubt here: average the two readings.
-            points = (
-                SWAPPED
-                + (
-                    self._first(p.first, SAME_FIRST, 1)
-                    + self._last(p.last_compact, SAME_LAST, 1)
-                    + self._first(q.first, SAME_FIRST, 1)
-                    + self._last(q.last_compact, SAME_LAST, 1)
-                )
-                / 2
+            # Which word is the given name is the doubt here: the less telling of the
+            # two readings ("Thomas James" and "James Thomas" are two common names).
+            points = SWAPPED + min(
+                self._first(p.first, SAME_FIRST, 1) + self._last(p.last_compact, SAME_LAST, 1),
+                self._first(q.first, SAME_FIRST, 1) + self._last(q.last_compact, SAME_LAST, 1),
             )
         return NameAgreement(points, first, last, how)
 
-    def score(self, p: PreparedPerson, q: PreparedPerson) -> tuple[float, NameAgreement | None]:
-        """The score of a pair, and how their names relate (None when plainly different)."""
+    def score(
+        self, p: PreparedPerson, q: PreparedPerson, threshold: float = 0.0
+    ) -> tuple[float, NameAgreement | None]:
+        """The score of a pair, and how their names relate (None when plainly different).
+
+        A pair that cannot reach ``threshold`` may be given up early (0.0, None): an
+        initial with nothing else in common, most often.
+        """
         first = self.first_category(p.first, q.first)
         same_profile = bool(p.linkedin) and p.linkedin == q.linkedin
         shared_contact = same_profile or bool(p.emails & q.emails) or bool(p.phones & q.phones)
+        if (
+            first == "initial"
+            and threshold > UNSUPPORTED_INITIAL_CAP
+            and not shared_contact
+            and not (p.middle or q.middle)
+            and not (p.organizations & q.organizations)
+            and not (p.domains & q.domains)
+            and not (p.roles & q.roles)
+        ):
+            return 0.0, None  # "J. Smith" and John Smith with nothing else in common
         if (
             first == "mismatch"
             and not shared_contact
