@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from coffeechat.network import nicknames
 from coffeechat.network.duplicates.people import Candidate, PreparedPerson
 from coffeechat.network.duplicates.reasons import reasons_for
 from coffeechat.network.duplicates.scoring import NameAgreement, Scorer
@@ -104,9 +105,7 @@ def _by_given_name(
                 pairs.add_across(named[x], named[y])
 
 
-def _misspelt_last_names(
-    pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]
-) -> None:
+def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]) -> None:
     """Pairs whose last names are one typo apart and whose given names could be one.
 
     Two spellings one edit apart (a letter left out, added, changed, or two swapped)
@@ -118,9 +117,7 @@ def _misspelt_last_names(
     spellings: dict[str, dict[str, list[int]]] = {}
     for index, person in enumerate(people):
         if person.first and len(person.last_compact) >= SHORTEST_TYPO:
-            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(
-                index
-            )
+            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
     owner: dict[str, str] = {}
     claim = owner.setdefault
     shared: dict[str, list[str]] = defaultdict(list)
@@ -228,7 +225,8 @@ def _through_a_third(
     at once (a nickname in one, an initial in the other) and say little about each
     other; each says a lot about the original. The pair is proposed when both links
     are sure enough that together they still pass the threshold, and nothing between
-    the two plainly says two people (different given names, two LinkedIn profiles).
+    the two plainly says two people (two given names known to be different, two
+    LinkedIn profiles).
     Only pairs proposed directly count as links: one step, never a chain.
     """
     size = len(people)
@@ -253,9 +251,16 @@ def _through_a_third(
                     continue
                 if p.linkedin and q.linkedin and p.linkedin != q.linkedin:
                     continue
+                first = scorer.first_category(p.first, q.first)
+                if (
+                    first == "mismatch"
+                    and nicknames.is_known(p.first)
+                    and nicknames.is_known(q.first)
+                ):
+                    continue  # "Alex" may be Alexander and Alexandra: they stay two
                 score, name = scorer.score(p, q)
-                if name is None:
-                    continue
+                if name is None:  # a misspelt or swapped given name, say
+                    name = scorer.names(p, q, first)
                 if score < together and together > added.get(pair, (0.0,))[0]:
                     via = people[middle].candidate
                     shown = f"{via.first_name} {via.last_name}".strip()

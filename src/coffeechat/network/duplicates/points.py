@@ -13,7 +13,7 @@ from __future__ import annotations
 # built from a LinkedIn export, an address book and a directory overlaps a lot (the
 # same colleagues are in all three); the value is calibrated with
 # benchmarks/duplicates.py, where it gives the best recall at a precision over 0.95.
-DUPLICATE_RATE = 0.25
+DUPLICATE_RATE = 0.45
 MIN_NETWORK = 500  # a smaller network is scored as if it had 500 people
 SMOOTHING = 1000.0  # weight of the prior frequencies, in people
 
@@ -24,7 +24,7 @@ DOMAIN_PRIOR = 0.002
 INITIAL_PRIOR = 0.07
 
 SAME_FIRST = 0.85  # P(same given name | same person): the rest are nicknames, typos…
-NICKNAME = 0.1
+NICKNAME = 0.2
 BY_MIDDLE_NAME = 0.02  # "J. Michael Smith" and "Michael Smith"
 SAME_LAST = 0.9
 FULL_NAME = SAME_FIRST * SAME_LAST  # the same whole name
@@ -47,7 +47,6 @@ TYPO = 0.05  # P(a typo in one of the names | same person)
 TYPO_OF_A_RARE_SPELLING = {"first": 0.018, "last": 0.012}
 TYPO_BETWEEN_COMMON_SPELLINGS = 1.5
 SECOND_TYPO = -1.5  # two edits apart rather than one
-SWAPPED = -0.5  # "Smith John" for "John Smith": a small doubt
 MIDDLE_CONFLICT = -2.0  # "Jean-Pierre" against "Jean-Paul"
 DIFFERENT_ORGANIZATIONS = -1.5  # both have jobs on record and none is shared
 SAME_DOMAIN_AND_ORGANIZATION = 0.5  # the domain mostly repeats the employer

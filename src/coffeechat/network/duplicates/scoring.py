@@ -42,7 +42,6 @@ from coffeechat.network.duplicates.points import (
     SHARED_CONTACT_DIFFERENT_NAMES,
     SHARED_ROLE_ADDRESS,
     SMOOTHING,
-    SWAPPED,
     TYPO,
     TYPO_BETWEEN_COMMON_SPELLINGS,
     TYPO_OF_A_RARE_SPELLING,
@@ -208,8 +207,9 @@ class Scorer:
                     points += MIDDLE_CONFLICT
         else:
             # Which word is the given name is the doubt here: the less telling of the
-            # two readings ("Thomas James" and "James Thomas" are two common names).
-            points = SWAPPED + min(
+            # two readings counts ("Thomas James" and "James Thomas" are two common
+            # names, "Smith John" is John Smith).
+            points = min(
                 self._first(p.first, SAME_FIRST, 1) + self._last(p.last_compact, SAME_LAST, 1),
                 self._first(q.first, SAME_FIRST, 1) + self._last(q.last_compact, SAME_LAST, 1),
             )
