@@ -144,6 +144,7 @@ class PreparedName:
             self.last_raw = " ".join(raw for raw, _ in family)
             self.last_compact = self.last.replace(" ", "")
             self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
+        self.tokens: tuple[str, ...]
         if len(given) == 1 and len(family) == 1:
             other = self.last
             self.tokens = (first, other) if first <= other else (other, first)
