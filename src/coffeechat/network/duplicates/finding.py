@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any
 
 from coffeechat.network import nicknames
@@ -122,12 +123,12 @@ def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[Prepare
     claim = owner.setdefault
     shared: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings:
-        if claim(spelling, spelling) != spelling:
-            shared[spelling].append(spelling)
-        for i in range(len(spelling)):
-            variant = spelling[:i] + spelling[i + 1 :]
-            if claim(variant, spelling) != spelling:
-                shared[variant].append(spelling)
+        near = [spelling, *(spelling[:i] + spelling[i + 1 :] for i in range(len(spelling)))]
+        owners = list(map(claim, near, repeat(spelling)))
+        if owners.count(spelling) != len(owners):  # rare: the loop only then
+            for variant, first in zip(near, owners, strict=True):
+                if first != spelling:
+                    shared[variant].append(spelling)
     seen: set[tuple[str, str]] = set()
     for variant, others in shared.items():
         near = list(dict.fromkeys([owner[variant], *others]))
