@@ -13,7 +13,7 @@ from __future__ import annotations
 # built from a LinkedIn export, an address book and a directory overlaps a lot (the
 # same colleagues are in all three); the value is calibrated with
 # benchmarks/duplicates.py, where it gives the best recall at a precision over 0.95.
-DUPLICATE_RATE = 0.45
+DUPLICATE_RATE = 0.4
 MIN_NETWORK = 500  # a smaller network is scored as if it had 500 people
 SMOOTHING = 1000.0  # weight of the prior frequencies, in people
 
