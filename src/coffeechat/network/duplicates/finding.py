@@ -68,9 +68,17 @@ class _Pairs:
 
 
 def _blocks(people: Sequence[PreparedPerson]) -> dict[tuple[Any, ...], list[int]]:
+    """Who shares what: an e-mail, a phone, a LinkedIn profile, or a name block
+    (:attr:`PreparedName.keys`)."""
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for index, person in enumerate(people):
-        for key in person.block_keys():
+        for email in person.candidate.emails:
+            blocks[("e", email)].append(index)
+        for phone in person.phones:
+            blocks[("p", phone)].append(index)
+        if person.linkedin:
+            blocks[("l", person.linkedin)].append(index)
+        for key in person.name.keys:
             blocks[key].append(index)
     return blocks
 

@@ -220,13 +220,3 @@ class PreparedPerson:
         self.phones = candidate.phones
         self.linkedin = candidate.linkedin
         self.organizations = candidate.organizations
-
-    def block_keys(self) -> Iterable[tuple[Any, ...]]:
-        """The blocks this person belongs to."""
-        for email in self.candidate.emails:
-            yield ("e", email)
-        for phone in self.phones:
-            yield ("p", phone)
-        if self.linkedin:
-            yield ("l", self.linkedin)
-        yield from self.name.keys
