@@ -46,6 +46,7 @@ from coffeechat.network.duplicates.points import (
     TYPO_BETWEEN_COMMON_SPELLINGS,
     TYPO_OF_A_RARE_SPELLING,
     UNSUPPORTED_INITIAL_CAP,
+    WHOLE_NAME_OTHERS,
 )
 
 
@@ -106,9 +107,11 @@ class Scorer:
         The parts are counted apart, as if any given name went with any last name;
         a whole name that several others have ("Charles Rodríguez" six times in a
         network where either alone is unremarkable) says less than its parts would.
+        One other is not counted: a person entered three times is no rarer than two
+        people with one uncommon name.
         """
         others = self.full_counts[(p.first, p.last_compact)] - 2
-        if others <= 0:
+        if others < WHOLE_NAME_OTHERS:
             return math.inf
         return self._evidence("n", p.first + " " + p.last_compact, others, 0.0, FULL_NAME)
 
