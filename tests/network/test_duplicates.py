@@ -20,7 +20,6 @@ from coffeechat.network.duplicates import (
     duplicates_of,
     find_duplicates,
     network_duplicates,
-    soundex,
 )
 from coffeechat.network.models import NotDuplicate, PhoneNumber
 from tests.factories import (
@@ -486,11 +485,6 @@ def test_it_never_fails_and_scores_between_0_and_1(rows: list[tuple[str, str, st
     for match in find_duplicates(people, threshold=0.0):
         assert 0.0 <= match.score <= 1.0
         assert match.a != match.b
-
-
-def test_soundex_hears_spelling_variants() -> None:
-    assert soundex("smith") == soundex("smyth") == "s530"
-    assert soundex("robert") == soundex("rupert")
 
 
 def test_last_names_compare_by_words() -> None:

@@ -64,15 +64,6 @@ def _folded(words: Iterable[str]) -> frozenset[str]:
 NOT_NAME_WORDS = _folded(not_name_words())
 FAMILY_FILLERS = _folded(family_fillers())
 
-_SOUNDEX = {
-    **dict.fromkeys("bfpv", "1"),
-    **dict.fromkeys("cgjkqsxz", "2"),
-    **dict.fromkeys("dt", "3"),
-    "l": "4",
-    **dict.fromkeys("mn", "5"),
-    "r": "6",
-}
-
 
 @lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
@@ -85,24 +76,6 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
             words.append((raw, folded))
     kept = [word for word in words if word[1] not in NOT_NAME_WORDS]
     return tuple(kept or words)
-
-
-@lru_cache(maxsize=65536)
-def soundex(word: str) -> str:
-    """The classic four-character sound code: "Smith" and "Smyth" are both S530."""
-    if not word:
-        return ""
-    out: list[str] = []
-    previous = _SOUNDEX.get(word[0], "")
-    for char in word[1:]:
-        code = _SOUNDEX.get(char, "")
-        if code and code != previous:
-            out.append(code)
-            if len(out) == 3:
-                break
-        if char not in "hw":
-            previous = code
-    return word[0] + "".join(out).ljust(3, "0")
 
 
 def email_domain(email: str) -> str:
