@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
-from typing import Any
 
 from coffeechat.network import nicknames
 from coffeechat.network.duplicates.people import Candidate, PreparedPerson
@@ -67,24 +66,25 @@ class _Pairs:
                 self.add(i, j)
 
 
-def _blocks(people: Sequence[PreparedPerson]) -> dict[tuple[Any, ...], list[int]]:
-    """Who shares what: an e-mail, a phone, a LinkedIn profile, or a name block
-    (:attr:`PreparedName.keys`)."""
-    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+def _blocks(people: Sequence[PreparedPerson]) -> dict[str, list[int]]:
+    """Who shares what, by a key whose first letter says what: an e-mail (``e``), a
+    phone (``p``), a LinkedIn profile (``l``), or a name block (:attr:`PreparedName.keys`:
+    ``i`` last name and initial, ``g`` last name and nickname group, ``n`` the words)."""
+    blocks: dict[str, list[int]] = defaultdict(list)
     for index, person in enumerate(people):
         for email in person.candidate.emails:
-            blocks[("e", email)].append(index)
+            blocks["e" + email].append(index)
         for phone in person.phones:
-            blocks[("p", phone)].append(index)
+            blocks["p" + phone].append(index)
         if person.linkedin:
-            blocks[("l", person.linkedin)].append(index)
+            blocks["l" + person.linkedin].append(index)
         for key in person.name.keys:
             blocks[key].append(index)
     return blocks
 
 
-def _too_big(key: tuple[Any, ...], size: int) -> bool:
-    limit = MAX_IDENTIFIER_BLOCK if key[0] in ("e", "p", "l") else MAX_NAME_BLOCK
+def _too_big(key: str, size: int) -> bool:
+    limit = MAX_IDENTIFIER_BLOCK if key[0] in "epl" else MAX_NAME_BLOCK
     return size > limit
 
 
@@ -163,8 +163,8 @@ def _candidate_pairs(
             continue
         if not same and (members[0] >= left or members[-1] < left):
             continue  # only new rows, or only people already there
-        if key[0] == "li":
-            _by_given_name(pairs, scorer, people, members, key[2])
+        if key[0] == "i":
+            _by_given_name(pairs, scorer, people, members, key[-1])
         else:
             pairs.add_all(members)
     _misspelt_last_names(pairs, scorer, people)
@@ -197,7 +197,7 @@ def find_duplicates(
         i, j = divmod(pair, size)
         p, q = left[i], right[j]
         a, b = p.candidate.id, q.candidate.id
-        if a == b or (min(a, b), max(a, b)) in excluded:
+        if a == b or (excluded and (min(a, b), max(a, b)) in excluded):
             continue
         score, name = scorer.score(p, q, threshold)
         if score >= threshold and name is not None:

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from coffeechat.network import nicknames
 from coffeechat.network.duplicates.points import word_set
@@ -126,20 +125,24 @@ class PreparedName:
         self.groups = nicknames.groups_of(first)
         self.keys = self._keys() if first and self.last else ()
 
-    def _keys(self) -> tuple[tuple[Any, ...], ...]:
-        """The name blocks: see :func:`coffeechat.network.duplicates.finding.find_duplicates`."""
+    def _keys(self) -> tuple[str, ...]:
+        """The name blocks: see :func:`coffeechat.network.duplicates.finding._blocks`.
+
+        Strings rather than tuples: a string keeps its hash, and namesakes share them.
+        Folded words have no spaces, so a space separates the parts.
+        """
         initial = self.first[0]
         last = self.last_compact
-        keys: list[tuple[Any, ...]] = [("li", last, initial), ("n", *self.tokens)]
+        keys = [f"i{last} {initial}", "n" + " ".join(self.tokens)]
         if self.middle and self.middle[0] != initial:
-            keys.append(("li", last, self.middle[0]))  # goes by the middle name
+            keys.append(f"i{last} {self.middle[0]}")  # goes by the middle name
         compound = " " in self.last
         if compound:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
-            keys.extend(("li", word, initial) for word in self.family)
+            keys.extend(f"i{word} {initial}" for word in self.family)
         for group in self.groups:
-            keys.append(("lg", last, group))
+            keys.append(f"g{last} {group}")
             if compound:  # "Chayo Patterson" for "Rosario Patterson Díaz"
-                keys.extend(("lg", word, group) for word in self.family)
+                keys.extend(f"g{word} {group}" for word in self.family)
         return tuple(keys)
 
 
