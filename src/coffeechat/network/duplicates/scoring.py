@@ -228,15 +228,19 @@ class Scorer:
         """
         first = self.first_category(p.first, q.first)
         same_profile = bool(p.linkedin) and p.linkedin == q.linkedin
-        shared_contact = same_profile or bool(p.emails & q.emails) or bool(p.phones & q.phones)
+        shared_contact = bool(
+            same_profile
+            or (p.emails and not p.emails.isdisjoint(q.emails))
+            or (p.phones and not p.phones.isdisjoint(q.phones))
+        )
         if (
             first == "initial"
             and threshold > UNSUPPORTED_INITIAL_CAP
             and not shared_contact
             and not (p.middle or q.middle)
-            and not (p.organizations & q.organizations)
-            and not (p.domains & q.domains)
-            and not (p.roles & q.roles)
+            and p.organizations.isdisjoint(q.organizations)
+            and p.domains.isdisjoint(q.domains)
+            and p.roles.isdisjoint(q.roles)
         ):
             return 0.0, None  # "J. Smith" and John Smith with nothing else in common
         if (
