@@ -28,9 +28,9 @@ MAX_NAME_BLOCK = 300
 # A spelling with one letter left out that this many last names share ("mler" of
 # "miller", "muller", "mahler"…) pairs none of them.
 MAX_SPELLINGS_PER_VARIANT = 40
-SHORTEST_TYPO = 4
+SHORTEST_TYPO = 4  # the shorter of two spellings a typo apart (name_match._typo)
 # A person with more likely duplicates than this is left out as the third of a pair.
-MAX_LINKS = 10  # the shorter of two spellings a typo apart (name_match._typo)
+MAX_LINKS = 10
 
 
 class _Pairs:
@@ -235,8 +235,8 @@ def _through_a_third(
     other; each says a lot about the original. The pair is proposed when both links
     are sure enough that together they still pass the threshold, and nothing between
     the two plainly says two people (two given names known to be different, two
-    LinkedIn profiles).
-    Only pairs proposed directly count as links: one step, never a chain.
+    LinkedIn profiles). Only pairs proposed directly count as links: one step, never
+    a chain. Only in a whole network: with ``against`` there is no third.
     """
     size = len(people)
     linked: dict[int, list[tuple[int, float]]] = defaultdict(list)
