@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract
 
 from coffeechat.network import nicknames
 from coffeechat.network.duplicates.people import Candidate, PreparedPerson
@@ -29,6 +32,7 @@ MAX_NAME_BLOCK = 300
 # "miller", "muller", "mahler"…) pairs none of them.
 MAX_SPELLINGS_PER_VARIANT = 40
 SHORTEST_TYPO = 4  # the shorter of two spellings a typo apart (name_match._typo)
+FEW_SPELLINGS = 50  # new last names compared one by one with every other
 # A person with more likely duplicates than this is left out as the third of a pair.
 MAX_LINKS = 10
 
@@ -114,19 +118,15 @@ def _by_given_name(
                 pairs.add_across(named[x], named[y])
 
 
-def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson]) -> None:
-    """Pairs whose last names are one typo apart and whose given names could be one.
+def _one_letter_apart(spellings: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of spellings one edit apart, each once.
 
     Two spellings one edit apart (a letter left out, added, changed, or two swapped)
     share a spelling with one letter left out ("Morales" and "Monales" both give
-    "Moales"), so the candidates come from a dictionary of those, built once per
-    distinct last name rather than per person: the first spelling to give a variant
-    owns it, and only the few variants given by two spellings are looked at again.
+    "Moales"), so the pairs come from a dictionary of those, built once per distinct
+    last name: the first spelling to give a variant owns it, and only the few variants
+    given by two spellings are looked at again.
     """
-    spellings: dict[str, dict[str, list[int]]] = {}
-    for index, person in enumerate(people):
-        if person.first and len(person.last_compact) >= SHORTEST_TYPO:
-            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
     owner: dict[str, str] = {}
     claim = owner.setdefault
     shared: dict[str, list[str]] = defaultdict(list)
@@ -145,13 +145,40 @@ def _misspelt_last_names(pairs: _Pairs, scorer: Scorer, people: Sequence[Prepare
         for position, x in enumerate(near):
             for y in near[position + 1 :]:
                 key = (x, y) if x < y else (y, x)
-                if key in seen:
-                    continue
-                seen.add(key)
-                for first_x, mine in spellings[x].items():
-                    for first_y, theirs in spellings[y].items():
-                        if scorer.first_category(first_x, first_y) != "mismatch":
-                            pairs.add_across(mine, theirs)
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+
+
+def _misspelt_last_names(
+    pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson], same: bool
+) -> None:
+    """Pairs whose last names are one typo apart and whose given names could be one.
+
+    With ``against`` and few new spellings (one person's page, a small import), each
+    of those is compared with every spelling by rapidfuzz instead, in C.
+    """
+    spellings: dict[str, dict[str, list[int]]] = {}
+    for index, person in enumerate(people):
+        if person.first and len(person.last_compact) >= SHORTEST_TYPO:
+            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
+    near: Iterable[tuple[str, str]]
+    if not same and len(mine := {p.last_compact for p in people[: pairs.left]}) <= FEW_SPELLINGS:
+        mine &= spellings.keys()
+        every = list(spellings)
+        near = (
+            (x, y)
+            for x in mine
+            for y, _, _ in extract(x, every, scorer=OSA.distance, score_cutoff=1, limit=None)
+            if y != x
+        )
+    else:
+        near = _one_letter_apart(spellings)
+    for x, y in near:
+        for first_x, these in spellings[x].items():
+            for first_y, those in spellings[y].items():
+                if scorer.first_category(first_x, first_y) != "mismatch":
+                    pairs.add_across(these, those)
 
 
 def _candidate_pairs(
@@ -167,7 +194,7 @@ def _candidate_pairs(
             _by_given_name(pairs, scorer, people, members, key[-1])
         else:
             pairs.add_all(members)
-    _misspelt_last_names(pairs, scorer, people)
+    _misspelt_last_names(pairs, scorer, people, same)
     return pairs
 
 
