@@ -20,7 +20,6 @@ from coffeechat.network.duplicates import (
     duplicates_of,
     find_duplicates,
     network_duplicates,
-    soundex,
 )
 from coffeechat.network.models import NotDuplicate, PhoneNumber
 from tests.factories import (
@@ -230,6 +229,73 @@ def test_many_people_with_one_given_name_and_sound_alike_last_names_stay_apart()
     assert [(m.a, m.b) for m in find_duplicates([typo], against=crowd)] == [(typo.id, crowd[0].id)]
 
 
+def test_it_sees_a_typo_that_changes_the_sound_of_a_last_name() -> None:
+    """ "Monales" shares no initial-and-last-name block and no sound with "Morales"."""
+    a = person("Johannes", "Morales", org="Acme")
+    b = person("Johannes", "Monales", org="Acme")
+
+    score, reasons = pair_score(a, b)
+
+    assert score >= THRESHOLD
+    assert "Similar last names: Morales and Monales" in reasons
+    assert [(m.a, m.b) for m in find_duplicates([b], against=[a])] == [(b.id, a.id)]
+
+
+@pytest.mark.parametrize(
+    ("right", "typo"),
+    [
+        ("Okonkwo", "Okonkow"),
+        ("Okonkwo", "Okonkwoo"),
+        ("Okonkwo", "Okonkw"),
+        ("Okonkwo", "Ikonkwo"),
+    ],
+)
+def test_it_sees_any_one_letter_typo_in_a_last_name(right: str, typo: str) -> None:
+    assert proposed(person("Priya", right, org="Acme"), person("Priya", typo, org="Acme"))
+
+
+def test_it_sees_an_initial_for_the_given_name_among_many_of_that_letter() -> None:
+    """J. Okafor meets John Okafor of the same employer, whatever other J.s are around."""
+    initial = person("J.", "Okafor", org="Acme")
+    john = person("John", "Okafor", org="Acme")
+    others = [person(first, "Okafor", org="Globex") for first in ("James", "Jane", "Jorge")]
+
+    found = {(m.a, m.b) for m in find_duplicates([initial, john, *others])}
+
+    assert found == {(initial.id, john.id)}
+    assert "J. could be John" in pair_score(initial, john, *others)[1]
+
+
+def test_it_proposes_two_records_that_are_each_the_same_as_a_third() -> None:
+    """A nickname and a misspelling of one person say little about each other."""
+    william = person("William", "Okafor", org="Acme", emails=("w.okafor@acme.example",))
+    bill = person("Bill", "Okafor", emails=("w.okafor@acme.example",))
+    misspelt = person("Willaim", "Okafor", org="Acme", emails=("willaim@gmail.com",))
+
+    matches = {(m.a, m.b): m for m in find_duplicates([william, bill, misspelt])}
+
+    assert set(matches) == {
+        (william.id, bill.id),
+        (william.id, misspelt.id),
+        (bill.id, misspelt.id),
+    }
+    through = matches[(bill.id, misspelt.id)]
+    assert through.score >= THRESHOLD
+    assert "Both are likely the same person as William Okafor" in through.reasons
+
+
+def test_two_given_names_known_apart_are_not_joined_through_a_third() -> None:
+    alex = person("Alex", "Okafor", org="Acme", emails=("alex@okafor.example",))
+    alexander = person("Alexander", "Okafor", org="Acme", emails=("alex@okafor.example",))
+    alexandra = person("Alexandra", "Okafor", org="Acme", phones=("+14155550100",))
+    alex_phone = person("Alex", "Okafor", phones=("+14155550100",))
+
+    found = {(m.a, m.b) for m in find_duplicates([alex, alexander, alexandra, alex_phone])}
+
+    assert (alexander.id, alexandra.id) not in found
+    assert (alex.id, alexander.id) in found
+
+
 def test_it_takes_an_initial_only_with_supporting_evidence() -> None:
     initial = person("J.", "Smith")
     full = person("John", "Smith")
@@ -285,6 +351,53 @@ def test_different_first_names_with_one_last_name_are_two_people() -> None:
         assert not proposed(
             person(first, "Okonkwo", org="Acme"), person(other, "Okonkwo", org="Acme")
         )
+
+
+def test_namesakes_with_their_own_emails_and_employers_are_not_proposed() -> None:
+    """A common whole name that many in the network share is no evidence of one person."""
+    employers = ("Acme", "Globex", "Initech", "Hooli", "Umbrella", "Stark", "Wayne", "Wonka")
+    namesakes = [
+        person("John", "Smith", org=employer, emails=(f"john.smith@{employer.lower()}.example",))
+        for employer in employers
+    ]
+    others = [person(first, "Smith") for first in ("Mary", "Peter", "Ana")] + [
+        person("John", last) for last in ("Brown", "Jones", "Miller")
+    ]
+
+    assert find_duplicates([*namesakes, *others]) == []
+
+
+def test_a_whole_name_that_others_share_counts_for_less_than_its_parts() -> None:
+    """Six other "Ola Nordmann"s say more about the name than six Olas and six Nordmanns."""
+    pair = (person("Ola", "Nordmann"), person("Ola", "Nordmann"))
+    parts = [person("Ola", f"Berg{i}") for i in range(6)] + [
+        person(f"Kari{i}", "Nordmann") for i in range(6)
+    ]
+    whole = [person("Ola", "Nordmann", org=f"Employer {i}") for i in range(6)] + [
+        person(f"Kari{i}", f"Berg{i}") for i in range(6)
+    ]
+
+    assert pair_score(*pair, *whole)[0] < pair_score(*pair, *parts)[0]
+
+
+def test_swapped_names_count_by_the_less_telling_reading() -> None:
+    """Where Thomas and James are both common given and last names, "James Thomas" and
+    "Thomas James" are two people; "Chidi Okonkwo" and "Okonkwo Chidi" are one."""
+    crowd = [
+        person(first, last)
+        for i in range(15)
+        for first, last in (
+            ("Thomas", f"Other{i}"),
+            ("James", f"Else{i}"),
+            (f"Other{i}", "Thomas"),
+            (f"Else{i}", "James"),
+        )
+    ]
+
+    assert not proposed(person("James", "Thomas"), person("Thomas", "James"), *crowd)
+    score, reasons = pair_score(person("Okonkwo", "Chidi"), person("Chidi", "Okonkwo"), *crowd)
+    assert score >= THRESHOLD
+    assert reasons == ["First and last names are swapped"]
 
 
 def test_one_first_name_at_one_organization_is_not_enough() -> None:
@@ -372,11 +485,6 @@ def test_it_never_fails_and_scores_between_0_and_1(rows: list[tuple[str, str, st
     for match in find_duplicates(people, threshold=0.0):
         assert 0.0 <= match.score <= 1.0
         assert match.a != match.b
-
-
-def test_soundex_hears_spelling_variants() -> None:
-    assert soundex("smith") == soundex("smyth") == "s530"
-    assert soundex("robert") == soundex("rupert")
 
 
 def test_last_names_compare_by_words() -> None:

@@ -51,9 +51,12 @@ def _plain(name: str) -> str:
     return fold(name).strip()
 
 
+_NONE: frozenset[int] = frozenset()
+
+
 def groups_of(name: str) -> frozenset[int]:
     """The numbers of the groups a folded given name belongs to (empty when unknown)."""
-    return _index().get(name, frozenset())
+    return (_INDEX or _index()).get(name, _NONE)
 
 
 def is_known(name: str) -> bool:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from itertools import repeat
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
-from coffeechat.network.duplicates.name_match import compare_last_names
+from coffeechat.network import nicknames
 from coffeechat.network.duplicates.people import Candidate, PreparedPerson
 from coffeechat.network.duplicates.reasons import reasons_for
-from coffeechat.network.duplicates.scoring import Scorer
+from coffeechat.network.duplicates.scoring import NameAgreement, Scorer
 
 
 @dataclass(slots=True)
@@ -28,94 +28,174 @@ class Match:
 # rows, or a name block so common that it would not say much anyway.
 MAX_IDENTIFIER_BLOCK = 25
 MAX_NAME_BLOCK = 300
+# A spelling with one letter left out that this many last names share ("mler" of
+# "miller", "muller", "mahler"…) pairs none of them.
+MAX_SPELLINGS_PER_VARIANT = 40
+SHORTEST_TYPO = 4  # the shorter of two spellings a typo apart (name_match._typo)
+FEW_SPELLINGS = 50  # new last names compared one by one with every other
+# A person with more likely duplicates than this is left out as the third of a pair.
+MAX_LINKS = 10
 
 
-def _blocks(people: Sequence[PreparedPerson]) -> dict[tuple[Any, ...], list[int]]:
-    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+class _Pairs:
+    """The pairs to score, each once, as ``i * size + j`` (``j`` indexes ``right``).
+
+    People are numbered in one list: ``left`` first, then (with ``against``) ``right``.
+    With ``against`` only pairs of one of each are kept.
+    """
+
+    def __init__(self, left: int, right: int, same: bool) -> None:
+        self.left = left
+        self.size = right
+        self.same = same
+        self.codes: set[int] = set()
+
+    def add(self, i: int, j: int) -> None:
+        if self.same:
+            if i != j:
+                self.codes.add(i * self.size + j if i < j else j * self.size + i)
+        elif (i < self.left) != (j < self.left):
+            if i > j:
+                i, j = j, i
+            self.codes.add(i * self.size + j - self.left)
+
+    def add_all(self, members: Sequence[int]) -> None:
+        for position, i in enumerate(members):
+            for j in members[position + 1 :]:
+                self.add(i, j)
+
+    def add_across(self, mine: Sequence[int], theirs: Sequence[int]) -> None:
+        for i in mine:
+            for j in theirs:
+                self.add(i, j)
+
+
+def _blocks(people: Sequence[PreparedPerson]) -> dict[str, list[int]]:
+    """Who shares what, by a key whose first letter says what: an e-mail (``e``), a
+    phone (``p``), a LinkedIn profile (``l``), or a name block (:attr:`PreparedName.keys`:
+    ``i`` last name and initial, ``g`` last name and nickname group, ``n`` the words)."""
+    blocks: dict[str, list[int]] = defaultdict(list)
     for index, person in enumerate(people):
-        for key in set(person.keys()):
+        for email in person.candidate.emails:
+            blocks["e" + email].append(index)
+        for phone in person.phones:
+            blocks["p" + phone].append(index)
+        if person.linkedin:
+            blocks["l" + person.linkedin].append(index)
+        for key in person.name.keys:
             blocks[key].append(index)
     return blocks
 
 
-def _too_big(key: tuple[Any, ...], size: int) -> bool:
-    limit = MAX_IDENTIFIER_BLOCK if key[0] in ("e", "p", "l") else MAX_NAME_BLOCK
+def _too_big(key: str, size: int) -> bool:
+    limit = MAX_IDENTIFIER_BLOCK if key[0] in "epl" else MAX_NAME_BLOCK
     return size > limit
 
 
-def _could_be_one(x: str, y: str, families: dict[str, frozenset[str]]) -> bool:
-    return compare_last_names(x, y, families[x], families[y]) != "mismatch"
-
-
-def _related_spellings(
-    mine: list[str], theirs: list[str], families: dict[str, frozenset[str]]
-) -> Iterator[tuple[str, str]]:
-    """Pairs of last names (one of ``mine``, one of ``theirs``) that could be one name.
-
-    Those are the same name written differently, a typo, a compound and a part of
-    it, or an initial. Only typos need an edit distance, and rapidfuzz finds the
-    spellings within two edits in C; names with several words or a single letter
-    (compounds, initials) are few and are compared one by one.
-    """
-    compact_theirs = [y.replace(" ", "") for y in theirs]
-    odd_theirs = [y for y in theirs if " " in y or len(y) == 1]
-    for x in mine:
-        near = extract(
-            x.replace(" ", ""),
-            compact_theirs,
-            scorer=OSA.distance,
-            score_cutoff=2,
-            limit=None,
-        )
-        seen = set()
-        for _, _, index in near:
-            y = theirs[index]
-            seen.add(y)
-            if _could_be_one(x, y, families):
-                yield x, y
-        others = theirs if (" " in x or len(x) == 1) else odd_theirs
-        for y in others:
-            if y not in seen and _could_be_one(x, y, families):
-                yield x, y
-
-
-def _sound_pairs(
-    pairs: set[int],
-    left: Sequence[PreparedPerson],
+def _by_given_name(
+    pairs: _Pairs,
+    scorer: Scorer,
+    people: Sequence[PreparedPerson],
     members: list[int],
-    right: Sequence[PreparedPerson],
-    others: list[int],
-    size: int,
+    initial: str,
 ) -> None:
-    """The pairs of a same-given-name, same-sound block whose last names could be one.
+    """The pairs of a same-last-name, same-initial block whose given names could be one.
 
-    A typo that keeps the sound ("Zeller", "Zeler") or a compound shortened under a
-    nickname ("Rosario Patterson Díaz", "Chayo Patterson") is what the block is for.
-    Two last names that merely sound alike and are plainly different ("Zeller",
-    "Zoller4") would only be scored to be thrown away; in a network full of one
-    common given name that scoring was most of the finder's time.
+    "John Smith" meets "J. Smith", "Jon Smith" (a typo) and "Johnny Smith", never
+    "James Smith": scoring every J. of a common last name against every other was
+    most of the finder's time. Someone who goes by their middle name is in the
+    block of its initial, and compared by it.
     """
-    mine: dict[str, list[int]] = defaultdict(list)
+    named: dict[str, list[int]] = defaultdict(list)
     for i in members:
-        mine[left[i].last].append(i)
-    families = {left[i].last: left[i].family for i in members}
-    if right is left:
-        spellings = list(mine)
-        for x, y in _related_spellings(spellings, spellings, families):
-            if x <= y:  # each pair once; a spelling with itself too
-                for i in mine[x]:
-                    for j in mine[y]:
-                        if i != j:
-                            pairs.add(min(i, j) * size + max(i, j))
-        return
-    theirs: dict[str, list[int]] = defaultdict(list)
-    for j in others:
-        theirs[right[j].last].append(j)
-        families.setdefault(right[j].last, right[j].family)
-    for x, y in _related_spellings(list(mine), list(theirs), families):
-        for i in mine[x]:
-            for j in theirs[y]:
-                pairs.add(i * size + j)
+        person = people[i]
+        named[person.first if person.first[0] == initial else person.middle].append(i)
+    names = list(named)
+    for position, x in enumerate(names):
+        pairs.add_all(named[x])
+        for y in names[position + 1 :]:
+            if scorer.first_category(x, y) != "mismatch":
+                pairs.add_across(named[x], named[y])
+
+
+def _one_letter_apart(spellings: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of spellings one edit apart, each once.
+
+    Two spellings one edit apart (a letter left out, added, changed, or two swapped)
+    share a spelling with one letter left out ("Morales" and "Monales" both give
+    "Moales"), so the pairs come from a dictionary of those, built once per distinct
+    last name: the first spelling to give a variant owns it, and only the few variants
+    given by two spellings are looked at again.
+    """
+    owner: dict[str, str] = {}
+    claim = owner.setdefault
+    shared: dict[str, list[str]] = defaultdict(list)
+    for spelling in spellings:
+        near = [spelling, *(spelling[:i] + spelling[i + 1 :] for i in range(len(spelling)))]
+        owners = list(map(claim, near, repeat(spelling)))
+        if owners.count(spelling) != len(owners):  # rare: the loop only then
+            for variant, first in zip(near, owners, strict=True):
+                if first != spelling:
+                    shared[variant].append(spelling)
+    seen: set[tuple[str, str]] = set()
+    for variant, others in shared.items():
+        near = list(dict.fromkeys([owner[variant], *others]))
+        if len(near) > MAX_SPELLINGS_PER_VARIANT:
+            continue
+        for position, x in enumerate(near):
+            for y in near[position + 1 :]:
+                key = (x, y) if x < y else (y, x)
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+
+
+def _misspelt_last_names(
+    pairs: _Pairs, scorer: Scorer, people: Sequence[PreparedPerson], same: bool
+) -> None:
+    """Pairs whose last names are one typo apart and whose given names could be one.
+
+    With ``against`` and few new spellings (one person's page, a small import), each
+    of those is compared with every spelling by rapidfuzz instead, in C.
+    """
+    spellings: dict[str, dict[str, list[int]]] = {}
+    for index, person in enumerate(people):
+        if person.first and len(person.last_compact) >= SHORTEST_TYPO:
+            spellings.setdefault(person.last_compact, {}).setdefault(person.first, []).append(index)
+    near: Iterable[tuple[str, str]]
+    if not same and len(mine := {p.last_compact for p in people[: pairs.left]}) <= FEW_SPELLINGS:
+        mine &= spellings.keys()
+        every = list(spellings)
+        near = (
+            (x, y)
+            for x in mine
+            for y, _, _ in extract(x, every, scorer=OSA.distance, score_cutoff=1, limit=None)
+            if y != x
+        )
+    else:
+        near = _one_letter_apart(spellings)
+    for x, y in near:
+        for first_x, these in spellings[x].items():
+            for first_y, those in spellings[y].items():
+                if scorer.first_category(first_x, first_y) != "mismatch":
+                    pairs.add_across(these, those)
+
+
+def _candidate_pairs(
+    people: Sequence[PreparedPerson], left: int, scorer: Scorer, same: bool
+) -> _Pairs:
+    pairs = _Pairs(left, len(people) if same else len(people) - left, same)
+    for key, members in _blocks(people).items():
+        if len(members) < 2 or _too_big(key, len(members)):
+            continue
+        if not same and (members[0] >= left or members[-1] < left):
+            continue  # only new rows, or only people already there
+        if key[0] == "i":
+            _by_given_name(pairs, scorer, people, members, key[-1])
+        else:
+            pairs.add_all(members)
+    _misspelt_last_names(pairs, scorer, people, same)
+    return pairs
 
 
 def find_duplicates(
@@ -136,45 +216,89 @@ def find_duplicates(
     everyone = left if against is None else left + right
     scorer = Scorer(everyone)
     excluded = {(min(a, b), max(a, b)) for a, b in exclude}
-    size = len(right)
+    pairs = _candidate_pairs(everyone, len(left), scorer, against is None)
+    size = pairs.size
 
-    pairs: set[int] = set()
-    left_blocks = _blocks(left)
-    if against is None:
-        for key, members in left_blocks.items():
-            if len(members) < 2 or _too_big(key, len(members)):
-                continue
-            if key[0] == "fs":
-                _sound_pairs(pairs, left, members, left, members, size)
-                continue
-            for position, i in enumerate(members):
-                for j in members[position + 1 :]:
-                    pairs.add(i * size + j)
-    else:
-        right_blocks = _blocks(right)
-        for key, members in left_blocks.items():
-            others = right_blocks.get(key)
-            if not others or _too_big(key, len(members) + len(others)):
-                continue
-            if key[0] == "fs":
-                _sound_pairs(pairs, left, members, right, others, size)
-                continue
-            for i in members:
-                for j in others:
-                    pairs.add(i * size + j)
-
-    matches: list[Match] = []
-    for pair in pairs:
+    found: dict[int, tuple[float, NameAgreement]] = {}
+    for pair in pairs.codes:
         i, j = divmod(pair, size)
         p, q = left[i], right[j]
         a, b = p.candidate.id, q.candidate.id
-        if a == b or (min(a, b), max(a, b)) in excluded:
+        if a == b or (excluded and (min(a, b), max(a, b)) in excluded):
             continue
-        score, name = scorer.score(p, q)
-        if score < threshold or name is None:
-            continue
+        score, name = scorer.score(p, q, threshold)
+        if score >= threshold and name is not None:
+            found[pair] = (score, name)
+    if against is None:
+        _through_a_third(found, left, scorer, excluded, threshold)
+
+    matches: list[Match] = []
+    for pair, (score, name) in found.items():
+        i, j = divmod(pair, size)
+        p, q = left[i], right[j]
+        a, b = p.candidate.id, q.candidate.id
         if against is None and a > b:
             p, q, a, b = q, p, b, a
-        matches.append(Match(a, b, round(score, 3), reasons_for(p, q, name)))
+        reasons = reasons_for(p, q, name)
+        if name.through:
+            reasons.append(f"Both are likely the same person as {name.through}")
+        matches.append(Match(a, b, round(score, 3), reasons))
     matches.sort(key=lambda m: (-m.score, m.a, m.b))
     return matches
+
+
+def _through_a_third(
+    found: dict[int, tuple[float, NameAgreement]],
+    people: Sequence[PreparedPerson],
+    scorer: Scorer,
+    excluded: set[tuple[int, int]],
+    threshold: float,
+) -> None:
+    """Add pairs that are each likely the same person as a third: "Bill Smith" and
+    "W. Smith" when both are William Smith's duplicates.
+
+    Two records of one person made by two different sources often differ in two ways
+    at once (a nickname in one, an initial in the other) and say little about each
+    other; each says a lot about the original. The pair is proposed when both links
+    are sure enough that together they still pass the threshold, and nothing between
+    the two plainly says two people (two given names known to be different, two
+    LinkedIn profiles). Only pairs proposed directly count as links: one step, never
+    a chain. Only in a whole network: with ``against`` there is no third.
+    """
+    size = len(people)
+    linked: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for pair, (score, _) in found.items():
+        i, j = divmod(pair, size)
+        linked[i].append((j, score))
+        linked[j].append((i, score))
+    added: dict[int, tuple[float, NameAgreement]] = {}
+    for middle, links in linked.items():
+        if len(links) < 2 or len(links) > MAX_LINKS:
+            continue
+        for position, (i, score_i) in enumerate(links):
+            for j, score_j in links[position + 1 :]:
+                together = score_i * score_j
+                pair = i * size + j if i < j else j * size + i
+                if together < threshold or pair in found:
+                    continue
+                p, q = people[i], people[j]
+                a, b = p.candidate.id, q.candidate.id
+                if a == b or (min(a, b), max(a, b)) in excluded:
+                    continue
+                if p.linkedin and q.linkedin and p.linkedin != q.linkedin:
+                    continue
+                first = scorer.first_category(p.first, q.first)
+                if (
+                    first == "mismatch"
+                    and nicknames.is_known(p.first)
+                    and nicknames.is_known(q.first)
+                ):
+                    continue  # "Alex" may be Alexander and Alexandra: they stay two
+                score, name = scorer.score(p, q)
+                if name is None:  # a misspelt or swapped given name, say
+                    name = scorer.names(p, q, first)
+                if score < together and together > added.get(pair, (0.0,))[0]:
+                    via = people[middle].candidate
+                    shown = f"{via.first_name} {via.last_name}".strip()
+                    added[pair] = (together, replace(name, through=shown))
+    found.update(added)

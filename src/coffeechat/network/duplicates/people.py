@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from coffeechat.network import nicknames
 from coffeechat.network.duplicates.points import word_set
@@ -52,6 +51,7 @@ ROLE_ADDRESSES = word_set(
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _folded(words: Iterable[str]) -> frozenset[str]:
@@ -63,15 +63,6 @@ def _folded(words: Iterable[str]) -> frozenset[str]:
 NOT_NAME_WORDS = _folded(not_name_words())
 FAMILY_FILLERS = _folded(family_fillers())
 
-_SOUNDEX = {
-    **dict.fromkeys("bfpv", "1"),
-    **dict.fromkeys("cgjkqsxz", "2"),
-    **dict.fromkeys("dt", "3"),
-    "l": "4",
-    **dict.fromkeys("mn", "5"),
-    "r": "6",
-}
-
 
 @lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
@@ -79,38 +70,91 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
     folding to nothing dropped."""
     words = []
     for raw in _WORD.findall(text):
-        folded = _NOT_ALNUM.sub("", fold(raw))
+        folded = _NOT_ALNUM.sub("", raw.lower() if raw.isascii() else fold(raw))
         if folded:
             words.append((raw, folded))
     kept = [word for word in words if word[1] not in NOT_NAME_WORDS]
     return tuple(kept or words)
 
 
-@lru_cache(maxsize=65536)
-def soundex(word: str) -> str:
-    """The classic four-character sound code: "Smith" and "Smyth" are both S530."""
-    if not word:
-        return ""
-    out: list[str] = []
-    previous = _SOUNDEX.get(word[0], "")
-    for char in word[1:]:
-        code = _SOUNDEX.get(char, "")
-        if code and code != previous:
-            out.append(code)
-            if len(out) == 3:
-                break
-        if char not in "hw":
-            previous = code
-    return word[0] + "".join(out).ljust(3, "0")
-
-
 def email_domain(email: str) -> str:
     return email.rpartition("@")[2]
+
+
+class PreparedName:
+    """A name ready for comparing, and the name blocks it belongs to (shared by namesakes)."""
+
+    __slots__ = (
+        "first",
+        "first_raw",
+        "middle",
+        "last",
+        "last_raw",
+        "last_compact",
+        "family",
+        "tokens",
+        "groups",
+        "keys",
+    )
+
+    def __init__(self, first_name: str, last_name: str) -> None:
+        given = _words(first_name)
+        family = _words(last_name)
+        if not family and len(given) > 1:  # "John Smith" typed into the first name
+            given, family = given[:-1], given[-1:]
+        elif not given and len(family) > 1:
+            given, family = family[:1], family[1:]
+        self.first = first = given[0][1] if given else ""
+        self.first_raw = given[0][0] if given else ""
+        self.middle = given[1][1] if len(given) > 1 else ""
+        if len(family) == 1:  # the common case, without joins
+            self.last_raw, self.last = family[0]
+            self.last_compact = self.last
+            self.family = _NO_WORDS if self.last in FAMILY_FILLERS else frozenset((self.last,))
+        else:
+            self.last = " ".join(folded for _, folded in family)
+            self.last_raw = " ".join(raw for raw, _ in family)
+            self.last_compact = self.last.replace(" ", "")
+            self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
+        self.tokens: tuple[str, ...]
+        if len(given) == 1 and len(family) == 1:
+            other = self.last
+            self.tokens = (first, other) if first <= other else (other, first)
+        else:
+            self.tokens = tuple(sorted(folded for _, folded in given + family))
+        self.groups = nicknames.groups_of(first)
+        self.keys = self._keys() if first and self.last else ()
+
+    def _keys(self) -> tuple[str, ...]:
+        """The name blocks: see :func:`coffeechat.network.duplicates.finding._blocks`.
+
+        Strings rather than tuples: a string keeps its hash, and namesakes share them.
+        Folded words have no spaces, so a space separates the parts.
+        """
+        initial = self.first[0]
+        last = self.last_compact
+        keys = [f"i{last} {initial}", "n" + " ".join(self.tokens)]
+        if self.middle and self.middle[0] != initial:
+            keys.append(f"i{last} {self.middle[0]}")  # goes by the middle name
+        compound = " " in self.last
+        if compound:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
+            keys.extend(f"i{word} {initial}" for word in self.family)
+        for group in self.groups:
+            keys.append(f"g{last} {group}")
+            if compound:  # "Chayo Patterson" for "Rosario Patterson Díaz"
+                keys.extend(f"g{word} {group}" for word in self.family)
+        return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def prepared_name(first_name: str, last_name: str) -> PreparedName:
+    return PreparedName(first_name, last_name)
 
 
 class PreparedPerson:
     __slots__ = (
         "candidate",
+        "name",
         "first",
         "first_raw",
         "middle",
@@ -130,21 +174,16 @@ class PreparedPerson:
 
     def __init__(self, candidate: Candidate) -> None:
         self.candidate = candidate
-        given = _words(candidate.first_name)
-        family = _words(candidate.last_name)
-        if not family and len(given) > 1:  # "John Smith" typed into the first name
-            given, family = given[:-1], given[-1:]
-        elif not given and len(family) > 1:
-            given, family = family[:1], family[1:]
-        self.first = given[0][1] if given else ""
-        self.first_raw = given[0][0] if given else ""
-        self.middle = given[1][1] if len(given) > 1 else ""
-        self.last = " ".join(folded for _, folded in family)
-        self.last_raw = " ".join(raw for raw, _ in family)
-        self.last_compact = self.last.replace(" ", "")
-        self.family = frozenset(folded for _, folded in family) - FAMILY_FILLERS
-        self.tokens = tuple(sorted(folded for _, folded in given + family))
-        self.groups = nicknames.groups_of(self.first)
+        self.name = name = prepared_name(candidate.first_name, candidate.last_name)
+        self.first = name.first
+        self.first_raw = name.first_raw
+        self.middle = name.middle
+        self.last = name.last
+        self.last_raw = name.last_raw
+        self.last_compact = name.last_compact
+        self.family = name.family
+        self.tokens = name.tokens
+        self.groups = name.groups
         emails = candidate.emails
         if emails:
             self.emails = frozenset(e for e in emails if e.partition("@")[0] not in ROLE_ADDRESSES)
@@ -157,27 +196,3 @@ class PreparedPerson:
         self.phones = candidate.phones
         self.linkedin = candidate.linkedin
         self.organizations = candidate.organizations
-
-    def keys(self) -> Iterable[tuple[Any, ...]]:
-        """The blocks this person belongs to."""
-        for email in self.candidate.emails:
-            yield ("e", email)
-        for phone in self.phones:
-            yield ("p", phone)
-        if self.linkedin:
-            yield ("l", self.linkedin)
-        if not (self.first and self.last):
-            return
-        initial = self.first[0]
-        yield ("li", self.last_compact, initial)
-        if " " in self.last:  # "García Márquez" meets "García", "van den Berg" meets "Berg"
-            for word in self.family:
-                yield ("li", word, initial)
-        for group in self.groups:
-            yield ("lg", self.last_compact, group)
-        sound = soundex(self.last_compact)
-        for first in (self.first, *self.groups):
-            yield ("fs", first, sound)  # a typo in the last name keeps its sound
-        if self.middle:
-            yield ("li", self.last_compact, self.middle[0])  # goes by the middle name
-        yield ("n", *self.tokens)  # swapped, or split differently

@@ -12,8 +12,10 @@ from __future__ import annotations
 # Assumed share of people entered twice: sets the prior odds of a pair. A network
 # built from a LinkedIn export, an address book and a directory overlaps a lot (the
 # same colleagues are in all three); the value is calibrated with
-# benchmarks/duplicates.py, where it gives the best recall at a precision over 0.95.
-DUPLICATE_RATE = 0.25
+# benchmarks/duplicates.py, where it gives the best recall at a precision over 0.95 on
+# 30,000 people while "John Smith" at two employers stays two people (0.25 before
+# issue 16, when a pair's name evidence counted less).
+DUPLICATE_RATE = 0.4
 MIN_NETWORK = 500  # a smaller network is scored as if it had 500 people
 SMOOTHING = 1000.0  # weight of the prior frequencies, in people
 
@@ -24,10 +26,13 @@ DOMAIN_PRIOR = 0.002
 INITIAL_PRIOR = 0.07
 
 SAME_FIRST = 0.85  # P(same given name | same person): the rest are nicknames, typos…
-NICKNAME = 0.1
+NICKNAME = 0.2
 BY_MIDDLE_NAME = 0.02  # "J. Michael Smith" and "Michael Smith"
 SAME_LAST = 0.9
+FULL_NAME = SAME_FIRST * SAME_LAST  # the same whole name…
+WHOLE_NAME_OTHERS = 2  # …counted when at least this many others have it too
 COMPOUND_LAST = 0.5  # "García" and "García López": few last names contain another
+RARE_COMPOUND = 0.01  # …and the compound itself may be the rare one ("Sánchez Iglesias")
 SAME_ORGANIZATION = 0.5  # a second record often has no employer, or a newer one
 SAME_DOMAIN = 0.3
 INITIAL_AGREES = 0.9
@@ -38,12 +43,13 @@ LAST_POINTS = {"initial": 0.0, "missing": -0.5, "mismatch": -5.0}
 # A spelling seen once or twice next to another is most likely a typo of it; two
 # spellings both seen often are two real names ("Müller" and "Miller").
 TYPO = 0.05  # P(a typo in one of the names | same person)
-# …and under non-match the misspelt name would be a real name nobody else has: at
-# least this many points, however common the well-spelt name.
-TYPO_OF_A_RARE_SPELLING = {"first": 4.0, "last": 5.0}
+# …and under non-match the misspelt spelling would be a name nobody else has: at least
+# as telling as that rare name with P(this very misspelling | same person), however
+# common the well-spelt name. (About 4 and 5 points in a network of 5,000, more in a
+# bigger one, where a name nobody else has is rarer.)
+TYPO_OF_A_RARE_SPELLING = {"first": 0.018, "last": 0.012}
 TYPO_BETWEEN_COMMON_SPELLINGS = 1.5
 SECOND_TYPO = -1.5  # two edits apart rather than one
-SWAPPED = -0.5  # "Smith John" for "John Smith": a small doubt
 MIDDLE_CONFLICT = -2.0  # "Jean-Pierre" against "Jean-Paul"
 DIFFERENT_ORGANIZATIONS = -1.5  # both have jobs on record and none is shared
 SAME_DOMAIN_AND_ORGANIZATION = 0.5  # the domain mostly repeats the employer

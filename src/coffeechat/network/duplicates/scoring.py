@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coffeechat.network.duplicates.name_match import compare_first_names, compare_last_names
-from coffeechat.network.duplicates.people import PreparedPerson
+from coffeechat.network.duplicates.people import PreparedName, PreparedPerson
 from coffeechat.network.duplicates.points import (
     BY_MIDDLE_NAME,
     COMMON_FIRST,
@@ -22,6 +22,7 @@ from coffeechat.network.duplicates.points import (
     DUPLICATE_RATE,
     FIRST_POINTS,
     FIRST_PRIOR,
+    FULL_NAME,
     INITIAL_AGREES,
     INITIAL_PRIOR,
     LAST_POINTS,
@@ -31,6 +32,7 @@ from coffeechat.network.duplicates.points import (
     MIN_NETWORK,
     NICKNAME,
     ORGANIZATION_PRIOR,
+    RARE_COMPOUND,
     SAME_DOMAIN,
     SAME_DOMAIN_AND_ORGANIZATION,
     SAME_FIRST,
@@ -40,11 +42,11 @@ from coffeechat.network.duplicates.points import (
     SHARED_CONTACT_DIFFERENT_NAMES,
     SHARED_ROLE_ADDRESS,
     SMOOTHING,
-    SWAPPED,
     TYPO,
     TYPO_BETWEEN_COMMON_SPELLINGS,
     TYPO_OF_A_RARE_SPELLING,
     UNSUPPORTED_INITIAL_CAP,
+    WHOLE_NAME_OTHERS,
 )
 
 
@@ -54,6 +56,7 @@ class NameAgreement:
     first: str  # how the given names relate: exact, nickname, initial, mismatch…
     last: str  # how the last names relate: exact, compound, typo, mismatch…
     how: str  # "straight", "swapped" or "split"
+    through: str = ""  # both are likely the same person as this one (named)
 
 
 class Scorer:
@@ -65,12 +68,17 @@ class Scorer:
         self.prior = math.log(2 * DUPLICATE_RATE / max(self.size, MIN_NETWORK))
         self.first_counts = Counter(p.first for p in people if len(p.first) > 1)
         self.last_counts = Counter(p.last_compact for p in people if p.last_compact)
+        self.full_counts = Counter(
+            (p.first, p.last_compact) for p in people if len(p.first) > 1 and p.last_compact
+        )
         self.initial_counts = Counter(p.first[0] for p in people if p.first)
         self.organization_counts = Counter(o for p in people for o in p.organizations)
         self.domain_counts = Counter(d for p in people for d in p.domains)
         self._firsts: dict[tuple[str, str], str] = {}
         self._lasts: dict[tuple[str, str], str] = {}
         self._log_odds: dict[tuple[str, str], float] = {}
+        # How two names relate, by the names: namesakes share one PreparedName.
+        self._names: dict[tuple[PreparedName, PreparedName], NameAgreement] = {}
 
     # How often a value occurs among other people (smoothed), as log(m / u).
 
@@ -92,6 +100,20 @@ class Scorer:
         prior = COMMON_LAST_PRIOR if name in COMMON_LAST else LAST_PRIOR
         others = self.last_counts[name] - pair_shares
         return self._evidence(f"l{m}", name, others, prior, m)
+
+    def _full_name(self, p: PreparedPerson) -> float:
+        """A shared whole name, by how many others have it: never more than its two parts.
+
+        The parts are counted apart, as if any given name went with any last name;
+        a whole name that several others have ("Charles Rodríguez" six times in a
+        network where either alone is unremarkable) says less than its parts would.
+        One other is not counted: a person entered three times is no rarer than two
+        people with one uncommon name.
+        """
+        others = self.full_counts[(p.first, p.last_compact)] - 2
+        if others < WHOLE_NAME_OTHERS:
+            return math.inf
+        return self._evidence("n", p.first + " " + p.last_compact, others, 0.0, FULL_NAME)
 
     def first_category(self, a: str, b: str) -> str:
         key = (a, b) if a <= b else (b, a)
@@ -129,23 +151,30 @@ class Scorer:
         if category == "exact":
             return self._last(p.last_compact, SAME_LAST, 2)
         if category == "compound":
-            shorter = p if len(p.family) < len(q.family) else q
-            return self._last(shorter.last_compact, COMPOUND_LAST, 1)
+            shorter, longer = (p, q) if len(p.family) < len(q.family) else (q, p)
+            # As telling as the shorter name is rare, or as the compound is rare.
+            return max(
+                self._last(shorter.last_compact, COMPOUND_LAST, 1),
+                self._last(longer.last_compact, RARE_COMPOUND, 1),
+            )
         if category in ("typo", "typo2"):
             return self._typo("last", category, p.last_compact, q.last_compact)
         return LAST_POINTS[category]
 
     def _typo(self, part: str, category: str, p: str, q: str) -> float:
         counts = self.first_counts if part == "first" else self.last_counts
-        (rarest, _), (commonest, spelling) = sorted(((counts[p], p), (counts[q], q)))
+        (rarest, misspelt), (commonest, spelling) = sorted(((counts[p], p), (counts[q], q)))
         # One spelling seen once or twice, the other much more often (or both rare):
         # a typo of the commoner one, as telling as that name is rare. Two spellings
         # both in use ("Ross" and "Rossi") are two names.
         if rarest <= 2 and (commonest <= 2 or commonest >= 3 * rarest):
+            # At least as telling as the misspelling is rare: in a bigger network a
+            # spelling nobody else has is rarer.
+            rare = TYPO_OF_A_RARE_SPELLING[part]
             if part == "first":
-                points = max(TYPO_OF_A_RARE_SPELLING[part], self._first(spelling, TYPO, 1))
+                points = max(self._first(misspelt, rare, 1), self._first(spelling, TYPO, 1))
             else:
-                points = max(TYPO_OF_A_RARE_SPELLING[part], self._last(spelling, TYPO, 1))
+                points = max(self._last(misspelt, rare, 1), self._last(spelling, TYPO, 1))
         else:
             points = TYPO_BETWEEN_COMMON_SPELLINGS
         return points + (SECOND_TYPO if category == "typo2" else 0.0)
@@ -171,6 +200,8 @@ class Scorer:
                 first, last, how = "exact", "exact", "split"
         if how == "straight":
             points = self._first_points(first, p, q) + self._last_points(last, p, q)
+            if first == "exact" and last == "exact":
+                points = min(points, self._full_name(p))
             if first != "middle" and p.middle and q.middle and p.middle != q.middle:
                 if len(p.middle) == 1 or len(q.middle) == 1:
                     if p.middle[0] != q.middle[0]:
@@ -178,24 +209,40 @@ class Scorer:
                 elif self.first_category(p.middle, q.middle) == "mismatch":
                     points += MIDDLE_CONFLICT
         else:
-            # Which word is the given name is the doubt here: average the two readings.
-            points = (
-                SWAPPED
-                + (
-                    self._first(p.first, SAME_FIRST, 1)
-                    + self._last(p.last_compact, SAME_LAST, 1)
-                    + self._first(q.first, SAME_FIRST, 1)
-                    + self._last(q.last_compact, SAME_LAST, 1)
-                )
-                / 2
+            # Which word is the given name is the doubt here: the less telling of the
+            # two readings counts ("Thomas James" and "James Thomas" are two common
+            # names, "Smith John" is John Smith).
+            points = min(
+                self._first(p.first, SAME_FIRST, 1) + self._last(p.last_compact, SAME_LAST, 1),
+                self._first(q.first, SAME_FIRST, 1) + self._last(q.last_compact, SAME_LAST, 1),
             )
         return NameAgreement(points, first, last, how)
 
-    def score(self, p: PreparedPerson, q: PreparedPerson) -> tuple[float, NameAgreement | None]:
-        """The score of a pair, and how their names relate (None when plainly different)."""
+    def score(
+        self, p: PreparedPerson, q: PreparedPerson, threshold: float = 0.0
+    ) -> tuple[float, NameAgreement | None]:
+        """The score of a pair, and how their names relate (None when plainly different).
+
+        A pair that cannot reach ``threshold`` may be given up early (0.0, None): an
+        initial with nothing else in common, most often.
+        """
         first = self.first_category(p.first, q.first)
         same_profile = bool(p.linkedin) and p.linkedin == q.linkedin
-        shared_contact = same_profile or bool(p.emails & q.emails) or bool(p.phones & q.phones)
+        shared_contact = bool(
+            same_profile
+            or (p.emails and not p.emails.isdisjoint(q.emails))
+            or (p.phones and not p.phones.isdisjoint(q.phones))
+        )
+        if (
+            first == "initial"
+            and threshold > UNSUPPORTED_INITIAL_CAP
+            and not shared_contact
+            and not (p.middle or q.middle)
+            and p.organizations.isdisjoint(q.organizations)
+            and p.domains.isdisjoint(q.domains)
+            and p.roles.isdisjoint(q.roles)
+        ):
+            return 0.0, None  # "J. Smith" and John Smith with nothing else in common
         if (
             first == "mismatch"
             and not shared_contact
@@ -205,7 +252,10 @@ class Scorer:
             and q.middle != p.first
         ):
             return 0.0, None  # different given names: nothing else can make up for it
-        name = self.names(p, q, first)
+        key = (p.name, q.name)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self.names(p, q, first)
         if same_profile:
             return 1.0, name
         if shared_contact:
