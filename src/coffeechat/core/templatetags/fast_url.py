@@ -30,10 +30,10 @@ class IdURLNode(URLNode):
         view_name = self.view_name.resolve(context)
         request: Any = getattr(context, "request", None)
         try:
-            current_app = request.current_app  # type: ignore[union-attr]
+            current_app = request.current_app
         except AttributeError:
             try:
-                current_app = request.resolver_match.namespace  # type: ignore[union-attr]
+                current_app = request.resolver_match.namespace
             except AttributeError:
                 current_app = None
         url = ""
