@@ -147,8 +147,8 @@ def jobs_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, dict[int, 
             "has_hiring_authority",
         )
     )
-    for _pk, *row in rows:
-        job = Job(*row)
+    for row in rows:
+        job = Job(*row[1:])  # after the pk
         known = found[job.organization_id].get(job.person_id)
         if (
             known is None
