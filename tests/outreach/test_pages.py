@@ -169,7 +169,7 @@ def test_the_message_list_runs_a_fixed_number_of_queries(
     alice, alice_client, django_assert_num_queries, count
 ):
     make_messages(alice, count)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = alice_client.get(reverse("outreach:message-list"))
     assert response.status_code == 200
     assert response.content.decode().count("Mark replied") == count // 2
@@ -180,7 +180,7 @@ def test_the_insight_page_runs_a_fixed_number_of_queries(
     alice, alice_client, django_assert_num_queries, count
 ):
     make_messages(alice, count)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = alice_client.get(reverse("outreach:insights"))
     assert response.status_code == 200
 
@@ -192,9 +192,9 @@ def test_a_message_page_runs_a_fixed_number_of_queries(
     for _ in range(count):
         services.mark_sent(MessageFactory(person=dana))
     draft = MessageFactory(person=dana)
-    # 19: two of them read who may be named as a mutual connection (network.connections),
+    # 18: two of them read who may be named as a mutual connection (network.connections),
     # one the person's addresses (does the draft's "To" bounce?)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = alice_client.get(draft.get_absolute_url())
     assert response.status_code == 200
 

@@ -529,9 +529,9 @@ def test_the_settings_page_uses_a_constant_number_of_queries(
     if saved:
         save(alice, 2525, SmtpSecurity.STARTTLS)
     alice_client.get(reverse("outreach:smtp-settings"))  # warm the session
-    # session, user, profile (time zone), the settings; the base template's nav count and
+    # session, user with profile (time zone), the settings; the base template's nav count and
     # health banner
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = alice_client.get(reverse("outreach:smtp-settings"))
     assert response.status_code == 200
 

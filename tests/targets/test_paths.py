@@ -297,3 +297,26 @@ def test_a_directory_row_is_someone_from_your_alumni_directory(alice: Any, acme:
     assert not via_rosa.first_is_known
     direct = paths_to_person(alice, rosa, today=TODAY).ranked()[0]
     assert explain(direct) == "Rosa Diaz — someone from your alumni directory"
+
+
+def test_the_job_that_counts_is_current_then_hiring_then_the_first_recorded(
+    alice: Any, acme: Any
+) -> None:
+    from coffeechat.targets.paths.search import jobs_at
+
+    dana, eli, fay = (
+        person(alice, "Dana Reyes"),
+        person(alice, "Eli Stone"),
+        person(alice, "Fay Ng"),
+    )
+    works_at(dana, acme, title="Intern", is_current=False)
+    works_at(dana, acme, title="Analyst", is_current=True)
+    works_at(dana, acme, title="Volunteer", is_current=False)
+    works_at(eli, acme, title="Engineer", is_current=True)
+    works_at(eli, acme, title="Engineering Manager", is_current=True, has_hiring_authority=True)
+    works_at(fay, acme, title="First", is_current=True)
+    works_at(fay, acme, title="Second", is_current=True)
+    found = jobs_at(alice, [acme.pk])[acme.pk]
+    assert found[dana.pk].title == "Analyst"
+    assert found[eli.pk].title == "Engineering Manager"
+    assert found[fay.pk].title == "First"

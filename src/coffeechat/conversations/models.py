@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.network.models import Organization, Owned, Person
 from coffeechat.targets.models import Posting
 
@@ -186,7 +186,7 @@ class Conversation(Owned):
         return f"{self.get_purpose_display()} conversation on {self.starts_at:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:conversation-detail", kwargs={"conversation_id": self.pk})
+        return reverse_ids("conversations:conversation-detail", kwargs={"conversation_id": self.pk})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -264,7 +264,7 @@ class Question(Owned):
         return self.text
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:question-update", kwargs={"question_id": self.pk})
+        return reverse_ids("conversations:question-update", kwargs={"question_id": self.pk})
 
 
 class ChosenQuestion(models.Model):
@@ -309,7 +309,7 @@ class Story(Owned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:story-update", kwargs={"story_id": self.pk})
+        return reverse_ids("conversations:story-update", kwargs={"story_id": self.pk})
 
     @property
     def words(self) -> list[str]:

@@ -20,7 +20,10 @@ from coffeechat.core import logs, metrics
 
 
 class UserTimezoneMiddleware:
-    """Show times in the signed-in user's own time zone."""
+    """Show times in the signed-in user's own time zone.
+
+    The profile comes with the user (one query: ``accounts.backends``), read afresh on
+    every request: a time zone changed on the profile page counts from the next one."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from coffeechat.core.links import is_local_path
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.network.models import Channel, Organization, Owned, Person
 
 
@@ -148,7 +148,7 @@ class FollowUp(Owned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("followups:follow-up-update", kwargs={"follow_up_id": self.pk})
+        return reverse_ids("followups:follow-up-update", kwargs={"follow_up_id": self.pk})
 
     def clean(self) -> None:
         if self.status == Status.SKIPPED and not self.skip_reason.strip():

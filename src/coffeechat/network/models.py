@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from coffeechat.accounts.models import validate_time_zone
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.network.addresses import bounce_warning
 from coffeechat.network.normalize import organization_key
 
@@ -92,7 +92,7 @@ class Organization(Owned):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
-        return reverse("network:organization-detail", kwargs={"organization_id": self.pk})
+        return reverse_ids("network:organization-detail", kwargs={"organization_id": self.pk})
 
 
 class Person(Owned):
@@ -151,7 +151,7 @@ class Person(Owned):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("network:person-detail", kwargs={"person_id": self.pk})
+        return reverse_ids("network:person-detail", kwargs={"person_id": self.pk})
 
     @property
     def full_name(self) -> str:
@@ -272,7 +272,7 @@ class Affiliation(Owned):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("network:affiliation-detail", kwargs={"affiliation_id": self.pk})
+        return reverse_ids("network:affiliation-detail", kwargs={"affiliation_id": self.pk})
 
 
 class Membership(Owned):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.network.models import Organization, Owned, Person
 
 MAX_SUBJECT = 200
@@ -86,7 +86,7 @@ class MessageTemplate(Owned):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach:template-update", kwargs={"template_id": self.pk})
+        return reverse_ids("outreach:template-update", kwargs={"template_id": self.pk})
 
     def clean(self) -> None:
         from coffeechat.outreach.rendering import template_problems
@@ -185,7 +185,7 @@ class Message(Owned):
         return f"{self.get_purpose_display()} to {self.person}"
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach:message-detail", kwargs={"message_id": self.pk})
+        return reverse_ids("outreach:message-detail", kwargs={"message_id": self.pk})
 
     @property
     def is_draft(self) -> bool:

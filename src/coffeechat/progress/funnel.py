@@ -77,12 +77,15 @@ def someone_who_hires() -> Exists:
     conversation owner's network) has hiring authority: the one definition of a
     conversation with someone who hires (progress.md), as an expression to filter or
     annotate conversations with."""
-    hires = Participant.objects.filter(
-        conversation=OuterRef("pk"),
-        person__in=Employment.objects.filter(
-            owner=OuterRef(OuterRef("owner")), is_current=True, has_hiring_authority=True
-        ).values("person_id"),
+    # Each participant's own current jobs, through the index on the person: a list of
+    # every hiring job of the owner, correlated, was read again for each conversation.
+    hiring_job = Employment.objects.filter(
+        person=OuterRef("person_id"),
+        owner=OuterRef(OuterRef("owner")),
+        is_current=True,
+        has_hiring_authority=True,
     )
+    hires = Participant.objects.filter(Exists(hiring_job), conversation=OuterRef("pk"))
     return Exists(hires)
 
 

@@ -38,6 +38,6 @@ def signup(request: HttpRequest, key: str) -> HttpResponse:
             else:
                 form.add_error("password1", error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="coffeechat.accounts.backends.ModelBackend")
             return redirect("pages:home")
     return render(request, "staff/invited_signup.html", {"invitation": invitation, "form": form})

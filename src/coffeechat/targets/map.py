@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.urls import reverse
-
 from coffeechat.accounts.models import MyAffiliation
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.core.scoping import owned
 from coffeechat.network.models import Tie
 from coffeechat.targets.models import Target, TargetStatus
@@ -25,6 +25,14 @@ from coffeechat.targets.paths import Path, paths_to_organizations
 PATHS_PER_TARGET = 5
 MAX_OTHER_TIES = 300
 MAX_TARGETS = 40
+
+
+def svg_number(value: float) -> str:
+    """``value`` to one decimal, as ``|floatformat:1`` writes it (half up, never
+    ``-0.0``) but always with a point: the drawing has hundreds of them, and the filter
+    costs a template lookup and a locale each time."""
+    text = str(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return "0.0" if text == "-0.0" else text
 
 
 @dataclass
@@ -58,6 +66,17 @@ class MapNode:
     def path_list(self) -> str:
         return " ".join(self.paths)
 
+    @property
+    def svg(self) -> dict[str, str]:
+        """The circle's and the label's numbers, written once for the drawing."""
+        return {
+            "cx": svg_number(self.x),
+            "cy": svg_number(self.y),
+            "r": svg_number(self.radius),
+            "label_x": svg_number(self.label_x),
+            "label_y": svg_number(self.label_y),
+        }
+
 
 @dataclass
 class MapEdge:
@@ -71,6 +90,16 @@ class MapEdge:
     @property
     def path_list(self) -> str:
         return " ".join(self.paths)
+
+    @property
+    def svg(self) -> dict[str, str]:
+        """The line's ends, written once for the drawing."""
+        return {
+            "x1": svg_number(self.source.x),
+            "y1": svg_number(self.source.y),
+            "x2": svg_number(self.target.x),
+            "y2": svg_number(self.target.y),
+        }
 
 
 @dataclass
@@ -179,7 +208,7 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
                 key,
                 name,
                 "person",
-                url=reverse("network:person-detail", kwargs={"person_id": person_id}),
+                url=reverse_ids("network:person-detail", kwargs={"person_id": person_id}),
                 title=name,
                 ring=ring,
             )
@@ -202,7 +231,7 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
             f"o{org.pk}",
             org.name,
             "organization",
-            url=reverse("targets:target-detail", kwargs={"target_id": target.pk}),
+            url=reverse_ids("targets:target-detail", kwargs={"target_id": target.pk}),
             title=org.name,
             on_path=True,
         )
@@ -267,7 +296,7 @@ def build_map(owner: Any, params: Mapping[str, Any]) -> NetworkMap:
             key,
             name,
             "person",
-            url=reverse("network:person-detail", kwargs={"person_id": person_id}),
+            url=reverse_ids("network:person-detail", kwargs={"person_id": person_id}),
             title=f"{name} · {kind}, {strength}/5",
         )
         others.append(node)

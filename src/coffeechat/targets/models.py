@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from coffeechat.core.reversing import reverse_ids
 from coffeechat.network.models import Organization, Owned, Person
 
 
@@ -100,7 +100,7 @@ class Target(Owned):
         return str(self.organization)
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:target-detail", kwargs={"target_id": self.pk})
+        return reverse_ids("targets:target-detail", kwargs={"target_id": self.pk})
 
     def clean(self) -> None:
         if self.status == TargetStatus.NOT_A_FIT and not self.status_reason.strip():
@@ -163,7 +163,7 @@ class Posting(Owned):
         return f"{self.title} at {self.organization}"
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:posting-detail", kwargs={"posting_id": self.pk})
+        return reverse_ids("targets:posting-detail", kwargs={"posting_id": self.pk})
 
     @property
     def is_open(self) -> bool:
@@ -237,7 +237,7 @@ class Application(Owned):
         return f"{self.role_title} at {self.organization}"
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:application-detail", kwargs={"application_id": self.pk})
+        return reverse_ids("targets:application-detail", kwargs={"application_id": self.pk})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -130,10 +130,13 @@ class WarmPaths:
 def jobs_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, dict[int, Job]]:
     """organization id -> person id -> their job there (a current job wins over a former)."""
     found: dict[int, dict[int, Job]] = defaultdict(dict)
-    rows = (
+    # Sorted here, not by the database: ORDER BY pk makes SQLite read every job of the
+    # owner (the owner index is in pk order) instead of those at the organizations.
+    rows = sorted(
         Employment.objects.filter(owner=owner, organization_id__in=list(organization_ids))
-        .order_by("pk")
+        .order_by()
         .values_list(
+            "pk",
             "person_id",
             "organization_id",
             "organization__name",
@@ -145,7 +148,7 @@ def jobs_at(owner: Any, organization_ids: Iterable[int]) -> dict[int, dict[int, 
         )
     )
     for row in rows:
-        job = Job(*row)
+        job = Job(*row[1:])  # after the pk
         known = found[job.organization_id].get(job.person_id)
         if (
             known is None
