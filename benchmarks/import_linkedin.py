@@ -108,8 +108,8 @@ def baseline(db_path: Path, owner_id: int, records: list[tuple[str, ...]]) -> fl
             [(owner_id, r[0], r[1], r[2], now, now) for r in records],
         )
         conn.executemany(
-            "INSERT INTO network_emailaddress (owner_id, person_id, email, position) "
-            "VALUES (?, ?, ?, 0)",
+            "INSERT INTO network_emailaddress (owner_id, person_id, email, position, kind) "
+            "VALUES (?, ?, ?, 0, '')",
             [(owner_id, base + i, r[3]) for i, r in enumerate(records) if r[3]],
         )
         conn.executemany(

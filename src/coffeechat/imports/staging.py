@@ -75,17 +75,20 @@ def move_rows(staging: Any, owner: Any) -> None:
 
 
 def publish(batch: ImportBatch, write_kept: Callable[[], None]) -> None:
-    """In one transaction: the staged rows become ``batch.owner``'s, ``write_kept`` writes
-    what was kept aside, and the staging account goes. Raises what ``write_kept`` raises
-    (nothing is then published)."""
+    """In one transaction: the staged rows become ``batch.owner``'s and ``write_kept`` writes
+    what was kept aside; then the empty staging account goes. Raises what ``write_kept``
+    raises (nothing is then published)."""
     staging = batch.staging_owner
     assert staging is not None
     with transaction.atomic():
         move_rows(staging, batch.owner)
         write_kept()
         ImportBatch.objects.filter(pk=batch.pk).update(staging_owner=None)
-        staging.delete()  # owns nothing any more
     batch.staging_owner = None
+    # It owns nothing any more: gone in a transaction of its own, so that the publishing one
+    # stays short (the worker removes it, should this process die first).
+    with transaction.atomic():
+        staging.delete()
 
 
 def _remove(staging: Any) -> int:

@@ -15,7 +15,7 @@ from coffeechat.core.collector import fewer_collections
 from coffeechat.imports import staging
 from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
-from coffeechat.imports.engine.plans import BULK_SIZE, CHUNK_ROWS, Progress
+from coffeechat.imports.engine.plans import BULK_SIZE, WRITE_CHUNK_ROWS, Progress
 from coffeechat.imports.formats import TIE_NOTES, source_of
 from coffeechat.imports.models import ImportBatch, ImportChange, Status
 from coffeechat.imports.records import ImportFileError, ParsedFile
@@ -52,7 +52,7 @@ def import_file(
     *,
     affiliation: Affiliation | None = None,
     progress: Progress | None = None,
-    chunk_size: int = CHUNK_ROWS,
+    chunk_size: int = WRITE_CHUNK_ROWS,
 ) -> Planner:
     """Plan and write ``parsed`` chunk by chunk, each chunk in a short transaction, out
     of sight under the batch's staging account; then publish it all at once.
