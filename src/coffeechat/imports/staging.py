@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from coffeechat.core.deletion import delete_owned_rows, owned_models
+from coffeechat.core.pacing import Spacer
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.network.search import ADVISORY_LOCK
 
@@ -74,20 +75,21 @@ def move_rows(staging: Any, owner: Any) -> None:
         model._default_manager.filter(owner_id=staging.pk).update(owner_id=owner.pk)
 
 
-def publish(batch: ImportBatch, write_kept: Callable[[], None]) -> None:
+def publish(batch: ImportBatch, write_kept: Callable[[], None], spacer: Spacer) -> None:
     """In one transaction: the staged rows become ``batch.owner``'s and ``write_kept`` writes
-    what was kept aside; then the empty staging account goes. Raises what ``write_kept``
+    what was kept aside; then the empty staging account goes (both spaced from the
+    import's other transactions by ``spacer``). Raises what ``write_kept``
     raises (nothing is then published)."""
     staging = batch.staging_owner
     assert staging is not None
-    with transaction.atomic():
+    with spacer.transaction():
         move_rows(staging, batch.owner)
         write_kept()
         ImportBatch.objects.filter(pk=batch.pk).update(staging_owner=None)
     batch.staging_owner = None
     # It owns nothing any more: gone in a transaction of its own, so that the publishing one
     # stays short (the worker removes it, should this process die first).
-    with transaction.atomic():
+    with spacer.transaction():
         staging.delete()
 
 

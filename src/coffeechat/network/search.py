@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Min, QuerySet, Value, When
 
 from coffeechat.core.console import Echo
+from coffeechat.core.pacing import Spacer
 from coffeechat.network.models import (
     Person,
     PersonSearch,
@@ -36,7 +37,7 @@ from coffeechat.network.models import (
 from coffeechat.network.nicknames import GROUPS, groups_of
 from coffeechat.network.normalize import fold
 
-REFRESH_CHUNK = 2000
+REFRESH_CHUNK = 500  # people per transaction: a short wait at most for anyone's save
 ADVISORY_LOCK = 0x5EA2C4  # PostgreSQL advisory lock held while refreshing
 NOTES_KEPT = 4000  # characters of a person's notes that search reads
 
@@ -266,39 +267,54 @@ def refresh(
     echo: Echo | None = None,
     total: int = 0,
 ) -> int:
-    """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk a
-    transaction; the number of people rebuilt. ``echo`` hears the progress."""
+    """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk at
+    a time; the number of people rebuilt. ``echo`` hears the progress.
+
+    A chunk's rows are built before its transaction, which only writes them: on SQLite
+    that transaction holds everyone's saves back, so it is kept short, and spaced from
+    the next (:class:`~coffeechat.core.pacing.Spacer`). A person marked again while the
+    rows were built keeps the new mark for the next refresh; rows whose marks another
+    refresher answered meanwhile are not written (theirs are newer); and every row gets
+    its person's owner as it is when written (an import publishes by changing owners).
+    """
     done = 0
     dirty = SearchDirty.objects.all()
     if people is not None:
         dirty = dirty.filter(person_id__in=people.values("pk"))
+    spacer = Spacer()
     while True:
         if echo:
             echo("Indexing people for search", done, max(total, done))
         # Usually nothing is dirty: one read, and no write transaction (on SQLite, that
         # would take the database's write lock for every search).
-        if not dirty.exists():
+        ids = list(
+            dirty.values("person_id")
+            .annotate(first=Min("id"))
+            .order_by("first")
+            .values_list("person_id", flat=True)[:chunk]
+        )
+        if not ids:
             break
-        with transaction.atomic():
+        marks = dict(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", "person_id"))
+        rows = build_rows(ids)
+        with spacer.transaction():
             if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-            ids = list(
-                dirty.values("person_id")
-                .annotate(first=Min("id"))
-                .order_by("first")
-                .values_list("person_id", flat=True)[:chunk]
-            )
-            if not ids:
-                break
-            # Every mark of these people seen now is answered by the rows built below;
-            # a mark written after this read stays for the next refresh.
-            marks = list(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", flat=True))
-            rows = build_rows(ids)
-            _write(rows, set(ids) - {row.person_id for row in rows})
-            for part in range(0, len(marks), 5000):
-                SearchDirty.objects.filter(pk__in=marks[part : part + 5000]).delete()
-            done += len(ids)
+            still = set(SearchDirty.objects.filter(pk__in=marks).values_list("pk", flat=True))
+            # Every mark gone: another refresher read them all, and built after us.
+            answered = set(marks.values()) - {marks[pk] for pk in still}
+            owners = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+            rows = [
+                replace(row, owner_id=owners[row.person_id])
+                for row in rows
+                if row.person_id in owners and row.person_id not in answered
+            ]
+            _write(rows, set(ids) - set(owners) - answered)
+            kept = sorted(still)
+            for part in range(0, len(kept), 5000):
+                SearchDirty.objects.filter(pk__in=kept[part : part + 5000]).delete()
+        done += len(ids)
         if len(ids) < chunk:
             break
     if echo:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from coffeechat.core.collector import fewer_collections
+from coffeechat.core.pacing import Spacer
 from coffeechat.imports import staging
 from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
@@ -120,6 +121,8 @@ class _ChunkWriter:
         self.created: dict[str, list[int]] = defaultdict(list)
         self._staged: dict[type[Model], set[int]] = defaultdict(set)
         self.kept = _Kept()
+        # On SQLite, others' saves get the database between two of its transactions.
+        self.spacer = Spacer()
 
     def staged(self, model: type[Model], ids: list[int]) -> list[int]:
         """Note rows written under the staging account; ``ids`` again."""
@@ -141,7 +144,7 @@ class _ChunkWriter:
         return staged
 
     def __call__(self, plan: Planner) -> None:
-        with transaction.atomic():
+        with self.spacer.transaction():
             self._write_chunk(plan)
 
     def _write_chunk(self, plan: Planner) -> None:
@@ -318,7 +321,7 @@ class _ChunkWriter:
     def publish(self, plan: Planner) -> None:
         """Hand the staged rows to the user and write the kept ones, in one transaction."""
         try:
-            staging.publish(self.batch, lambda: self._write_kept(plan))
+            staging.publish(self.batch, lambda: self._write_kept(plan), self.spacer)
         except IntegrityError:
             raise ImportFileError(
                 f"{self.batch.original_name}: something this file adds to was changed or "
