@@ -225,3 +225,25 @@ def test_undo_after_publish_removes_everything_it_added_and_restores_the_rest(
     assert {m: set(m.objects.values_list("pk", flat=True)) for m in models} == before
     job.refresh_from_db()
     assert job.is_current is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_the_worker_gave_up_on_mid_way_does_not_land(alice: Any, uploads: Path) -> None:
+    rows = "".join(f"P{i},Staged,p{i}@example.org,Org {i % 7}\n" for i in range(2500))
+    batch = batch_of(alice, "First Name,Last Name,Email,Company\n" + rows)
+    seen: list[int] = []
+
+    def worker_gives_up(_phase: str, done: int, _total: int) -> None:
+        if done >= 1500 and not seen:  # a chunk is written: the worker's step runs now
+            seen.append(staged_people())
+            ImportBatch.objects.filter(pk=batch.pk).update(status=Status.FAILED)
+            staging.discard_abandoned()
+
+    assert services.commit(batch, echo=worker_gives_up) is False
+
+    batch.refresh_from_db()
+    assert seen == [1000]
+    assert batch.status == Status.FAILED
+    assert "given up on" in batch.error
+    assert not Person.objects.exists()
+    assert not User.objects.filter(is_import_staging=True).exists()

@@ -63,6 +63,7 @@ def import_file(
     summary tells what was done.
     """
     staging_owner = staging.open_staging(batch)
+    group_before = batch.affiliation_id
     try:
         with fewer_collections():
             writer = _ChunkWriter(batch, staging_owner, _source_for(parsed, affiliation))
@@ -84,6 +85,7 @@ def import_file(
             writer.publish(plan)
     except BaseException:
         staging.discard(batch)
+        batch.affiliation_id = group_before  # a group it made went with its staged rows
         raise
     return plan
 
@@ -144,8 +146,25 @@ class _ChunkWriter:
         return staged
 
     def __call__(self, plan: Planner) -> None:
-        with self.spacer.transaction():
-            self._write_chunk(plan)
+        try:
+            with self.spacer.transaction():
+                self._write_chunk(plan)
+        except IntegrityError:
+            self._check_not_given_up()  # the worker removed the staging account
+            raise
+
+    def _check_not_given_up(self) -> None:
+        """Raise if the worker failed the batch as stale (imports/stale.py): a run it gave
+        up on must not land afterwards."""
+        batch = self.batch
+        rows = ImportBatch.objects.filter(pk=batch.pk, status=Status.FAILED)
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()  # publishing: the worker cannot fail it meanwhile
+        if rows.exists():
+            raise ImportFileError(
+                f"{batch.original_name}: the import was given up on while it ran "
+                "(it had stopped sending progress); nothing was written."
+            )
 
     def _write_chunk(self, plan: Planner) -> None:
         owner = self.owner
@@ -323,6 +342,7 @@ class _ChunkWriter:
         try:
             staging.publish(self.batch, lambda: self._write_kept(plan), self.spacer)
         except IntegrityError:
+            self._check_not_given_up()
             raise ImportFileError(
                 f"{self.batch.original_name}: something this file adds to was changed or "
                 "deleted while it was being imported (a person, an organization or a group). "
@@ -334,17 +354,7 @@ class _ChunkWriter:
         owner = batch.owner
         kept = self.kept
         created = self.created
-        # The worker fails a batch whose heartbeat stopped (imports/stale.py); a run it
-        # gave up on must not land afterwards.
-        if (
-            ImportBatch.objects.select_for_update()
-            .filter(pk=batch.pk, status=Status.FAILED)
-            .exists()
-        ):
-            raise ImportFileError(
-                f"{batch.original_name}: the import was given up on while it ran "
-                "(it had stopped sending progress); nothing was written."
-            )
+        self._check_not_given_up()
         created["network.EmailAddress"] += writers.insert_emails(owner, kept.emails)
         created["network.PhoneNumber"] += writers.insert_phones(owner, kept.phones)
         if kept.tags:
