@@ -281,6 +281,11 @@ def refresh(
     dirty = SearchDirty.objects.all()
     if people is not None:
         dirty = dirty.filter(person_id__in=people.values("pk"))
+    else:
+        # The people an import is still writing, out of sight (imports/staging.py): it
+        # indexes them itself once they are published.
+        staged = Person.objects.filter(owner__is_import_staging=True).values("pk")
+        dirty = dirty.exclude(person_id__in=staged)
     spacer = Spacer()
     while True:
         if echo:
