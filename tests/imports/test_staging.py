@@ -176,8 +176,10 @@ def test_the_worker_removes_the_staged_rows_of_an_import_that_stopped(
     assert services.claim(batch, {Status.UPLOADED}, Status.IMPORTING, "Importing rows")
     staging_owner = staging.open_staging(batch)
     ids = writers.insert_people(staging_owner, [("Quentin", "Staged", "", "", "", "")], "other")
-    refresh()
-    assert PersonSearch.objects.filter(person_id__in=ids).exists()
+    refresh()  # the worker's sweep leaves them to the import
+    assert not PersonSearch.objects.filter(person_id__in=ids).exists()
+    refresh(Person.objects.filter(owner=staging_owner))
+    assert PersonSearch.objects.filter(person_id__in=ids, owner_id=staging_owner.pk).exists()
 
     stale.fail_stale_batches()  # still importing (its heartbeat is recent): left alone
     assert staged_people() == 1

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
@@ -38,6 +39,7 @@ from coffeechat.network.nicknames import GROUPS, groups_of
 from coffeechat.network.normalize import fold
 
 REFRESH_CHUNK = 500  # people per transaction: a short wait at most for anyone's save
+WINDOW = 10  # chunks whose people are chosen by one read
 ADVISORY_LOCK = 0x5EA2C4  # PostgreSQL advisory lock held while refreshing
 NOTES_KEPT = 4000  # characters of a person's notes that search reads
 
@@ -291,40 +293,46 @@ def refresh(
         if echo:
             echo("Indexing people for search", done, max(total, done))
         # Usually nothing is dirty: one read, and no write transaction (on SQLite, that
-        # would take the database's write lock for every search).
-        ids = list(
+        # would take the database's write lock for every search). Who is next is read for
+        # several chunks at once: on a large import, that read is the slow one.
+        window = list(
             dirty.values("person_id")
             .annotate(first=Min("id"))
             .order_by("first")
-            .values_list("person_id", flat=True)[:chunk]
+            .values_list("person_id", flat=True)[: chunk * WINDOW]
         )
-        if not ids:
-            break
-        marks = dict(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", "person_id"))
-        rows = build_rows(ids)
-        with spacer.transaction():
-            if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-            still = set(SearchDirty.objects.filter(pk__in=marks).values_list("pk", flat=True))
-            # Every mark gone: another refresher read them all, and built after us.
-            answered = set(marks.values()) - {marks[pk] for pk in still}
-            owners = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
-            rows = [
-                replace(row, owner_id=owners[row.person_id])
-                for row in rows
-                if row.person_id in owners and row.person_id not in answered
-            ]
-            _write(rows, set(ids) - set(owners) - answered)
-            kept = sorted(still)
-            for part in range(0, len(kept), 5000):
-                SearchDirty.objects.filter(pk__in=kept[part : part + 5000]).delete()
-        done += len(ids)
-        if len(ids) < chunk:
+        for ids in batched(window, chunk):
+            _refresh_chunk(list(ids), spacer)
+            done += len(ids)
+            if echo:
+                echo("Indexing people for search", done, max(total, done))
+        if len(window) < chunk * WINDOW:
             break
     if echo:
         echo("Indexed people for search", done, max(total, done))
     return done
+
+
+def _refresh_chunk(ids: list[int], spacer: Spacer) -> None:
+    marks = dict(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", "person_id"))
+    rows = build_rows(ids)
+    with spacer.transaction():
+        if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+        still = set(SearchDirty.objects.filter(pk__in=marks).values_list("pk", flat=True))
+        # Every mark gone: another refresher read them all, and built after us.
+        answered = set(marks.values()) - {marks[pk] for pk in still}
+        owners = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+        rows = [
+            replace(row, owner_id=owners[row.person_id])
+            for row in rows
+            if row.person_id in owners and row.person_id not in answered
+        ]
+        _write(rows, set(ids) - set(owners) - answered)
+        kept = sorted(still)
+        for part in range(0, len(kept), 5000):
+            SearchDirty.objects.filter(pk__in=kept[part : part + 5000]).delete()
 
 
 def rebuild_all(echo: Echo | None = None) -> int:
