@@ -3,8 +3,8 @@
 Generates a deterministic Connections.csv of N rows (default 30,000; preamble,
 7-column header, a few e-mails, companies with legal-suffix variants and quoted
 commas), builds a fresh SQLite database that already holds a 5,000-person network,
-and measures with the real code path (upload → parse → match → one-transaction
-write):
+and measures with the real code path (upload → parse → match → write in short
+transactions under a staging account → publish at once → index for search):
 
 - the first import, in seconds and rows/s;
 - the re-import of the same file (it must change nothing);
