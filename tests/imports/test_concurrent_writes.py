@@ -42,6 +42,7 @@ importer = create_account("importer@example.com", "a-long-password-here")
 _token, importer_raw = create_api_token(importer, "test")
 stop = threading.Event()
 sent, errors, seen, waits, importing = [0], [], set(), [], threading.Event()
+seconds = []
 
 def client_of(token):
     return Client(
@@ -95,7 +96,9 @@ def run(batch, echo=None):
     while sent[0] < 5:
         time.sleep(0.01)
     importing.set()
+    started = time.perf_counter()
     landed = services.commit(batch, echo)
+    seconds.append(time.perf_counter() - started)
     importing.clear()
     before = sent[0]
     while sent[0] < before + 5:  # some writes after the import too
@@ -110,6 +113,7 @@ out["landed"] = run(batch_of("first.csv"))
 out["people"] = Person.objects.filter(owner=importer).count()
 out["seen"] = sorted(seen)
 out["longest_wait"] = max(waits)
+out["import_seconds"] = seconds[0]
 
 seen.clear()
 calls = []
@@ -152,9 +156,10 @@ def test_another_users_writes_go_on_and_the_import_lands_whole_or_not_at_all(
     # Every request of the other user succeeded, and every one of them was kept.
     assert result["errors"] == []
     assert result["sent"] == result["found"] > 10
-    # None of them waited for the import: a chunk or the publish at most (on SQLite the
-    # one-transaction import made them wait for the whole file, seconds at this size).
-    assert result["longest_wait"] < 1.0
+    # None of them waited for the import: a chunk or the publish at most, a small part of
+    # its time (on SQLite the one-transaction import made them wait for nearly all of it,
+    # seconds at this size). Both figures grow on a busy machine; the bound holds there.
+    assert result["longest_wait"] < min(2.0, result["import_seconds"] / 4)
     # The first import landed whole; a reader (of the database, or the importer through
     # the API) saw nobody or everybody, never a part.
     assert result["landed"] is True
