@@ -777,6 +777,13 @@ def main() -> None:
         shown = ", ".join(f"{n:,} {what}" for what, n in counts.items())
         rows = sum(counts.values())
         print(f"data: {shown}; built in {built:.1f} s ({rows / built:,.0f} rows/s, COPY)")
+    # The search index, as an import leaves it: up to date (the rows were written with
+    # COPY, so the database's triggers marked every person; see network/search.py).
+    from coffeechat.network import search
+
+    started = time.perf_counter()
+    indexed = search.refresh()
+    print(f"search index: {indexed:,} people indexed in {time.perf_counter() - started:.1f} s")
     people = accounts(min(expected, args.concurrency))
     connection.close()
 

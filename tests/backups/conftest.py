@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,12 +26,6 @@ COFFEECHAT = [sys.executable, "-m", "coffeechat"]
 
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

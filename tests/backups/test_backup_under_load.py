@@ -21,8 +21,9 @@ from django.core.management import call_command
 from coffeechat.accounts.models import User
 from coffeechat.network.models import Person
 from coffeechat.server.backup_tables import database_state
-from tests.backups.conftest import Instance, WebWriter, free_port
+from tests.backups.conftest import Instance, WebWriter
 from tests.core import test_privacy
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,8 @@ from coffeechat.bench.models import BenchEntry, ConversationRequest, FrontDoor, 
 from coffeechat.network.models import Person
 from coffeechat.server.worker import run_periodic
 from tests.factories import EmailAddressFactory, PersonFactory
-from tests.outreach.conftest import Collector, free_port, smtp_server  # noqa: F401 (a fixture)
+from tests.outreach.conftest import Collector, smtp_server  # noqa: F401 (a fixture)
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -209,6 +209,15 @@ def user(transactional_db: None) -> Any:
 
 
 @pytest.fixture
+def imap_server(settings: Any, user: Any) -> Iterator[Any]:
+    """A real IMAP server (dovecot) holding the browser user's mailbox."""
+    from tests.mailbox.dovecot import running_dovecot
+
+    with running_dovecot(settings, username=user.email) as server:
+        yield server
+
+
+@pytest.fixture
 def logged_in_page(page: Page, user: Any) -> Page:
     from tests.factories import PASSWORD
 
@@ -222,7 +231,8 @@ def smtp(settings: Any) -> Iterator[Any]:
     it received."""
     from aiosmtpd.controller import Controller
 
-    from tests.outreach.conftest import Collector, free_port
+    from tests.outreach.conftest import Collector
+    from tests.ports import free_port
 
     collector = Collector()
     port = free_port()

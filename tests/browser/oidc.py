@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.outreach.conftest import free_port
+from tests.ports import free_port
 
 OIDC_DIR = Path(__file__).resolve().parents[1] / "oidc"
 CLIENT_ID = "coffeechat-tests"

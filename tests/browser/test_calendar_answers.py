@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +20,6 @@ from tests.mailbox.dovecot import Dovecot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DATA = Path(__file__).parent.parent / "conversations" / "data"
 LENA = "lena.hoffmann@gmail.example"
-
-
-@pytest.fixture
-def imap_server(settings: Any) -> Iterator[Dovecot]:
-    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
-    server = Dovecot(root, username="walter@example.com")
-    try:
-        server.start()
-        settings.SMTP_CA_FILE = str(server.ca_file)
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -5,10 +5,6 @@ marks the message replied and Today offers to schedule the conversation."""
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,19 +15,6 @@ from tests.mailbox import messages
 from tests.mailbox.dovecot import Dovecot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def imap_server(settings: Any) -> Iterator[Dovecot]:
-    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
-    server = Dovecot(root, username="walter@example.com")
-    try:
-        server.start()
-        settings.SMTP_CA_FILE = str(server.ca_file)
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

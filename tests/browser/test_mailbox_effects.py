@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from email.utils import formatdate
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,19 +17,6 @@ from tests.mailbox import messages
 from tests.mailbox.dovecot import Dovecot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def imap_server(settings: Any, user: Any) -> Iterator[Dovecot]:
-    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
-    server = Dovecot(root, username=user.email)
-    try:
-        server.start()
-        settings.SMTP_CA_FILE = str(server.ca_file)
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -82,3 +82,56 @@ def test_find_write_and_record_a_job(
     page.goto("/people/?q=staff+engineer")
     expect(page.get_by_role("link", name="William Hart")).to_be_visible()
     assert browser_log.errors() == [] and browser_log.csp_violations() == []
+
+
+def test_page_through_a_common_name_narrow_it_then_schedule_from_the_search(
+    logged_in_page: Page, user: Any, browser_log: BrowserLog
+) -> None:
+    """Many people answer to "ana": the list pages through all of them in name order, a
+    tag narrows them, and the conversation form's search finds the one to meet."""
+    from coffeechat.conversations.models import Conversation
+    from coffeechat.network import search
+    from tests.factories import PersonFactory, TagFactory
+
+    mentor = TagFactory(owner=user, name="mentor")
+    for i in range(60):
+        person = PersonFactory(owner=user, first_name="Ana", last_name=f"Ortega {i:02d}")
+        if i % 12 == 0:
+            person.tags.add(mentor)
+    PersonFactory(owner=user, first_name="Danae", last_name="Ábalos")  # "ana" inside a name
+    search.refresh()
+
+    page = logged_in_page
+    page.goto("/people/")
+    box = page.get_by_role("searchbox").first
+    box.fill("ana")
+    box.press("Enter")
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages).to_contain_text("Page 1 of 2 · 61 in all")
+    rows = page.locator("#people-rows tbody tr")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("Ana Ortega 00")  # the name itself ranks first
+    pages.get_by_role("link", name="Next →").click()
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("Page 2 of 2")
+    expect(rows).to_have_count(11)
+    expect(rows.last).to_contain_text("Danae Ábalos")  # found inside a name: last
+
+    page.goto("/people/?q=ana&tag=mentor")
+    expect(rows).to_have_count(5)
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)
+
+    # From the people to the conversations: the form's own search finds one of them.
+    page.goto("/conversations/new/")
+    finder = page.get_by_label("Find a person to add")
+    finder.fill("ortega 36")
+    finder.press("Enter")
+    page.get_by_label("Ana Ortega 36").check()
+    page.get_by_label("Date").fill("2030-05-06")
+    page.get_by_label("Start time").fill("09:30")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page).to_have_url(re.compile(r"/conversations/\d+/prep/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prepare: Ana Ortega 36")
+    conversation = Conversation.objects.get(owner=user)
+    people = conversation.participant_rows.values_list("person__last_name", flat=True)
+    assert list(people) == ["Ortega 36"]
+    assert browser_log.errors() == [] and browser_log.csp_violations() == []

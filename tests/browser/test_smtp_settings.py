@@ -20,7 +20,8 @@ def own_server() -> Any:
     settings allow as an operator can with COFFEECHAT_ALLOW_PRIVATE_SMTP)."""
     from aiosmtpd.controller import Controller
 
-    from tests.outreach.conftest import Collector, free_port
+    from tests.outreach.conftest import Collector
+    from tests.ports import free_port
 
     collector = Collector()
     port = free_port()

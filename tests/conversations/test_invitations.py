@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
-import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +25,7 @@ from coffeechat.conversations.models import Conversation, Mode
 from coffeechat.outreach.services import save_smtp_settings
 from tests.conversations.conftest import schedule
 from tests.factories import EmailAddressFactory, PersonFactory
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +90,6 @@ class Mail:
         found = self.event.get("ATTENDEE", [])
         found = found if isinstance(found, list) else [found]
         return sorted(str(a).removeprefix("mailto:") for a in found)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(handler: Inbox) -> tuple[Controller, int]:

@@ -19,7 +19,7 @@ from django.test import Client
 
 from coffeechat.core.logs import JsonFormatter, RequestIdFilter, TextFormatter, logging_config
 from tests.factories import ConversationFactory, EmailAddressFactory, PersonFactory
-from tests.outreach.conftest import free_port
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

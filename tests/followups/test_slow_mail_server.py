@@ -27,7 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.followups.test_workers import SETUP, Sink, Worker, coffeechat, free_port, python
+from tests.followups.test_workers import SETUP, Sink, Worker, coffeechat, python
+from tests.ports import free_port
 
 USERS = 16
 ACCEPT_SECONDS = 1.5

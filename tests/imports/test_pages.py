@@ -236,6 +236,23 @@ def test_large_files_run_in_the_worker_with_progress(
     assert batch.status == Status.IMPORTED
     assert Person.objects.filter(owner=alice).count() == 2
 
+    # Undoing it is the worker's too: the request only marks it, the page follows.
+    response = alice_client.post(reverse("imports:batch-undo", kwargs={"batch_id": batch.pk}))
+    assert response["Location"] == batch.get_absolute_url()
+    batch.refresh_from_db()
+    assert (batch.status, batch.phase) == (Status.UNDOING, "Waiting for the worker")
+    assert Person.objects.filter(owner=alice).count() == 2  # nothing removed yet
+    progress = alice_client.get(reverse("imports:batch-progress", kwargs={"batch_id": batch.pk}))
+    assert b"<progress" in progress.content and "HX-Refresh" not in progress
+    again = alice_client.post(reverse("imports:batch-undo", kwargs={"batch_id": batch.pk}))
+    assert again.status_code == 302  # a second click queues nothing more
+    make_worker(batch=True, interval=0).run()
+    batch.refresh_from_db()
+    assert batch.status == Status.UNDONE
+    assert not Person.objects.filter(owner=alice).exists()
+    progress = alice_client.get(reverse("imports:batch-progress", kwargs={"batch_id": batch.pk}))
+    assert progress["HX-Refresh"] == "true"
+
 
 def test_export_csv_is_formula_safe_and_reimports_without_duplicates(
     alice: Any, bob: Any, alice_client: Client

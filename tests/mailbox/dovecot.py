@@ -17,29 +17,22 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.ports import free_ports
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-
-
-def free_ports(count: int) -> list[int]:
-    """``count`` different free ports: the sockets stay bound until all are chosen, so
-    the system cannot hand the same port out twice (dovecot refuses a duplicate listener)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -267,3 +260,18 @@ class Dovecot:
             imap.create(folder)
         finally:
             imap.logout()
+
+
+@contextmanager
+def running_dovecot(settings: Any, username: str = Dovecot.username) -> Iterator[Dovecot]:
+    """A dovecot process on 127.0.0.1 with one user, its certificate trusted by
+    Coffeechat's mail connections; stopped and removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="coffeechat-dovecot-"))
+    server = Dovecot(root, username=username)
+    try:
+        server.start()
+        settings.SMTP_CA_FILE = str(server.ca_file)
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -4,12 +4,9 @@ export only where stored (issue 17)."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -17,30 +14,15 @@ from coffeechat.mailbox import services
 from coffeechat.mailbox.models import Mailbox, MailRecord
 from coffeechat.mydata.services import PARTS, part_rows
 from coffeechat.network.models import Interaction, Person
-from tests.factories import EmailAddressFactory, PersonFactory
 from tests.mailbox import messages
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 TEXT = (
     "Dear Lena,\n\nthank you for the time yesterday.\n\n"
     "The three things I took away: talk to the data team, read the platform RFC, and "
     "write to Marco about the spring opening.\n\nAlice"
 )
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def lena(alice: Any) -> Person:
-    person = PersonFactory(owner=alice, first_name="Lena", last_name="Hoffmann")
-    EmailAddressFactory(person=person, email="lena.hoffmann@gmail.example")
-    return person
 
 
 def sent_mail(server: Dovecot, message_id: str) -> None:

@@ -5,35 +5,25 @@ the person page) and offers the person's other addresses, and still lets me send
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from coffeechat.mailbox import services
 from coffeechat.mailbox.models import Mailbox
 from coffeechat.network.models import EmailAddress, Person
-from coffeechat.outreach.models import Message, Status
-from coffeechat.outreach.services import mark_sent, set_status
+from coffeechat.outreach.models import Status
+from coffeechat.outreach.services import set_status
 from tests.api.conftest import JsonClient
-from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory
+from tests.factories import EmailAddressFactory, PersonFactory
 from tests.mailbox import messages
+from tests.mailbox.conftest import OUR_ID, SENT_AT, send_request
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
-SENT_AT = datetime.datetime(2026, 11, 30, 9, 12, tzinfo=datetime.UTC)
-OUR_ID = "<coffeechat.1.abc@example.com>"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 WARNING = "Mail to lena.hoffmann@gmail.example bounced on 30 November 2026: check the address."
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
 
 
 @pytest.fixture
@@ -42,15 +32,6 @@ def lena(alice: Any) -> Person:
     EmailAddressFactory(person=person, email="lena.hoffmann@gmail.example", position=0)
     EmailAddressFactory(person=person, email="lena@work.example", position=1)
     return person
-
-
-def asked(alice: Any, lena: Person) -> Message:
-    message = MessageFactory(
-        owner=alice, person=lena, to_email="lena.hoffmann@gmail.example", subject="Your path"
-    )
-    message.email_message_id = OUR_ID
-    message.save()
-    return mark_sent(message, SENT_AT)
 
 
 def bounce(server: Dovecot) -> None:
@@ -70,7 +51,7 @@ def bounce(server: Dovecot) -> None:
 def test_a_bounce_marks_the_address_and_the_composer_warns_next_to_it(
     alice: Any, alice_client: Client, mailbox: Mailbox, dovecot: Dovecot, lena: Person
 ) -> None:
-    asked(alice, lena)
+    send_request(alice, lena)
     bounce(dovecot)
 
     services.sync_now(alice)
@@ -98,7 +79,7 @@ def test_the_composer_does_not_warn_for_an_address_that_works(
 def test_the_api_draft_carries_the_warning_and_sending_is_still_the_users_choice(
     alice: Any, alice_client: Client, lena: Person
 ) -> None:
-    set_status(asked(alice, lena), Status.BOUNCED, SENT_AT)  # marked bounced by hand
+    set_status(send_request(alice, lena), Status.BOUNCED, SENT_AT)  # marked bounced by hand
     api = JsonClient(alice_client)
 
     created = api.post(
@@ -127,7 +108,7 @@ def test_the_api_draft_carries_the_warning_and_sending_is_still_the_users_choice
 def test_mail_from_the_address_clears_the_bounce(
     alice: Any, mailbox: Mailbox, dovecot: Dovecot, lena: Person
 ) -> None:
-    asked(alice, lena)
+    send_request(alice, lena)
     bounce(dovecot)
     services.sync_now(alice)
     dovecot.append(
@@ -154,7 +135,7 @@ def test_editing_the_person_keeps_the_mark_on_an_address_that_stays(
 ) -> None:
     from coffeechat.network.services import save_person
 
-    set_status(asked(alice, lena), Status.BOUNCED, SENT_AT)
+    set_status(send_request(alice, lena), Status.BOUNCED, SENT_AT)
     save_person(alice, lena, emails=["lena@new.example", "lena.hoffmann@gmail.example"])
 
     marks = dict(EmailAddress.objects.filter(person=lena).values_list("email", "bounced_at"))

@@ -6,12 +6,10 @@ conversations, and their cancellations cancel them."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 
 from coffeechat.conversations.models import Answer, Conversation, Participant, Status
 from coffeechat.followups.models import FollowUp
@@ -21,25 +19,17 @@ from coffeechat.network.models import Person
 from tests.conversations.conftest import schedule
 from tests.factories import EmailAddressFactory, PersonFactory
 from tests.mailbox import calendar_messages
+from tests.mailbox.conftest import LENA
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 NOW = datetime.datetime(2026, 12, 7, 18, 0, tzinfo=datetime.UTC)
 DATA = Path(__file__).parent.parent / "conversations" / "data"
-LENA = "lena.hoffmann@gmail.example"
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
 
 
 @pytest.fixture
-def lena(alice: Any) -> Person:
-    person = PersonFactory(owner=alice, first_name="Lena", last_name="Hoffmann")
-    EmailAddressFactory(person=person, email=LENA)
-    return person
+def frozen_at() -> datetime.datetime:
+    return NOW
 
 
 def answer(conversation: Conversation) -> Participant:

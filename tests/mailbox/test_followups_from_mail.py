@@ -4,7 +4,6 @@ sent from Coffeechat would (issue 17): a thank-you, a nudge, a keep-in-touch not
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,26 +18,13 @@ from coffeechat.network.models import Person
 from coffeechat.outreach.models import Message
 from coffeechat.outreach.services import mark_sent
 from tests.conversations.conftest import schedule
-from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory
+from tests.factories import MessageFactory
 from tests.mailbox import messages
+from tests.mailbox.conftest import NOW
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 MET_AT = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def lena(alice: Any) -> Person:
-    person = PersonFactory(owner=alice, first_name="Lena", last_name="Hoffmann")
-    EmailAddressFactory(person=person, email="lena.hoffmann@gmail.example")
-    return person
 
 
 def sent_from_phone(server: Dovecot, *, subject: str, date: str, message_id: str) -> None:

@@ -4,11 +4,9 @@ outreach messages replied; mail sent from elsewhere lands on the timeline."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 
 from coffeechat.followups.models import FollowUp
 from coffeechat.followups.models import Status as FollowUpStatus
@@ -17,39 +15,16 @@ from coffeechat.mailbox.models import Direction, FolderState, Mailbox, MailRecor
 from coffeechat.mailbox.sync import sync_due
 from coffeechat.network.models import Interaction, Person
 from coffeechat.outreach.models import Message, Status
-from coffeechat.outreach.services import mark_sent
-from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory
 from tests.mailbox import messages
+from tests.mailbox.conftest import NOW, OUR_ID, SENT_AT, send_request
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
-SENT_AT = datetime.datetime(2026, 11, 30, 9, 12, tzinfo=datetime.UTC)
-NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
-OUR_ID = "<coffeechat.1.abc@example.com>"
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def lena(alice: Any) -> Person:
-    person = PersonFactory(owner=alice, first_name="Lena", last_name="Hoffmann")
-    EmailAddressFactory(person=person, email="lena.hoffmann@gmail.example")
-    return person
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 
 
 @pytest.fixture
 def asked(alice: Any, lena: Person) -> Message:
-    """An informational request to Lena that went out through Coffeechat."""
-    message = MessageFactory(
-        owner=alice, person=lena, to_email="lena.hoffmann@gmail.example", subject="Your path"
-    )
-    message.email_message_id = OUR_ID
-    message.save()
-    return mark_sent(message, SENT_AT)
+    return send_request(alice, lena)
 
 
 def lena_replies(server: Dovecot, *, message_id: str = "<CAF=reply1@mail.gmail.example>") -> None:

@@ -5,11 +5,9 @@ a tie set by hand is never changed, and the person page shows the suggestion (is
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,17 +26,11 @@ from tests.factories import (
     TieFactory,
 )
 from tests.mailbox import messages
+from tests.mailbox.conftest import NOW
 from tests.mailbox.dovecot import Dovecot
 
-pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_clock")]
 TODAY = datetime.date(2026, 12, 3)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
 
 
 def test_the_formula_rewards_volume_reciprocity_and_recency() -> None:

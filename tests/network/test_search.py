@@ -141,6 +141,63 @@ def test_the_trigram_index_and_the_scan_agree(alice: Any, bob: Any, monkeypatch:
     assert len(by_index) == 12 and "Ana Quimby-Bob" not in by_index
 
 
+def test_ties_are_ordered_by_family_name_accents_aside(alice: Any) -> None:
+    for first, last in [("Kim", "Zorn"), ("Kim", "Ångström"), ("Kim", "adler"), ("Kim", "Berg")]:
+        PersonFactory(owner=alice, first_name=first, last_name=last)
+    assert found(alice, "kim") == ["Kim adler", "Kim Ångström", "Kim Berg", "Kim Zorn"]
+
+
+def test_pages_count_and_deep_pages_agree_with_the_whole_list(alice: Any) -> None:
+    for i in range(130):
+        PersonFactory(owner=alice, first_name="Nora" if i % 3 else "Nor", last_name=f"Lind{i:03}")
+    PersonFactory(owner=alice, first_name="Otto", last_name="Berg")
+    search.refresh()
+    everyone = [p.pk for p in search_people(owned(Person, alice), "nor")]
+    assert len(everyone) == 130 and len(set(everyone)) == 130
+    # The exact names first (Nor), then the names that start with it (Nora).
+    assert {p.first_name for p in Person.objects.filter(pk__in=everyone[:44])} == {"Nor"}
+    hits = search_people(owned(Person, alice), "nor")
+    assert hits.count() == 130 and len(hits) == 130
+    pages = [[p.pk for p in hits[start : start + 50]] for start in (0, 50, 100)]
+    assert pages[0] + pages[1] + pages[2] == everyone  # past the first read too
+    assert hits[129].pk == everyone[-1] and hits[130:200] == []
+    beyond = search_people(owned(Person, alice), "nor")
+    assert beyond[500:550] == [] and beyond.count() == 130  # a page past the end
+
+
+def test_page_and_count_come_from_one_scan(alice: Any) -> None:
+    for i in range(60):
+        PersonFactory(owner=alice, first_name="Ivy", last_name=f"Stone{i}")
+    search.refresh()
+    hits = search_people(owned(Person, alice), "ivy")
+    with CaptureQueriesContext(connection) as captured:
+        assert hits.count() == 60
+        assert len(hits[0:50]) == 50
+    scans = [q["sql"] for q in captured if "network_personsearch s" in q["sql"]]
+    assert len(scans) == 1 and "COUNT(*) OVER ()" in scans[0]
+
+
+def test_a_narrower_set_is_searched_within(alice: Any, alice_client: Any) -> None:
+    tagged = TagFactory(owner=alice, name="mentor")
+    for i in range(4):
+        person = PersonFactory(owner=alice, first_name="Lea", last_name=f"Roth{i}")
+        if i % 2:
+            person.tags.add(tagged)
+    within = owned(Person, alice).filter(tags=tagged)
+    assert sorted(found_in(within, "lea")) == ["Lea Roth1", "Lea Roth3"]
+    assert search_people(within, "lea").count() == 2
+    api = alice_client.get("/api/v1/people", {"q": "lea", "tag": "mentor"})
+    assert api.status_code == 200
+    body = api.json()
+    assert body["count"] == 2
+    assert sorted(item["last_name"] for item in body["items"]) == ["Roth1", "Roth3"]
+    assert found_in(owned(Person, alice).filter(pk__in=[]), "lea") == []
+
+
+def found_in(within: Any, query: str) -> list[str]:
+    return [p.full_name for p in search_people(within, query)]
+
+
 # Kept in step by every writer --------------------------------------------------------
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
@@ -14,6 +13,7 @@ from aiosmtpd.controller import Controller
 
 from coffeechat.network.models import Organization, Person
 from tests.factories import EmailAddressFactory, EmploymentFactory, PersonFactory
+from tests.ports import free_port
 
 
 class Collector:
@@ -29,12 +29,6 @@ class Collector:
             email.message_from_bytes(e.content, policy=default)  # type: ignore[misc]
             for e in self.envelopes
         ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

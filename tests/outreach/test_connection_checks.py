@@ -17,7 +17,7 @@ from coffeechat.outreach.models import ConnectionCheck, SmtpSecurity
 from coffeechat.outreach.services import connection_checks, save_smtp_settings, start_smtp_test
 from coffeechat.outreach.tasks import run_smtp_check
 from coffeechat.server.worker import make_worker
-from tests.outreach.conftest import free_port
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

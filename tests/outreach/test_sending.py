@@ -224,7 +224,7 @@ def test_per_user_smtp_is_used_and_its_password_is_encrypted_at_rest(smtp_server
 
 
 def test_a_refusing_server_leaves_a_draft_with_the_reason(settings, draft):
-    from tests.outreach.conftest import free_port
+    from tests.ports import free_port
 
     settings.MAILERS = {
         "default": {

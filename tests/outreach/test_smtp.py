@@ -34,7 +34,8 @@ from coffeechat.outreach.models import (
 )
 from coffeechat.outreach.smtp import Server
 from coffeechat.server.worker import make_worker
-from tests.outreach.conftest import Collector, free_port
+from tests.outreach.conftest import Collector
+from tests.ports import free_port
 
 pytestmark = [
     pytest.mark.django_db,

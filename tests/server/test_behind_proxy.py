@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 HOST = "coffeechat.test"
 # nginx connects to the app from this loopback address, the only one the app trusts;
 # the tests themselves connect from 127.0.0.1.
@@ -64,12 +66,6 @@ def nginx() -> str:
     if not found:
         pytest.fail("The proxy test needs nginx: install Debian's 'nginx-light' package.")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:

@@ -11,7 +11,6 @@ import configparser
 import http.client
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -54,12 +55,6 @@ def tables(data: Path) -> set[str]:
         return {row[0] for row in rows}
     finally:
         database.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_the_roles_migrate_then_serve_then_work(tmp_path: Path) -> None:

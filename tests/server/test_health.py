@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from coffeechat.followups import health
-from tests.server.test_processes import free_port
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,8 @@ from coffeechat.followups import health
 from coffeechat.imports.models import ImportBatch
 from coffeechat.server.worker import make_worker
 from tests.factories import EmailAddressFactory, MessageFactory, PersonFactory, UserFactory
-from tests.outreach.conftest import Collector, free_port
+from tests.outreach.conftest import Collector
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

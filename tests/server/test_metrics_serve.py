@@ -24,7 +24,8 @@ from aiosmtpd.controller import Controller
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.outreach.conftest import Collector
-from tests.server.test_processes import children_of, free_port
+from tests.ports import free_port
+from tests.server.test_processes import children_of
 
 TOKEN = "serve-scrape-token-7b2e"
 EMAIL = "walter@example.com"

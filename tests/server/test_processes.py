@@ -10,7 +10,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,12 +25,7 @@ from django.core.cache.backends.redis import RedisCache
 
 from coffeechat.config import CACHE_TABLE, ConfigError, cache_config
 from coffeechat.server.processes import CRASH_LIMIT, Supervisor
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.ports import free_port
 
 
 def children_of(pid: int) -> list[int]:

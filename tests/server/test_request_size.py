@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.test_processes import free_port
+from tests.ports import free_port
 
 LIMIT_MB = 1
 

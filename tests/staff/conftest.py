@@ -27,7 +27,8 @@ def smtp(settings: Any) -> Iterator[Any]:
     """A real SMTP server (aiosmtpd) as the instance's mail server; yields what it got."""
     from aiosmtpd.controller import Controller
 
-    from tests.outreach.conftest import Collector, free_port
+    from tests.outreach.conftest import Collector
+    from tests.ports import free_port
 
     collector = Collector()
     port = free_port()

@@ -99,7 +99,7 @@ def test_it_refuses_an_address_that_has_an_account(
 
 
 def test_nothing_is_kept_when_the_mail_server_is_down(staff_client: Client, settings: Any) -> None:
-    from tests.outreach.conftest import free_port
+    from tests.ports import free_port
 
     settings.MAILERS = {
         "default": {

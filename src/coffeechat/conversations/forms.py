@@ -24,7 +24,7 @@ from coffeechat.core.scoping import owned
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.models import Level, Person
 from coffeechat.network.pickers import OrganizationNameInput
-from coffeechat.network.services import search_people
+from coffeechat.network.services import find_people
 from coffeechat.targets.models import Posting, PostingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -117,7 +117,7 @@ class ConversationForm(WhenMixin, OwnedModelForm):
 def people_to_show(owner: Any, chosen_ids: list[str], query: str) -> list[Person]:
     ids = [int(i) for i in chosen_ids if str(i).isdigit()]
     chosen = list(owned(Person, owner).filter(pk__in=ids))
-    found = list(search_people(owned(Person, owner), query)[:PEOPLE_SHOWN]) if query else []
+    found = find_people(owned(Person, owner), query, PEOPLE_SHOWN)
     seen = {p.pk for p in chosen}
     return chosen + [p for p in found if p.pk not in seen]
 

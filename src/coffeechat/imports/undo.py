@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from coffeechat.core.chunks import rows_for_ids
 from coffeechat.core.console import Echo
 from coffeechat.core.pacing import Pacer
 from coffeechat.core.scoping import is_derived
@@ -73,6 +75,11 @@ def model_for(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
+def _pointing_at(model: type[models.Model], column: str, ids: Any) -> Any:
+    """The rows of ``model`` whose ``column`` is one of ``ids``, as (pk, person id)."""
+    return model._default_manager.filter(**{f"{column}__in": ids}).values_list("pk", column)
+
+
 def undo_report(batch: ImportBatch) -> UndoReport:
     created = batch.created_rows or {}
     person_ids = set(created.get("network.Person", []))
@@ -85,11 +92,12 @@ def undo_report(batch: ImportBatch) -> UndoReport:
                 entry.reasons.append(reason)
 
     if person_ids:
-        finished = batch.finished_at or timezone.now()
-        edited = Person.objects.filter(
-            pk__in=person_ids, updated_at__gt=finished + datetime.timedelta(seconds=1)
-        ).values_list("pk", flat=True)
-        for pk in edited:
+        # Tens of thousands of people: their ids go in chunks (core.chunks), as they are.
+        since = (batch.finished_at or timezone.now()) + datetime.timedelta(seconds=1)
+        for (pk,) in rows_for_ids(
+            lambda ids: Person.objects.filter(pk__in=ids, updated_at__gt=since).values_list("pk"),
+            person_ids,
+        ):
             mark(pk, "edited since the import")
         # Anything else that points at these people and was not made by this batch.
         for relation in Person._meta.related_objects:
@@ -101,22 +109,28 @@ def undo_report(batch: ImportBatch) -> UndoReport:
             label = related._meta.label
             own = set(created.get(label, []))
             column = relation.field.name
-            rows = related._default_manager.filter(**{f"{column}__in": person_ids}).values_list(
-                "pk", column
-            )
+            rows = rows_for_ids(partial(_pointing_at, related, column), person_ids)
             noun = related._meta.verbose_name
             for pk, person_pk in rows:
                 if pk not in own:
                     mark(person_pk, f"a {noun} added since")
         through = Person.tags.through
         own_links = set(created.get("network.Person_tags", []))
-        for pk, person_pk in through.objects.filter(person_id__in=person_ids).values_list(
-            "pk", "person_id"
+        for pk, person_pk in rows_for_ids(
+            lambda ids: through.objects.filter(person_id__in=ids).values_list("pk", "person_id"),
+            person_ids,
         ):
             if pk not in own_links:
                 mark(person_pk, "a tag added since")
-        rows = Person.objects.filter(pk__in=touched).values_list("pk", "first_name", "last_name")
-        names = {pk: f"{first} {last}".strip() for pk, first, last in rows}
+        names = {
+            pk: f"{first} {last}".strip()
+            for pk, first, last in rows_for_ids(
+                lambda ids: Person.objects.filter(pk__in=ids).values_list(
+                    "pk", "first_name", "last_name"
+                ),
+                touched,
+            )
+        }
         for entry in touched.values():
             entry.name = names.get(entry.person_id, "")
     counts = {label: len(ids) for label, ids in created.items() if ids}
@@ -134,7 +148,11 @@ PEOPLE_CHUNK = 100
 
 
 def undo(
-    batch: ImportBatch, *, delete_touched: bool = False, echo: Echo | None = None
+    batch: ImportBatch,
+    *,
+    delete_touched: bool = False,
+    echo: Echo | None = None,
+    claimed: bool = False,
 ) -> dict[str, int]:
     """Undo the batch in short transactions. Returns what it removed and restored.
 
@@ -145,16 +163,18 @@ def undo(
     removes them once. An undo that stops half-way (an error, a killed process) leaves
     the batch imported with a message, and undoing it again finishes the job.
 
-    ``echo(phase, done, total)`` hears of each kind of row as it goes.
+    ``echo(phase, done, total)`` hears of each kind of row as it goes. ``claimed``: the
+    batch was already marked undoing by :func:`start_undo` (the worker runs it).
     """
+    allowed = Status.UNDOING if claimed else Status.IMPORTED
+    moved = ImportBatch.objects.filter(pk=batch.pk, status=allowed).update(
+        status=Status.UNDOING, phase="Undoing", error="", updated_at=timezone.now()
+    )
+    if not moved:
+        raise ValueError("Only an imported batch can be undone.")
     report = undo_report(batch)
     keep = set() if delete_touched else {t.person_id for t in report.touched}
     created = batch.created_rows or {}
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.IMPORTED).update(
-        status=Status.UNDOING, phase="Undoing", error="", updated_at=timezone.now()
-    )
-    if not claimed:
-        raise ValueError("Only an imported batch can be undone.")
     batch.status = Status.UNDOING
     try:
         result = _undo(batch, created, keep, echo)
@@ -297,3 +317,18 @@ def _unreferenced(
         for m2m in model._meta.many_to_many:
             queryset = queryset.filter(**{f"{m2m.name}__isnull": True})
     return queryset
+
+
+def start_undo(batch: ImportBatch, *, delete_touched: bool = False) -> dict[str, int] | None:
+    """Undo a small batch now and say what was removed; hand a large one to the worker
+    (None): it is marked undoing at once, and its page follows the progress. Raises
+    ValueError when the batch is not (or no longer) imported."""
+    from coffeechat.imports.services import claim, runs_inline
+    from coffeechat.imports.tasks import undo_batch
+
+    if runs_inline(batch):
+        return undo(batch, delete_touched=delete_touched)
+    if not claim(batch, {Status.IMPORTED}, Status.UNDOING, "Waiting for the worker"):
+        raise ValueError("Only an imported batch can be undone.")
+    undo_batch.enqueue(batch.pk, delete_touched)
+    return None

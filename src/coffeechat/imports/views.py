@@ -24,7 +24,7 @@ from coffeechat.imports.export import EXPORT_FORMATS, export_people
 from coffeechat.imports.forms import MappingForm, UploadForm
 from coffeechat.imports.models import ImportBatch, Status
 from coffeechat.imports.records import Format
-from coffeechat.imports.undo import undo, undo_report
+from coffeechat.imports.undo import start_undo, undo_report
 from coffeechat.imports.upload_types import is_calendar
 from coffeechat.imports.writers import VCARD_VERSIONS
 
@@ -194,9 +194,12 @@ def batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         delete_touched = request.POST.get("touched") == "delete"
         try:
-            result = undo(batch, delete_touched=delete_touched)
+            result = start_undo(batch, delete_touched=delete_touched)
         except ValueError:  # another tab or the command line started undoing it first
             messages.error(request, f"{batch.original_name} is already being undone.")
+            return redirect(batch)
+        if result is None:  # a large import: the worker undoes it, the page follows
+            messages.info(request, f"Undoing {batch.original_name}: its progress shows below.")
             return redirect(batch)
         removed = result.get("network.Person", 0)
         text = f"Undid {batch.original_name}: removed {removed} people"

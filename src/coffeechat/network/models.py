@@ -462,6 +462,7 @@ class PersonSearch(models.Model):
     owner_id = models.BigIntegerField(db_index=True)  # the person's owner, to scan only theirs
     names = models.TextField()
     document = models.TextField()
+    sort = models.TextField(default="")  # folded "last first": the order of equal ranks
 
     def __str__(self) -> str:
         return self.names

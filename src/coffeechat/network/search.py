@@ -19,14 +19,14 @@ what they wrote when they finish, and the worker sweeps up the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Min, QuerySet, Value, When
+from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from coffeechat.core.console import Echo
 from coffeechat.core.pacing import Spacer
@@ -197,6 +197,7 @@ class Row:
     owner_id: int
     names: str
     document: str
+    sort: str
 
 
 # Plain SQL: this runs for every person an import writes, and the ORM's model instances
@@ -211,9 +212,10 @@ _READS = {
     "JOIN network_tag t ON t.id = pt.tag_id WHERE pt.person_id IN ({})",
 }
 _UPSERT = (
-    "INSERT INTO network_personsearch (person_id, owner_id, names, document) "
-    "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET "
-    "owner_id = excluded.owner_id, names = excluded.names, document = excluded.document"
+    "INSERT INTO network_personsearch (person_id, owner_id, names, document, sort) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET "
+    "owner_id = excluded.owner_id, names = excluded.names, document = excluded.document, "
+    "sort = excluded.sort"
 )
 
 
@@ -241,7 +243,8 @@ def build_rows(person_ids: Iterable[int]) -> list[Row]:
     for person_id, owner_id, first_name, last_name, location, notes in people:
         names = _names(first_name, last_name)
         rest = _squash([*extra[person_id], location, notes[:NOTES_KEPT]])
-        rows.append(Row(person_id, owner_id, names, f"{names}{rest}"))
+        sort = _squash([last_name, first_name])
+        rows.append(Row(person_id, owner_id, names, f"{names}{rest}", sort))
     return rows
 
 
@@ -250,7 +253,7 @@ def _write(rows: list[Row], gone: set[int]) -> None:
     with connection.cursor() as cursor:
         ordered = sorted(rows, key=lambda row: row.person_id)  # one lock order
         cursor.executemany(
-            _UPSERT, [(r.person_id, r.owner_id, r.names, r.document) for r in ordered]
+            _UPSERT, [(r.person_id, r.owner_id, r.names, r.document, r.sort) for r in ordered]
         )
         if gone:
             marks = ", ".join(["%s"] * len(gone))
@@ -282,12 +285,13 @@ def refresh(
     done = 0
     dirty = SearchDirty.objects.all()
     if people is not None:
-        dirty = dirty.filter(person_id__in=people.values("pk"))
+        # Each mark is looked up among ``people`` (few marks; ``people`` may be many).
+        dirty = dirty.filter(Exists(people.filter(pk=OuterRef("person_id"))))
     else:
         # The people an import is still writing, out of sight (imports/staging.py): it
         # indexes them itself once they are published.
-        staged = Person.objects.filter(owner__is_import_staging=True).values("pk")
-        dirty = dirty.exclude(person_id__in=staged)
+        staged = Person.objects.filter(pk=OuterRef("person_id"), owner__is_import_staging=True)
+        dirty = dirty.exclude(Exists(staged))
     spacer = Spacer()
     while True:
         if echo:
@@ -355,43 +359,147 @@ def query_words(query: str) -> list[str]:
     return [word[:100] for word in fold(query).split()][:10]
 
 
-def matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """The people of ``queryset`` (one owner's) whose row holds every word of ``query``,
-    best first, then by name. ``search_rank`` (lower is better) puts the whole name typed
-    first; then, for each word, a name (or nickname) that is the word, one that starts
-    with it, one that holds it, and last the word found elsewhere (e-mail, job, notes).
+def _like(word: str) -> str:
+    """``word`` as the inside of a ``LIKE`` pattern (``ESCAPE '\\'``)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    The words are looked for in the owner's search rows alone (one table, its owner
-    index); the people's own rows are read only for the ones found. The owner is the
-    queryset's (a subquery the database runs once).
-    """
-    words = query_words(query)
-    if not words:
-        return queryset
-    refresh(queryset)
-    found = _indexed(words)
-    # One join with the person's own search row (one to one): the words filter it and the
-    # rank is read from it, so no subquery runs per person found.
-    people = queryset if found is None else queryset.filter(pk__in=found)
-    for word in words:
-        people = people.filter(search__document__contains=word)
-    typed = " ".join(words)
-    rank: Any = Case(
-        When(search__names__startswith=f" {typed} |", then=Value(-10)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    for word in words:
-        rank = rank + Case(
-            When(search__names__contains=f" {word} ", then=Value(0)),
-            When(search__names__contains=" " + word, then=Value(1)),
-            When(search__names__contains=word, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
+
+def _rank(words: list[str]) -> tuple[str, list[str]]:
+    """The rank of a search row (lower is better), as SQL over ``s`` and its parameters:
+    the whole name typed first; then, for each word, a name (or nickname) that is the
+    word, one that starts with it, one that holds it, and last the word found elsewhere
+    (e-mail, job, notes)."""
+    typed = _like(" ".join(words))
+    sql = ["CASE WHEN s.names LIKE %s ESCAPE '\\' THEN -10 ELSE 0 END"]
+    params = [f" {typed} |%"]
+    for word in map(_like, words):
+        sql.append(
+            "CASE WHEN s.names LIKE %s ESCAPE '\\' THEN 0 "
+            "WHEN s.names LIKE %s ESCAPE '\\' THEN 1 "
+            "WHEN s.names LIKE %s ESCAPE '\\' THEN 2 ELSE 3 END"
         )
-    return people.annotate(search_rank=rank).order_by(
-        "search_rank", "last_name", "first_name", "pk"
-    )
+        params += [f"% {word} %", f"% {word}%", f"%{word}%"]
+    return " + ".join(sql), params
+
+
+class Hits:
+    """The people of ``within`` (one owner's) whose search row holds every word typed,
+    best first (:func:`_rank`), then by name: a sequence a paginator pages through.
+
+    One scan of the owner's search rows finds the ids of a page and the number of
+    matches at once (a window count); only that page's people are read, through
+    ``within`` (so its prefetches apply). When ``within`` is narrower than all of the
+    owner's people (filters, a picker's choices), the scan keeps to its ids.
+    """
+
+    ordered = True  # for Django's paginator
+    FIRST_READ = 100  # ids read with the count: the first page or two, without a rescan
+
+    def __init__(self, within: QuerySet[Person], words: list[str]) -> None:
+        self.within = within
+        self.words = words
+        self._total: int | None = None
+        self._first: list[int] | None = None
+        # The owner, to scan only their rows (one indexed read; none: nobody to find).
+        self.owner_id = within.order_by().values_list("owner_id", flat=True).first()
+        self._where: str = "1 = 0"
+        self._params: list[Any] = []
+        if self.owner_id is None:
+            return
+        refresh(within)
+        self._where, self._params = self._conditions()
+
+    def _conditions(self) -> tuple[str, list[Any]]:
+        where = ["s.owner_id = %s"]
+        params: list[Any] = [self.owner_id]
+        for word in self.words:
+            where.append("s.document LIKE %s ESCAPE '\\'")
+            params.append(f"%{_like(word)}%")
+        found = _indexed(self.words)
+        if found is not None:  # a rare word: the trigram index named the candidates
+            if not found:
+                return "1 = 0", []
+            # Look the candidates up one by one; the owner is checked on each, not used to
+            # scan (SQLite's unary "+" keeps the owner index out of the plan).
+            where[0] = "+s.owner_id = %s"
+            where.append(f"s.person_id IN ({', '.join(['%s'] * len(found))})")
+            params += found
+        narrower = self.within.order_by().values("pk").query.sql_with_params()
+        everyone = Person.objects.filter(owner_id=self.owner_id).order_by().values("pk")
+        if narrower != everyone.query.sql_with_params():
+            where.append(f"s.person_id IN ({narrower[0]})")
+            params += list(narrower[1])
+        return " AND ".join(where), params
+
+    def _read(self, offset: int, limit: int) -> list[int]:
+        rank, rank_params = _rank(self.words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.person_id, COUNT(*) OVER () FROM network_personsearch s "
+                f"WHERE {self._where} ORDER BY {rank}, s.sort, s.person_id "
+                "LIMIT %s OFFSET %s",
+                [*self._params, *rank_params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if rows:
+            self._total = rows[0][1]
+        elif self._total is None:
+            self._total = self._count() if offset else 0
+        return [row[0] for row in rows]
+
+    def _count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM network_personsearch s WHERE {self._where}", self._params
+            )
+            return int(cursor.fetchone()[0])
+
+    def count(self) -> int:
+        if self._total is None:
+            self._first = self._read(0, self.FIRST_READ)
+        assert self._total is not None
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def all(self) -> Hits:  # django-ninja's paginator counts ``queryset.all()``
+        return self
+
+    def ids(self, start: int, stop: int) -> list[int]:
+        """The ids of the matches from ``start`` to ``stop``, best first."""
+        if stop <= start:
+            return []
+        if self._first is None and start == 0 and stop <= self.FIRST_READ:
+            self._first = self._read(0, self.FIRST_READ)
+        if self._first is not None and stop <= self.FIRST_READ:
+            return self._first[start:stop]
+        return self._read(start, stop - start)
+
+    def __getitem__(self, index: slice | int) -> Any:
+        if isinstance(index, int):
+            if index < 0:
+                raise IndexError("negative indexing is not supported")
+            people = self[index : index + 1]
+            if not people:
+                raise IndexError(index)
+            return people[0]
+        if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("only forward slices of a search")
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else self.count()
+        ids = self.ids(start, stop)
+        people = {person.pk: person for person in self.within.filter(pk__in=ids)}
+        return [people[pk] for pk in ids if pk in people]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self[0 : self.count()])
+
+
+def matching(within: QuerySet[Person], query: str) -> Hits:
+    """The people of ``within`` (one owner's) matching every word of ``query``, best
+    first (see :class:`Hits`)."""
+    return Hits(within, query_words(query))
 
 
 def _has_fts() -> bool:

@@ -294,23 +294,27 @@ def people_for_list(owner: Any) -> QuerySet[Person]:
     return owned(Person, owner).prefetch_related("tags", current_jobs())
 
 
-def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """The people of ``queryset`` (one owner's) matching every word of ``query`` in a name
+def search_people(within: QuerySet[Person], query: str) -> search.Hits:
+    """The people of ``within`` (one owner's) matching every word of ``query`` in a name
     (or its nicknames), an e-mail, an organization, a title, a tag, the location or the
-    notes, accents and case aside; best first when there is a query (see
-    :mod:`coffeechat.network.search`)."""
-    if not search.query_words(query):
-        return queryset
-    return search.matching(queryset, query)
+    notes, accents and case aside; best first (see :mod:`coffeechat.network.search`).
+    Pages are read from it by slicing; its ``count()`` is the number found."""
+    return search.matching(within, query)
 
 
-def find_people(queryset: QuerySet[Person], query: str, limit: int) -> list[Person]:
-    """At most ``limit`` people matching ``query`` (see :func:`search_people`), best first,
-    with their current jobs; none for an empty query."""
+def searched(within: QuerySet[Person], query: str) -> QuerySet[Person] | search.Hits:
+    """``within`` searched for ``query`` (:func:`search_people`), or ``within`` itself,
+    in its own order, when the query holds no word."""
+    return search_people(within, query) if search.query_words(query) else within
+
+
+def find_people(within: QuerySet[Person], query: str, limit: int) -> list[Person]:
+    """At most ``limit`` people of ``within`` matching ``query`` (see
+    :func:`search_people`), best first, with their current jobs; none for an empty query."""
     if not search.query_words(query):
         return []
-    people = search_people(queryset, query)
-    return list(people.prefetch_related(current_jobs())[:limit])
+    people: list[Person] = search_people(within.prefetch_related(current_jobs()), query)[:limit]
+    return people
 
 
 def organization_suggestions(owner: Any, typed: str, limit: int) -> list[str]:

@@ -64,7 +64,7 @@ def organization_names(request: HttpRequest) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     query = request.GET.get("q", "").strip()
-    people = services.search_people(services.people_for_list(user), query)
+    people = services.people_for_list(user)
     filters = {
         "level": request.GET.get("level", ""),
         "source": request.GET.get("source", ""),
@@ -79,7 +79,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(tags__name=filters["tag"])
     if filters["dnc"] == "1":
         people = people.filter(do_not_contact=True)
-    page = paginate(request, people)
+    page = paginate(request, services.searched(people, query))
     context = {
         "page": page,
         "query": query,

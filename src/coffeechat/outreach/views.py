@@ -21,7 +21,7 @@ from coffeechat.core.pages import apply_form_errors, confirm_delete, next_url, p
 from coffeechat.core.scoping import form_data, get_owned_or_404, owned
 from coffeechat.network.addresses import bounce_warning_for
 from coffeechat.network.models import Organization, Person
-from coffeechat.network.services import search_people
+from coffeechat.network.services import find_people
 from coffeechat.outreach import mail, services
 from coffeechat.outreach.builtin import all_builtins, builtin
 from coffeechat.outreach.checks import load_context, run_checks, split_dismissed
@@ -127,7 +127,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 def _pick_person(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    people = list(search_people(owned(Person, request.user), query)[:20]) if query else []
+    people = find_people(owned(Person, request.user), query, 20)
     return render(request, "outreach/compose_pick.html", {"query": query, "people": people})
 
 

@@ -243,8 +243,8 @@ class MembershipFilters(Input):
     affiliation_id: ObjectId | None = None
 
 
-def filter_people(queryset: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
-    queryset = services.search_people(queryset, filters.q)
+def filter_people(queryset: QuerySet[Person], filters: PersonFilters) -> Any:
+    """The people the filters keep, then searched for ``q`` (a :class:`Hits`, best first)."""
     if filters.level:
         queryset = queryset.filter(level=filters.level)
     if filters.source:
@@ -253,7 +253,7 @@ def filter_people(queryset: QuerySet[Person], filters: PersonFilters) -> QuerySe
         queryset = queryset.filter(tags__name=filters.tag)
     if filters.organization_id is not None:
         queryset = queryset.filter(employments__organization_id=filters.organization_id).distinct()
-    return queryset
+    return services.searched(queryset, filters.q)
 
 
 def filter_by_name(queryset: QuerySet[Any], filters: NameFilters) -> QuerySet[Any]:
