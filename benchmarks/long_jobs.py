@@ -18,9 +18,11 @@ must be 0), p50/p99 and the longest wait in ms; and for the ticks their count, e
 (logged exceptions) and the longest tick. The baseline, measured in the same run, is the
 same traffic with no long job running.
 
-On SQLite, undo and account deletion pause between their chunks
-(``coffeechat.core.pacing``); the import is one transaction, so another user's saves
-wait for it there (docs/deployment.md has the figures). On a busy 2-core machine the
+On SQLite, undo and account deletion pause between their chunks, and the import's
+short transactions (a chunk of 1,000 people each, out of sight under a staging account,
+then one publishing transaction; ``coffeechat.imports.staging``) and the search
+refresh after it keep a gap between them (``coffeechat.core.pacing``); docs/deployment.md
+has the figures. On a busy 2-core machine the
 jobs a, b and c take about 4 minutes at full size and the export alone 2 to 3 minutes:
 choose jobs with ``--jobs`` and shrink them with ``--rows``, ``--people`` and
 ``--export-people`` (``--rows 5000 --people 1000 --export-people 2000``: about a minute).

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.accounts.models import User
-from coffeechat.mydata import deletion
+from coffeechat.core import deletion
 from coffeechat.mydata import services as mydata
 from coffeechat.network.models import EmailAddress, Person
 from tests.factories import PersonFactory

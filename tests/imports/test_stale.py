@@ -85,6 +85,12 @@ Person.objects.create(owner=user, first_name="Already", last_name="Here")
 print(json.dumps(user.pk))
 """
 
+STAGED = """
+import json
+from coffeechat.network.models import Person
+print(json.dumps(Person.objects.filter(owner__is_import_staging=True).count()))
+"""
+
 # The worker's step twice: a minute after the last heartbeat (too early: still
 # importing), then past the stated time; then the page, Cancel, and what is left.
 AFTER_THE_KILL = """
@@ -99,6 +105,9 @@ batch = ImportBatch.objects.get()
 beat = stale.heartbeat(batch)
 files = sorted(p.name for p in services.upload_dir().iterdir())
 out = {"before": batch.status, "files_before": files}
+staging = User.objects.filter(is_import_staging=True)
+out["staging_before"] = staging.count()
+out["staged_before"] = Person.objects.filter(owner__is_import_staging=True).count()
 run_periodic(now=beat + datetime.timedelta(minutes=1))
 out["early"] = ImportBatch.objects.get().status
 run_periodic(now=beat + stale.STALE_AFTER + datetime.timedelta(seconds=1))
@@ -108,6 +117,7 @@ out["files_after"] = sorted(p.name for p in services.upload_dir().iterdir())
 out["people"] = Person.objects.count()
 out["emails"] = EmailAddress.objects.count()
 out["organizations"] = Organization.objects.count()
+out["staging_after"] = staging.count()
 from django.conf import settings
 client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
 client.force_login(User.objects.get())
@@ -136,7 +146,6 @@ def test_it_fails_an_import_killed_mid_way_and_removes_its_files(
     python(env, SETUP)
     source = tmp_path / "big.csv"
     big_csv(source)
-    uploads = Path(env["COFFEECHAT_DATA_DIR"]) / "uploads"
     process = subprocess.Popen(
         [sys.executable, "-m", "coffeechat", "import", str(source), "--user", "alice@example.com"],
         env=env,
@@ -144,21 +153,12 @@ def test_it_fails_an_import_killed_mid_way_and_removes_its_files(
         stderr=subprocess.DEVNULL,
     )
     try:
-        # Inside the import's transaction progress goes to a file: wait until rows
-        # are being written, then kill the process.
+        # Wait until rows are being written (out of sight, under the staging account),
+        # then kill the process.
         deadline = time.monotonic() + 240
-        while True:
+        while python(env, STAGED) <= 1000:
             assert process.poll() is None, "the import ended before it could be killed"
             assert time.monotonic() < deadline, "the import never reached its writing phase"
-            done = 0
-            for path in uploads.glob("progress-*.json") if uploads.exists() else []:
-                try:
-                    done = json.loads(path.read_text())["rows_done"]
-                except (OSError, ValueError, KeyError):
-                    continue
-            if done > 1000:
-                break
-            time.sleep(0.1)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     finally:
@@ -169,7 +169,8 @@ def test_it_fails_an_import_killed_mid_way_and_removes_its_files(
     result = python(env, AFTER_THE_KILL)
     assert result["before"] == "importing"
     assert any(name.endswith(".upload") for name in result["files_before"])
-    assert any(name.startswith("progress-") for name in result["files_before"])
+    assert result["staging_before"] == 1
+    assert result["staged_before"] > 1000
     assert result["early"] == "importing"
     assert result["status"] == "failed"
     assert "the import stopped without finishing" in result["error"]
@@ -177,6 +178,7 @@ def test_it_fails_an_import_killed_mid_way_and_removes_its_files(
     assert result["files_after"] == []
     # Nothing half-written: only the person who was there before.
     assert (result["people"], result["emails"], result["organizations"]) == (1, 0, 0)
+    assert result["staging_after"] == 0
     page = result["page"]
     assert result["page_status"] == 200
     assert "the import stopped without finishing" in page

@@ -186,3 +186,37 @@ def test_usage_counts_accounts_active_this_week_and_conversations_held(
     # charlie's force_login set last_login now; the one 2 days ago; not 9 days, not inactive.
     assert figure("active_this_week") == "2"
     assert figure("conversations_held") == "1"
+
+
+def test_it_never_lists_or_counts_an_imports_staging_account(
+    staff_client: Client, charlie: Any, alice: Any
+) -> None:
+    from coffeechat.imports import staging
+    from coffeechat.imports.models import ImportBatch
+    from coffeechat.staff.figures import usage, users_for_staff
+
+    counted = usage(timezone.now())
+    batch = ImportBatch.objects.create(owner=alice, original_name="people.csv")
+    hidden = staging.open_staging(batch)
+    PersonFactory(owner=hidden, first_name="Staged")
+
+    assert usage(timezone.now()) == counted
+    assert hidden not in users_for_staff()
+    assert not users_for_staff(staging.STAGING_DOMAIN).exists()
+    body = staff_client.get(reverse("staff:user-list")).content.decode()
+    assert "alice@example.com" in body
+    assert staging.STAGING_DOMAIN not in body
+    deactivate = reverse("staff:user-deactivate", kwargs={"user_id": hidden.pk})
+    assert staff_client.post(deactivate).status_code == 404
+    _token, raw = create_api_token(charlie, "staff script")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    listed = api.get(reverse("api-1:staff-user-list"), {"limit": 100}).json()
+    assert staging.STAGING_DOMAIN not in str(listed)
+    assert listed["count"] == 2  # alice and charlie
+    url = reverse("api-1:staff-user-deactivate", kwargs={"user_id": hidden.pk})
+    assert api.post(url, data="{}", content_type="application/json").status_code == 404
+    admin = Client()
+    admin.force_login(UserFactory(email="root@example.com", is_staff=True, is_superuser=True))
+    page = admin.get(reverse("admin:accounts_user_changelist"))
+    assert page.status_code == 200
+    assert staging.STAGING_DOMAIN not in page.content.decode()

@@ -35,12 +35,20 @@ class UserManager(BaseUserManager["User"]):
         extra["is_superuser"] = True
         return self._create_user(email, password, **extra)
 
+    def accounts(self) -> models.QuerySet[User]:
+        """The accounts people sign in with: never an import's staging account."""
+        return self.filter(is_import_staging=False)
+
 
 class User(AbstractUser):
     """A Coffeechat account; signs in with an e-mail address."""
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
+    # An inactive account that holds the rows of an import while it is written, out of
+    # everyone's sight, until they are handed to the importing user at once
+    # (coffeechat.imports.staging). It never signs in and is never listed or counted.
+    is_import_staging = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

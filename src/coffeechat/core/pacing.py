@@ -7,13 +7,20 @@ missing the short gap, so it could wait for the whole job after all. :class:`Pac
 pauses the job for :data:`PAUSE` after every :data:`WORK` of work, long enough for
 every waiting request to get its turn. PostgreSQL locks rows, not the database: no
 pause there.
+
+:class:`Spacer` is for a job whose transactions are short but may follow one another
+with hardly a gap (an import's chunks, its publishing, the search index refreshed after
+it): it keeps at least :data:`PAUSE` between the end of one and the start of the next,
+and costs nothing when the job's own work between them already took that long.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 WORK = 0.25  # seconds of the job's work between pauses
 PAUSE = 0.12  # longer than SQLite's longest sleep between two tries (100 ms)
@@ -30,3 +37,21 @@ class Pacer:
         if time.monotonic() - self.since >= WORK:
             time.sleep(PAUSE)
             self.since = time.monotonic()
+
+
+class Spacer:
+    def __init__(self) -> None:
+        self.ended = 0.0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction of the job, at least :data:`PAUSE` after its previous one."""
+        if connection.vendor == "sqlite":
+            wait = self.ended + PAUSE - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        try:
+            with transaction.atomic():
+                yield
+        finally:
+            self.ended = time.monotonic()

@@ -57,6 +57,16 @@ class ImportBatch(models.Model):
     samples = models.JSONField(default=dict, blank=True)
     # {"network.Person": [ids], ...}: the rows this batch created, for undo.
     created_rows = models.JSONField(default=dict, blank=True)
+    # While the batch is written: the hidden account that owns its rows until they are
+    # published to ``owner`` (coffeechat.imports.staging); empty before and after.
+    staging_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

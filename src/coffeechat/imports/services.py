@@ -2,7 +2,8 @@
 
 Views, the API, the CLI and the background tasks all call these. Each step
 either finishes or leaves the batch in a state that says what went wrong;
-nothing is half-written because every write is one transaction.
+nothing is half-written: an import's rows stay out of sight until they are published
+at once (:mod:`coffeechat.imports.staging`).
 """
 
 from __future__ import annotations
@@ -368,7 +369,7 @@ def commit(
     *,
     claimed: bool = False,
 ) -> bool:
-    """Import the batch in one transaction; True when it landed."""
+    """Import the batch (short transactions, published at once); True when it landed."""
     if not claimed and not claim(
         batch, {Status.PREVIEWED, Status.UPLOADED}, Status.IMPORTING, "Reading and matching rows"
     ):

@@ -1,13 +1,14 @@
 """Batches whose process died: found by the worker, failed with a plain message.
 
 A running batch (reading the file, importing, undoing) shows it is alive by a
-heartbeat: its row's ``updated_at`` and, inside the import's transaction, the
-small progress file (written at least every few seconds while rows are read or
-written). A batch with neither for :data:`STALE_AFTER` is stale: the process
-that ran it was killed or crashed. Every write of an import is one transaction,
-so a dead import wrote nothing that anyone can see; there are no partial rows to
-remove, only the batch to mark failed and its uploaded file to delete. A dead undo
-(short transactions) goes back to imported, to be undone again.
+heartbeat: its row's ``updated_at`` (written at least every few seconds while rows
+are read or written) and the small progress file a write inside a transaction
+reports to. A batch with neither for :data:`STALE_AFTER` is stale: the process
+that ran it was killed or crashed. An import writes its rows under a hidden staging
+account and publishes them at once (:mod:`coffeechat.imports.staging`), so a dead
+import wrote nothing that anyone can see: the batch is marked failed, its staged
+rows are removed (in short transactions) and its uploaded file is deleted. A dead
+undo (short transactions) goes back to imported, to be undone again.
 
 A batch whose background task is still queued (waiting behind another import)
 is not stale: it has not started yet.
@@ -22,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from coffeechat.imports import services
+from coffeechat.imports import services, staging
 from coffeechat.imports.models import ImportBatch, Status
 
 logger = logging.getLogger(__name__)
@@ -90,11 +91,13 @@ def fail_stale(batch: ImportBatch, now: datetime.datetime | None = None) -> bool
     services.clear_live_progress(batch)
     if batch.status == Status.FAILED:
         services.delete_upload(batch)
+        staging.discard(batch)
     return True
 
 
 def fail_stale_batches(now: datetime.datetime | None = None) -> int:
-    """The worker's step: fail every stale batch; how many it failed."""
+    """The worker's step: fail every stale batch, and remove the staged rows no import
+    will publish any more; how many batches it failed."""
     now = now or timezone.now()
     queued = _queued_batch_ids()
     failed = 0
@@ -102,6 +105,7 @@ def fail_stale_batches(now: datetime.datetime | None = None) -> int:
         if is_stale(batch, now) and fail_stale(batch, now):
             logger.warning("Import batch %s had stopped; marked as failed", batch.pk)
             failed += 1
+    staging.discard_abandoned()
     return failed
 
 

@@ -56,6 +56,7 @@ from coffeechat.conversations.models import (
     Referral,
     Story,
 )
+from coffeechat.core import deletion
 from coffeechat.core.chunks import Ids
 from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
@@ -63,7 +64,6 @@ from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Noti
 from coffeechat.imports.export import export_people
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
 from coffeechat.mailbox.models import Mailbox, MailRecord
-from coffeechat.mydata import deletion
 from coffeechat.network.models import (
     Affiliation,
     EmailAddress,
@@ -608,7 +608,7 @@ def delete_account(user: User, echo: Echo | None = None) -> Deletion:
 
     Every model with an owner cascades from the user (a test checks it). The account
     is deactivated first, so it cannot sign in while its rows go; the rows go in short
-    transactions of a few hundred (``coffeechat.mydata.deletion``), so a large account
+    transactions of a few hundred (``coffeechat.core.deletion``), so a large account
     neither exhausts memory nor locks other users out. The uploaded files of its
     imports are removed once the rows are gone.
     """

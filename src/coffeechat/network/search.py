@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from coffeechat.core.console import Echo
+from coffeechat.core.pacing import Spacer
 from coffeechat.network.models import (
     Person,
     PersonSearch,
@@ -36,7 +38,8 @@ from coffeechat.network.models import (
 from coffeechat.network.nicknames import GROUPS, groups_of
 from coffeechat.network.normalize import fold
 
-REFRESH_CHUNK = 2000
+REFRESH_CHUNK = 500  # people per transaction: a short wait at most for anyone's save
+WINDOW = 10  # chunks whose people are chosen by one read
 ADVISORY_LOCK = 0x5EA2C4  # PostgreSQL advisory lock held while refreshing
 NOTES_KEPT = 4000  # characters of a person's notes that search reads
 
@@ -269,45 +272,71 @@ def refresh(
     echo: Echo | None = None,
     total: int = 0,
 ) -> int:
-    """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk a
-    transaction; the number of people rebuilt. ``echo`` hears the progress."""
+    """Rebuild the rows of dirty people (only those in ``people`` when given), a chunk at
+    a time; the number of people rebuilt. ``echo`` hears the progress.
+
+    A chunk's rows are built before its transaction, which only writes them: on SQLite
+    that transaction holds everyone's saves back, so it is kept short, and spaced from
+    the next (:class:`~coffeechat.core.pacing.Spacer`). A person marked again while the
+    rows were built keeps the new mark for the next refresh; rows whose marks another
+    refresher answered meanwhile are not written (theirs are newer); and every row gets
+    its person's owner as it is when written (an import publishes by changing owners).
+    """
     done = 0
     dirty = SearchDirty.objects.all()
     if people is not None:
         # Each mark is looked up among ``people`` (few marks; ``people`` may be many).
         dirty = dirty.filter(Exists(people.filter(pk=OuterRef("person_id"))))
+    else:
+        # The people an import is still writing, out of sight (imports/staging.py): it
+        # indexes them itself once they are published.
+        staged = Person.objects.filter(pk=OuterRef("person_id"), owner__is_import_staging=True)
+        dirty = dirty.exclude(Exists(staged))
+    spacer = Spacer()
     while True:
         if echo:
             echo("Indexing people for search", done, max(total, done))
         # Usually nothing is dirty: one read, and no write transaction (on SQLite, that
-        # would take the database's write lock for every search).
-        if not dirty.exists():
-            break
-        with transaction.atomic():
-            if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-            ids = list(
-                dirty.values("person_id")
-                .annotate(first=Min("id"))
-                .order_by("first")
-                .values_list("person_id", flat=True)[:chunk]
-            )
-            if not ids:
-                break
-            # Every mark of these people seen now is answered by the rows built below;
-            # a mark written after this read stays for the next refresh.
-            marks = list(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", flat=True))
-            rows = build_rows(ids)
-            _write(rows, set(ids) - {row.person_id for row in rows})
-            for part in range(0, len(marks), 5000):
-                SearchDirty.objects.filter(pk__in=marks[part : part + 5000]).delete()
+        # would take the database's write lock for every search). Who is next is read for
+        # several chunks at once: on a large import, that read is the slow one.
+        window = list(
+            dirty.values("person_id")
+            .annotate(first=Min("id"))
+            .order_by("first")
+            .values_list("person_id", flat=True)[: chunk * WINDOW]
+        )
+        for ids in batched(window, chunk):
+            _refresh_chunk(list(ids), spacer)
             done += len(ids)
-        if len(ids) < chunk:
+            if echo:
+                echo("Indexing people for search", done, max(total, done))
+        if len(window) < chunk * WINDOW:
             break
     if echo:
         echo("Indexed people for search", done, max(total, done))
     return done
+
+
+def _refresh_chunk(ids: list[int], spacer: Spacer) -> None:
+    marks = dict(SearchDirty.objects.filter(person_id__in=ids).values_list("pk", "person_id"))
+    rows = build_rows(ids)
+    with spacer.transaction():
+        if connection.vendor == "postgresql":  # one refresher at a time (SQLite: always)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+        still = set(SearchDirty.objects.filter(pk__in=marks).values_list("pk", flat=True))
+        # Every mark gone: another refresher read them all, and built after us.
+        answered = set(marks.values()) - {marks[pk] for pk in still}
+        owners = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+        rows = [
+            replace(row, owner_id=owners[row.person_id])
+            for row in rows
+            if row.person_id in owners and row.person_id not in answered
+        ]
+        _write(rows, set(ids) - set(owners) - answered)
+        kept = sorted(still)
+        for part in range(0, len(kept), 5000):
+            SearchDirty.objects.filter(pk__in=kept[part : part + 5000]).delete()
 
 
 def rebuild_all(echo: Echo | None = None) -> int:

@@ -3,7 +3,7 @@
 An import of 30,000 people cannot afford one ``save()`` per row, so the import
 engine plans its rows with the network's rules (:mod:`coffeechat.network.names`,
 :mod:`coffeechat.network.addresses`, :func:`~coffeechat.network.normalize.phone_key`)
-and hands them here in bulk, inside its one transaction. Each function returns the
+and hands them here in bulk, inside its short transactions. Each function returns the
 ids it created (for undo) or the values it replaced.
 
 Rows are plain tuples, in the order each function names, to keep a large import fast.

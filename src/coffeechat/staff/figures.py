@@ -32,10 +32,14 @@ def _count_of(queryset: QuerySet[Any]) -> Any:
 def users_for_staff(search: str = "") -> QuerySet[User]:
     """Every account with its counts (people, conversations held), newest first; one
     query whatever the number of accounts or rows. ``search`` matches the e-mail."""
-    users = User.objects.annotate(
-        people_count=_count_of(Person.objects.all()),
-        conversations_held=_count_of(held(Conversation.objects.all())),
-    ).order_by("-date_joined", "-pk")
+    users = (
+        User.objects.accounts()
+        .annotate(
+            people_count=_count_of(Person.objects.all()),
+            conversations_held=_count_of(held(Conversation.objects.all())),
+        )
+        .order_by("-date_joined", "-pk")
+    )
     search = search.strip()
     if search:
         users = users.filter(email__icontains=search)
@@ -59,7 +63,7 @@ def usage(now: datetime.datetime) -> Usage:
     """The instance's counts: accounts, active this week (signed in, or used an API
     token, in the last 7 days), conversations held."""
     since = now - datetime.timedelta(days=ACTIVE_DAYS)
-    counts = User.objects.aggregate(
+    counts = User.objects.accounts().aggregate(
         accounts=Count("pk"),
         active_accounts=Count("pk", filter=Q(is_active=True)),
         active_this_week=Count("pk", filter=Q(is_active=True) & _active_since(since)),

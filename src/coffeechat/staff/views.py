@@ -38,7 +38,7 @@ def staff_only(view: View) -> View:
 
 
 def _user_or_404(user_id: int) -> User:
-    user = User.objects.filter(pk=user_id).first() if 0 < user_id <= MAX_ID else None
+    user = User.objects.accounts().filter(pk=user_id).first() if 0 < user_id <= MAX_ID else None
     if user is None:
         raise Http404("No such account.")
     return user

@@ -13,8 +13,11 @@ from coffeechat.imports.records import GroupRecord, MessageRecord
 MAX_PROBLEMS_KEPT = 1000
 MAX_SAMPLES = 50
 BULK_SIZE = 2000
-# People planned before they are written (or, in a preview, counted) and dropped.
+# People planned before they are counted (a preview) and dropped.
 CHUNK_ROWS = 5000
+# People planned before they are written (an import): each such chunk is one short
+# transaction, which is as long as another user's save may have to wait on SQLite.
+WRITE_CHUNK_ROWS = 1000
 
 Progress = Callable[[str, int], None]
 
