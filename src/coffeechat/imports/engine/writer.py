@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from coffeechat.core.pacing import Spacer
 from coffeechat.imports import staging
 from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
-from coffeechat.imports.engine.plans import BULK_SIZE, WRITE_CHUNK_ROWS, Progress
+from coffeechat.imports.engine.plans import BULK_SIZE, WRITE_CHUNK_ROWS, PlannedPerson, Progress
 from coffeechat.imports.formats import TIE_NOTES, source_of
 from coffeechat.imports.models import ImportBatch, ImportChange, Status
 from coffeechat.imports.records import ImportFileError, ParsedFile
@@ -194,34 +194,12 @@ class _ChunkWriter:
         self.staged(Person, ids)
 
         of_person = {0: Person}
-        known_emails = index.emails
-        emails = [
-            (
-                p.person_id,
-                email,
-                len(known_emails.get(p.person_id, ())) + i,
-                p.email_kinds.get(email, ""),
-            )
-            for p in people
-            if p.person_id is not None
-            for i, email in enumerate(p.new_emails)
-        ]
+        emails = _new_contacts(people, index.emails, lambda p: (p.new_emails, p.email_kinds))
         self.staged(
             EmailAddress,
             writers.insert_emails(owner, self._staged_or_kept(emails, kept.emails, of_person)),
         )
-        known_phones = index.phones
-        phones = [
-            (
-                p.person_id,
-                number,
-                len(known_phones.get(p.person_id, ())) + i,
-                p.phone_kinds.get(number, ""),
-            )
-            for p in people
-            if p.person_id is not None
-            for i, number in enumerate(p.new_phones)
-        ]
+        phones = _new_contacts(people, index.phones, lambda p: (p.new_phones, p.phone_kinds))
         self.staged(
             PhoneNumber,
             writers.insert_phones(owner, self._staged_or_kept(phones, kept.phones, of_person)),
@@ -420,6 +398,23 @@ class _ChunkWriter:
                 self.batch.owner, self.kept.ended_jobs, today
             )
         ]
+
+
+def _new_contacts(
+    people: list[PlannedPerson],
+    known: dict[int, Any],
+    new: Callable[[PlannedPerson], tuple[list[str], dict[str, str]]],
+) -> list[tuple[int, str, int, str]]:
+    """``(person, value, position, kind)`` for the new e-mail addresses (or phone numbers)
+    of ``people``, placed after those they already have (``known``)."""
+    rows = []
+    for p in people:
+        if p.person_id is None:
+            continue
+        values, kinds = new(p)
+        first = len(known.get(p.person_id, ()))
+        rows += [(p.person_id, v, first + i, kinds.get(v, "")) for i, v in enumerate(values)]
+    return rows
 
 
 def _iso(value: date | None) -> str | None:
