@@ -12,7 +12,9 @@ target.
 The baseline, measured in the same run, is a plain breadth-first search from you over
 the same graph already held in memory (your ties, the people who share one of your
 groups, and the ties between people), stopping at the first level that reaches
-someone at the organization. Target: 95th percentile under 150 ms.
+someone at the organization. Target (issue 16): 95th percentile under 50 ms. Wall-clock
+times are printed with the process's CPU time beside them and the load average: on a
+shared machine the first stretches and the second does not.
 
 Run: .venv/bin/python benchmarks/warm_paths.py [--people N] [--targets N] [--seed N]
 (--queries also prints each query of one search with its plan, and a profile.)
@@ -259,13 +261,15 @@ def main() -> None:
     for warm_up in rng.sample(org_ids, 3):
         paths_to_organization(user, warm_up, today=today).ranked(limit=10)
     ours: list[float] = []
+    ours_cpu: list[float] = []
     found_paths = 0
     slowest: list[tuple[float, int]] = []
     for org_id in targets:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         paths = paths_to_organization(user, org_id, today=today).ranked(limit=10)
         explanations = [path.explain() for path in paths]
         ours.append(time.perf_counter() - start)
+        ours_cpu.append(time.process_time() - start_cpu)
         slowest.append((ours[-1], org_id))
         found_paths += len(explanations)
     if args.queries:
@@ -337,13 +341,18 @@ def main() -> None:
         return -1
 
     baseline: list[float] = []
+    baseline_cpu: list[float] = []
     for org_id in targets:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         bfs(staff[org_id])
         baseline.append(time.perf_counter() - start)
+        baseline_cpu.append(time.process_time() - start_cpu)
 
     median, p95 = statistics.median(ours), percentile(ours, 0.95)
     base_median, base_p95 = statistics.median(baseline), percentile(baseline, 0.95)
+    cpu_median, cpu_p95 = statistics.median(ours_cpu), percentile(ours_cpu, 0.95)
+    base_cpu_median = statistics.median(baseline_cpu)
+    base_cpu_p95 = percentile(baseline_cpu, 0.95)
     print(
         f"network: {args.people:,} people, {args.organizations:,} organizations, "
         f"{args.memberships:,} memberships, {args.ties:,} ties ({my_count:,} yours); "
@@ -359,8 +368,14 @@ def main() -> None:
         f"p95 {base_p95 * 1000:.1f} ms"
     )
     print(f"  ratio ours / baseline: median {median / base_median:.2f}x, p95 {p95 / base_p95:.2f}x")
-    verdict = "meets" if p95 * 1000 < 150 else "MISSES"
-    print(f"  target p95 < 150 ms: {verdict}")
+    print(
+        f"  CPU time: ours median {cpu_median * 1000:.1f} ms, p95 {cpu_p95 * 1000:.1f} ms; "
+        f"baseline median {base_cpu_median * 1000:.1f} ms, p95 {base_cpu_p95 * 1000:.1f} ms"
+    )
+    print(f"  load average: {os.getloadavg()[0]:.1f}")
+    for label, figure in (("wall", p95), ("CPU", cpu_p95)):
+        verdict = "meets" if figure * 1000 < 50 else "MISSES"
+        print(f"  target p95 < 50 ms ({label}): {verdict}")
 
 
 if __name__ == "__main__":
