@@ -20,7 +20,7 @@ from coffeechat.conversations.services import (
     take_calendar_mail,
 )
 from coffeechat.conversations.services.incoming import NEW_PERSON_TAG
-from coffeechat.followups.models import FollowUp
+from coffeechat.followups.models import FollowUp, Kind
 from coffeechat.followups.models import Status as FollowUpStatus
 from coffeechat.network.models import Person
 from tests.conversations.conftest import schedule
@@ -171,6 +171,8 @@ def test_a_decline_proposes_another_time_until_they_accept_or_it_moves(
     )
     [item] = declined_items(alice)
     assert item.title == "Dana Reyes declined — propose another time?"
+    assert item.kind == Kind.RESCHEDULE
+    assert item.get_kind_display() == "Propose another time"
     assert item.action_url == reverse(
         "conversations:conversation-reschedule", kwargs={"conversation_id": conversation.pk}
     )

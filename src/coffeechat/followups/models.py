@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     PREPARE = "prepare", "Prepare"
     DEBRIEF = "debrief", "Debrief"
     SUPERVISOR_CHECK_IN = "supervisor_check_in", "Check in with a prospective supervisor"
+    RESCHEDULE = "reschedule", "Propose another time"
     CUSTOM = "custom", "Other"
 
 

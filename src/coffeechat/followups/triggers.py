@@ -319,7 +319,7 @@ def invitation_declined(
         owner,
         key,
         rule="declined",
-        kind=Kind.CUSTOM,
+        kind=Kind.RESCHEDULE,
         title=f"{person.full_name} declined — propose another time?",
         due_on=when.astimezone(user_zone(owner)).date(),
         person=person,

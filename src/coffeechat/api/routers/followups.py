@@ -26,7 +26,7 @@ class FollowUpFields(Schema):
     kind: str = Field(
         "custom",
         description="thank_you, nudge, try_another, keep_in_touch, promised, prepare, "
-        "debrief, supervisor_check_in or custom",
+        "debrief, supervisor_check_in, reschedule or custom",
     )
     due_on: datetime.date = Field(description="The day, in your time zone")
     due_at: datetime.datetime | None = Field(None, description="A time too, when it matters")
