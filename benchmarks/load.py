@@ -23,7 +23,7 @@ scheduling a conversation (its calendar invitation is e-mailed too) and debriefi
 a held one. Printed: requests per second, p50/p95/p99 per page, every error (status
 and page; there must be none), what the SMTP server received, and the workers' lag:
 how long after their first tick every due digest was sent, and how late each tick
-started against its interval (read from the heartbeat, ``followups.health``).
+started against its interval and how long each took (from the workers' logs).
 
 The floor, measured in the same run by the same load generator and the same number
 of simulated users: a hello-world Django view (no middleware, no database) served
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import re
@@ -644,55 +645,50 @@ def line(page: str, times: list[float], window: float) -> str:
     )
 
 
+TICK_LINE = re.compile(r"Tick of (?P<name>.+) done in (?P<seconds>\d+\.\d+) s")
+
+
 @dataclass
-class Beat:
-    at: datetime.datetime
-    detail: str
+class Tick:
+    worker: str
+    started: datetime.datetime
+    seconds: float
 
 
-def watch_heartbeats(stop_event: threading.Event, beats: list[Beat]) -> None:
-    """Sample the workers' heartbeat row (followups.health) every 0.2 s."""
-    from django.db import connection
-
-    from coffeechat.followups import health
-    from coffeechat.followups.models import ServiceStatus
-
-    seen: set[tuple[datetime.datetime, str]] = set()
-    while not stop_event.is_set():
-        row = ServiceStatus.objects.filter(key=health.WORKER).values_list("at", "detail").first()
-        if row and row not in seen:
-            seen.add(row)
-            beats.append(Beat(*row))
-        stop_event.wait(0.2)
-    connection.close()
-
-
-def tick_report(beats: list[Beat], tick_seconds: float) -> list[str]:
-    """Per worker: its ticks' start times and durations, from the heartbeat's detail
-    ("name (1.23 s)" once a tick ends); a tick's lag is how much later than
-    ``previous start + interval`` it started."""
-    starts: dict[str, list[datetime.datetime]] = defaultdict(list)
-    durations: dict[str, list[float]] = defaultdict(list)
-    for beat in beats:
-        match = re.match(r"(.*) \((\d+\.\d+) s\)$", beat.detail)
-        name = match.group(1) if match else beat.detail
-        if not starts[name] or starts[name][-1] != beat.at:
-            starts[name].append(beat.at)
+def ticks_in(log: Path) -> list[Tick]:
+    """The ticks a worker logged (``followups.tick``: "Tick of NAME done in 1.23 s", one
+    JSON line each, its time in UTC): when each started and how long it took."""
+    found = []
+    for text in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(text)
+        except ValueError:
+            continue
+        match = TICK_LINE.match(str(record.get("message", "")))
         if match:
-            durations[name].append(float(match.group(2)))
+            seconds = float(match["seconds"])
+            ended = datetime.datetime.fromisoformat(record["time"])
+            found.append(Tick(match["name"], ended - datetime.timedelta(seconds=seconds), seconds))
+    return found
+
+
+def tick_report(ticks: list[Tick], tick_seconds: float) -> list[str]:
+    """Per worker: its ticks, the longest, and how late the latest started: a tick's lag
+    is how much later than ``previous start + interval`` it started (a worker starts its
+    next tick once its last one ended)."""
+    per_worker: dict[str, list[Tick]] = defaultdict(list)
+    for tick in ticks:
+        per_worker[tick.worker].append(tick)
     out = []
-    for name, moments in sorted(starts.items()):
+    for name, own in sorted(per_worker.items()):
+        own.sort(key=lambda tick: tick.started)
         lags = [
-            (b - a).total_seconds() - tick_seconds
-            for a, b in zip(moments, moments[1:], strict=False)
+            (b.started - a.started).total_seconds() - tick_seconds
+            for a, b in zip(own, own[1:], strict=False)
         ]
-        took = (
-            f"longest tick {max(durations[name]):.2f} s"
-            if durations[name]
-            else "tick length not seen (the other worker wrote the row first)"
-        )
         out.append(
-            f"  {name}: {len(moments)} ticks seen, {took}, latest start "
+            f"  {name}: {len(own)} ticks, longest {max(t.seconds for t in own):.2f} s, "
+            f"median {statistics.median(t.seconds for t in own):.2f} s; latest start "
             f"{max(lags, default=0.0):.2f} s after due (interval {tick_seconds:.0f} s)"
         )
     return out
@@ -831,16 +827,18 @@ def main() -> None:
         serve_log,
     )
     workers: list[subprocess.Popen[bytes]] = []
-    beats: list[Beat] = []
-    watching = threading.Event()
-    watcher = threading.Thread(target=watch_heartbeats, args=(watching, beats), daemon=True)
     load = Load(base, args.concurrency, args.seconds, args.think)
     try:
         wait_for(base + "/health/", serve, serve_log)
         workers_started = datetime.datetime.now(datetime.UTC)
         for n in range(2):
-            workers.append(start([*coffeechat, "worker"], env, logs / f"worker{n}.log"))
-        watcher.start()
+            workers.append(
+                start(
+                    [*coffeechat, "worker"],
+                    {**env, "COFFEECHAT_LOG_FORMAT": "json", "COFFEECHAT_LOG_LEVEL": "INFO"},
+                    logs / f"worker{n}.log",
+                )
+            )
         load.run(coffeechat_user(load, people))
         # Let the workers finish the digests that came due (bounded).
         settle = time.monotonic() + max(30.0, args.tick_seconds * 3.0)
@@ -850,7 +848,6 @@ def main() -> None:
                 break
             time.sleep(1)
     finally:
-        watching.set()
         for process in [serve, *workers]:
             stop(process)
         smtp.send_signal(signal.SIGTERM)
@@ -905,8 +902,8 @@ def main() -> None:
             "sent_at", flat=True
         )
     )
-    beats = [beat for beat in beats if beat.at >= workers_started]  # not an earlier run's
-    first_tick = min((beat.at for beat in beats), default=None)
+    ticks = [tick for n in range(2) for tick in ticks_in(logs / f"worker{n}.log")]
+    first_tick = min((tick.started for tick in ticks), default=None)
     if digests and first_tick is not None:
         lags = [(at - first_tick).total_seconds() for at in digests if at is not None]
         print(
@@ -917,9 +914,9 @@ def main() -> None:
             "workers were launched)"
         )
     else:
-        print(f"\ndigests: none of {due:,} sent")
-    print(f"worker ticks (heartbeat, followups.health; interval {args.tick_seconds} s):")
-    for entry in tick_report(beats, args.tick_seconds):
+        print(f"\ndigests: {len(digests):,} of {due:,} sent; no tick of a worker was logged")
+    print(f"worker ticks (from the workers' logs; interval {args.tick_seconds} s):")
+    for entry in tick_report(ticks, args.tick_seconds):
         print(entry)
     shutil.rmtree(logs / "static", ignore_errors=True)  # collected by serve: 14 MB
     print(f"\nlogs: {logs}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 from typing import Any
 
@@ -37,6 +38,19 @@ def test_it_notifies_once_per_follow_up_and_due_date(berliner: Any) -> None:
     run_tick(now)
     run_tick(now + datetime.timedelta(minutes=1))
     assert Notification.objects.count() == 1
+
+
+def test_each_tick_logs_what_it_did_and_how_long_it_took(berliner: Any, caplog: Any) -> None:
+    FollowUpFactory(owner=berliner, due_on=MONDAY)
+    with caplog.at_level(logging.INFO, logger="coffeechat.followups.tick"):
+        result = run_tick(utc(2026, 3, 2, 9), worker_id="worker-a")
+        run_tick(utc(2026, 3, 2, 9, 1), worker_id="worker-b")
+    lines = [r.getMessage() for r in caplog.records if r.name == "coffeechat.followups.tick"]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"Tick of worker-a done in {result.seconds:.2f} s: ")
+    assert lines[0].endswith(": 1 digests sent, 0 failed, 1 notifications")
+    assert lines[1].endswith(": 0 digests sent, 0 failed, 0 notifications")
+    assert lines[1].startswith("Tick of worker-b done in ")
 
 
 def test_it_delivers_what_came_due_during_downtime_once(berliner: Any) -> None:

@@ -99,6 +99,15 @@ def run_tick(
         result.digests_sent, result.digests_failed = sent, failed
     result.seconds = time.perf_counter() - started
     health.record(health.WORKER, f"{worker_id} ({result.seconds:.2f} s)", now)
+    # One line per tick: the log shows the worker is alive and how long its ticks take.
+    logger.info(
+        "Tick of %s done in %.2f s: %d digests sent, %d failed, %d notifications",
+        worker_id,
+        result.seconds,
+        result.digests_sent,
+        result.digests_failed,
+        result.notifications,
+    )
     return result
 
 
