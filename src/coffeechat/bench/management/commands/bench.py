@@ -64,6 +64,8 @@ class Command(BaseCommand):
                     "person": row.person.full_name,
                     "total": row.total,
                     "scores": row.scores,
+                    "referred_by_id": row.entry.referred_by_id,
+                    "team_referrer": getattr(row.entry, "team_referrer", None),
                     "preferred_channel": row.person.preferred_channel,
                     "last_contact": row.last_contact.isoformat() if row.last_contact else None,
                 }
