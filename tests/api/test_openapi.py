@@ -76,6 +76,7 @@ EXTRA_PATHS = {
     "/api/v1/bench/openings/{opening_id}": {"get", "put", "patch", "delete"},
     "/api/v1/bench/openings/{opening_id}/close": {"post"},
     "/api/v1/bench/openings/{opening_id}/ranking": {"get"},
+    "/api/v1/bench/settings": {"get", "patch"},
     "/api/v1/bench/team/links": {"get", "post"},
     "/api/v1/bench/team/links/{link_id}": {"get"},
     "/api/v1/bench/team/links/{link_id}/end": {"post"},

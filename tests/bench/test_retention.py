@@ -159,3 +159,46 @@ def test_the_settings_page_holds_a_constant_query_count(alice: Any, alice_client
     page = alice_client.get(reverse("bench:settings")).content.decode()
     assert page.count("forgotten on") == 22
     assert count() == few
+
+
+def test_the_api_reads_and_sets_retention_and_says_who_goes_soon(
+    alice: Any, bob: Any, alice_client: Client, bob_client: Client
+) -> None:
+    api = "/api/v1/bench/settings"
+    assert alice_client.get(api).json() == {
+        "keep_warm_days": 90,
+        "forget_after_months": None,
+        "forgotten_soon": [],
+    }
+    soon = benched_on("2025-03-20", alice, "Soon")  # 12 months end on 20 March
+    benched_on("2025-12-01", alice, "Recent")
+    changed = alice_client.patch(api, {"forget_after_months": 12}, content_type="application/json")
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert body["keep_warm_days"] == 90 and body["forget_after_months"] == 12
+    assert body["forgotten_soon"] == [
+        {
+            "entry_id": soon.pk,
+            "person_id": soon.person_id,
+            "person_name": "Soon Doe",
+            "last_in_touch": "2025-03-20",
+            "forget_on": "2026-03-21",
+        }
+    ]
+    # The cadence alone changes the cadence and leaves retention on.
+    body = alice_client.patch(api, {"keep_warm_days": 60}, content_type="application/json").json()
+    assert (body["keep_warm_days"], body["forget_after_months"]) == (60, 12)
+    # Bad values are refused with the field named, and nothing changes.
+    for bad in ({"forget_after_months": 5}, {"keep_warm_days": 3}):
+        refused = alice_client.patch(api, bad, content_type="application/json")
+        assert refused.status_code == 422, refused.content
+        assert next(iter(bad)) in refused.content.decode()
+    assert services.settings_for(alice).forget_after_months == 12
+    assert services.settings_for(alice).keep_warm_days == 60
+    # Bob's settings are his own: Alice's retention is not his, and he sees none of hers.
+    assert bob_client.get(api).json()["forget_after_months"] is None
+    # Turned off again: nobody goes.
+    body = alice_client.patch(
+        api, {"forget_after_months": None}, content_type="application/json"
+    ).json()
+    assert body["forget_after_months"] is None and body["forgotten_soon"] == []

@@ -18,8 +18,8 @@ from pydantic import Field
 
 from coffeechat.api.ids import ObjectId
 from coffeechat.api.routers.network import Input
-from coffeechat.bench import ranking, services
-from coffeechat.bench.models import BenchEntry, Opening
+from coffeechat.bench import ranking, retention, services
+from coffeechat.bench.models import FORGET_CHOICES, BenchEntry, Opening
 from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import get_owned_or_404, owned
 
@@ -357,6 +357,69 @@ def opening_ranking(request: HttpRequest, opening_id: int) -> Any:
             for r in ranked
         ],
     }
+
+
+class SettingsIn(Input):
+    keep_warm_days: int | None = Field(
+        None, ge=7, le=730, description="The keep-in-touch cadence, in days, for people benched"
+    )
+    forget_after_months: int | None = Field(
+        None,
+        description="Forget candidates not in touch for this many months "
+        f"({', '.join(str(m) for m, _label in FORGET_CHOICES)}); null: never",
+    )
+
+
+class ForgottenSoonOut(Schema):
+    entry_id: int
+    person_id: int
+    person_name: str
+    last_in_touch: datetime.date
+    forget_on: datetime.date
+
+
+class SettingsOut(Schema):
+    keep_warm_days: int
+    forget_after_months: int | None
+    forgotten_soon: list[ForgottenSoonOut] = Field(
+        description=f"Who the worker takes off the bench within {retention.SOON_DAYS} days"
+    )
+
+
+def _settings_out(request: HttpRequest) -> dict[str, Any]:
+    found = services.settings_for(request.user)
+    soon = retention.forgotten_soon(request.user, found.forget_after_months)
+    return {
+        "keep_warm_days": found.keep_warm_days,
+        "forget_after_months": found.forget_after_months,
+        "forgotten_soon": [
+            {
+                "entry_id": stale.entry.pk,
+                "person_id": stale.entry.person_id,
+                "person_name": stale.entry.person.full_name,
+                "last_in_touch": stale.last_touch,
+                "forget_on": stale.forget_on,
+            }
+            for stale in soon
+        ],
+    }
+
+
+@router.get("/bench/settings", response=SettingsOut, url_name="bench-settings")
+def get_settings(request: HttpRequest) -> Any:
+    return _settings_out(request)
+
+
+@router.patch("/bench/settings", response=SettingsOut, url_name="bench-settings")
+def patch_settings(request: HttpRequest, payload: SettingsIn) -> Any:
+    data = payload.dict(exclude_unset=True)
+    current = services.settings_for(request.user)
+    keep_warm_days = data.get("keep_warm_days") or current.keep_warm_days
+    if "forget_after_months" in data:
+        services.save_settings(request.user, keep_warm_days, data["forget_after_months"])
+    else:
+        services.save_settings(request.user, keep_warm_days)
+    return _settings_out(request)
 
 
 def register(api: NinjaAPI) -> None:
