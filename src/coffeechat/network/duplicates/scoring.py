@@ -77,6 +77,9 @@ class Scorer:
         self._firsts: dict[tuple[str, str], str] = {}
         self._lasts: dict[tuple[str, str], str] = {}
         self._log_odds: dict[tuple[str, str], float] = {}
+        # (last name, initial) → the given names of that initial with that last name,
+        # built on the first initial that needs it.
+        self._given_by_initial: dict[tuple[str, str], set[str]] | None = None
         # How two names relate, by the names: namesakes share one PreparedName.
         self._names: dict[tuple[PreparedName, PreparedName], NameAgreement] = {}
 
@@ -114,6 +117,19 @@ class Scorer:
         if others < WHOLE_NAME_OTHERS:
             return math.inf
         return self._evidence("n", p.first + " " + p.last_compact, others, 0.0, FULL_NAME)
+
+    def one_given_name(self, p: PreparedPerson, q: PreparedPerson) -> bool:
+        """Whether an initial ("S. Dokiberg") could stand for one given name only: nobody
+        with either last name has another given name of that letter than the one here."""
+        if self._given_by_initial is None:
+            self._given_by_initial = {}
+            for first, last in self.full_counts:
+                self._given_by_initial.setdefault((last, first[0]), set()).add(first)
+        letter = p.first[0]
+        none: set[str] = set()
+        given = self._given_by_initial.get((p.last_compact, letter), none)
+        given = given | self._given_by_initial.get((q.last_compact, letter), none)
+        return len(given) <= 1
 
     def first_category(self, a: str, b: str) -> str:
         key = (a, b) if a <= b else (b, a)
@@ -241,6 +257,7 @@ class Scorer:
             and p.organizations.isdisjoint(q.organizations)
             and p.domains.isdisjoint(q.domains)
             and p.roles.isdisjoint(q.roles)
+            and not self.one_given_name(p, q)
         ):
             return 0.0, None  # "J. Smith" and John Smith with nothing else in common
         if (
@@ -286,6 +303,6 @@ class Scorer:
         if p.linkedin and q.linkedin:
             points += DIFFERENT_LINKEDIN
         score = min(MAX_NAME_SCORE, 1.0 / (1.0 + math.exp(-points)))
-        if name.first == "initial" and support <= 0:
+        if name.first == "initial" and support <= 0 and not self.one_given_name(p, q):
             score = min(score, UNSUPPORTED_INITIAL_CAP)
         return score, name
