@@ -61,11 +61,27 @@ class _Pairs:
             self.codes.add(i * self.size + j - self.left)
 
     def add_all(self, members: Sequence[int]) -> None:
+        """Every pair of ``members``, in ascending order (as blocks list them)."""
+        if self.same:
+            size = self.size
+            self.codes.update(
+                i * size + j
+                for position, i in enumerate(members)
+                for j in members[position + 1 :]
+                if i != j
+            )
+            return
         for position, i in enumerate(members):
             for j in members[position + 1 :]:
                 self.add(i, j)
 
     def add_across(self, mine: Sequence[int], theirs: Sequence[int]) -> None:
+        if self.same:
+            size = self.size
+            self.codes.update(
+                i * size + j if i < j else j * size + i for i in mine for j in theirs if i != j
+            )
+            return
         for i in mine:
             for j in theirs:
                 self.add(i, j)

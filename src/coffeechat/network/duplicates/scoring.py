@@ -49,6 +49,8 @@ from coffeechat.network.duplicates.points import (
     WHOLE_NAME_OTHERS,
 )
 
+_NOBODY: frozenset[str] = frozenset()
+
 
 @dataclass(slots=True)
 class NameAgreement:
@@ -104,6 +106,14 @@ class Scorer:
         others = self.last_counts[name] - pair_shares
         return self._evidence(f"l{m}", name, others, prior, m)
 
+    def _organization(self, key: str) -> float:
+        others = self.organization_counts[key] - 2
+        return self._evidence("o", key, others, ORGANIZATION_PRIOR, SAME_ORGANIZATION)
+
+    def _domain(self, domain: str) -> float:
+        others = self.domain_counts[domain] - 2
+        return self._evidence("d", domain, others, DOMAIN_PRIOR, SAME_DOMAIN)
+
     def _full_name(self, p: PreparedPerson) -> float:
         """A shared whole name, by how many others have it: never more than its two parts.
 
@@ -119,16 +129,17 @@ class Scorer:
         return self._evidence("n", p.first + " " + p.last_compact, others, 0.0, FULL_NAME)
 
     def one_given_name(self, p: PreparedPerson, q: PreparedPerson) -> bool:
-        """Whether an initial ("S. Dokiberg") could stand for one given name only: nobody
+        """Whether an initial ("S. Dokiberg") can stand for one given name only: nobody
         with either last name has another given name of that letter than the one here."""
-        if self._given_by_initial is None:
-            self._given_by_initial = {}
+        index = self._given_by_initial
+        if index is None:
+            index = self._given_by_initial = {}
             for first, last in self.full_counts:
-                self._given_by_initial.setdefault((last, first[0]), set()).add(first)
+                index.setdefault((last, first[0]), set()).add(first)
         letter = p.first[0]
-        none: set[str] = set()
-        given = self._given_by_initial.get((p.last_compact, letter), none)
-        given = given | self._given_by_initial.get((q.last_compact, letter), none)
+        given = index.get((p.last_compact, letter), _NOBODY)
+        if q.last_compact != p.last_compact:
+            given = given | index.get((q.last_compact, letter), _NOBODY)
         return len(given) <= 1
 
     def first_category(self, a: str, b: str) -> str:
@@ -242,7 +253,8 @@ class Scorer:
         A pair that cannot reach ``threshold`` may be given up early (0.0, None): an
         initial with nothing else in common, most often.
         """
-        first = self.first_category(p.first, q.first)
+        a, b = p.first, q.first
+        first = self._firsts.get((a, b) if a <= b else (b, a)) or self.first_category(a, b)
         same_profile = bool(p.linkedin) and p.linkedin == q.linkedin
         shared_contact = bool(
             same_profile
@@ -264,9 +276,9 @@ class Scorer:
             first == "mismatch"
             and not shared_contact
             and p.tokens != q.tokens
-            and p.first != q.last_compact
-            and p.middle != q.first
-            and q.middle != p.first
+            and a != q.last_compact
+            and p.middle != b
+            and q.middle != a
         ):
             return 0.0, None  # different given names: nothing else can make up for it
         key = (p.name, q.name)
@@ -280,24 +292,16 @@ class Scorer:
             return (SHARED_CONTACT_DIFFERENT_NAMES if conflict else 1.0), name
         points = self.prior + name.points
         support = 0.0
-        shared = p.organizations & q.organizations
+        organizations, theirs = p.organizations, q.organizations
+        shared = bool(organizations and theirs and not organizations.isdisjoint(theirs))
         if shared:
-            support = max(
-                self._evidence(
-                    "o", o, self.organization_counts[o] - 2, ORGANIZATION_PRIOR, SAME_ORGANIZATION
-                )
-                for o in shared
-            )
-        elif p.organizations and q.organizations:
+            support = max(map(self._organization, organizations & theirs))
+        elif organizations and theirs:
             points += DIFFERENT_ORGANIZATIONS
-        domains = p.domains & q.domains
-        if domains:
-            domain = max(
-                self._evidence("d", d, self.domain_counts[d] - 2, DOMAIN_PRIOR, SAME_DOMAIN)
-                for d in domains
-            )
+        if p.domains and q.domains and not p.domains.isdisjoint(q.domains):
+            domain = max(map(self._domain, p.domains & q.domains))
             support = max(support, domain) + (SAME_DOMAIN_AND_ORGANIZATION if shared else 0.0)
-        if p.roles & q.roles:
+        if p.roles and not p.roles.isdisjoint(q.roles):
             support += SHARED_ROLE_ADDRESS
         points += support
         if p.linkedin and q.linkedin:
