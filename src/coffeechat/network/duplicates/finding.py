@@ -61,11 +61,11 @@ class _Pairs:
             self.codes.add(i * self.size + j - self.left)
 
     def add_all(self, members: Sequence[int]) -> None:
-        """Every pair of ``members``, in ascending order (as blocks list them)."""
+        """Every pair of ``members``."""
         if self.same:
             size = self.size
             self.codes.update(
-                i * size + j
+                i * size + j if i < j else j * size + i
                 for position, i in enumerate(members)
                 for j in members[position + 1 :]
                 if i != j
