@@ -17,10 +17,11 @@ exact name key, the naive way. Then the same on about 30,000 people (LinkedIn's
 connection limit), a crowd of 30,000 who share a few given names and sounds of last
 name, and the whole review (loading from a fresh SQLite database and finding) on the
 first set. The targets are issue 16's: precision and recall of 0.95 or more on both
-sets, and under 1 s for 30,000 people; each is printed with whether it is met. Times
-are wall-clock (the median of three on the first set, one run on the others) with the
-CPU time beside them and the machine's load average, since a busy machine stretches
-the first and not the second.
+sets, and under 1 s for 30,000 people; each is printed with whether it is met, the
+time target judged on CPU time (time.process_time), with the wall-clock time beside it
+and the machine's load average, since a busy machine stretches the second far more
+than the first. Times are the median of three runs on the first set, one run (a first
+call, names not yet prepared) on the others.
 
 Run: PYTHONPATH=src .venv/bin/python benchmarks/duplicates.py [--people N] [--seed S]
 """
@@ -482,9 +483,10 @@ def against_targets(precision: float, recall: float) -> str:
 
 
 def seconds_against_target(wall: float, cpu: float) -> str:
+    """Judged on CPU time: on a shared machine the wall-clock time says how busy it is."""
     return (
-        f"{wall:.2f} s, CPU {cpu:.2f} s (target under {TARGET_SECONDS_AT_30K:.0f} s: "
-        f"{verdict(wall < TARGET_SECONDS_AT_30K)})"
+        f"CPU {cpu:.2f} s (target under {TARGET_SECONDS_AT_30K:.0f} s: "
+        f"{verdict(cpu < TARGET_SECONDS_AT_30K)}), wall-clock {wall:.2f} s"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from typing import Any
 
@@ -313,6 +314,48 @@ def test_it_takes_an_initial_only_with_supporting_evidence() -> None:
     assert "Same e-mail domain: acme.example" in same_domain[1]
 
 
+def test_it_takes_an_initial_that_can_stand_for_one_given_name_only() -> None:
+    """Nobody else called Dokiberg has a given name starting with S: S. is Sharon."""
+    initial = person("S.", "Dokiberg")
+    sharon = person("Sharon", "Dokiberg")
+    others = [
+        person(first, last)
+        for first in ("Anna", "Peter", "Maria", "Tom", "Ines")
+        for last in ("Berg", "Lund", "Moreau", "Okafor")
+    ]
+    relatives = [person("Paul", "Dokiberg"), person("Tanja", "Dokiberg")]
+
+    score, reasons = pair_score(initial, sharon, *others, *relatives)
+
+    assert score >= THRESHOLD
+    assert "S. could be Sharon" in reasons
+    assert {(m.a, m.b) for m in find_duplicates([initial, sharon, *others, *relatives])} == {
+        (initial.id, sharon.id)
+    }
+    # Both in one record of the person (her whole name in the first-name field).
+    assert proposed(initial, person("Sharon Dokiberg", ""), *others)
+
+
+def test_an_initial_that_could_be_two_given_names_needs_other_evidence() -> None:
+    initial = person("S.", "Dokiberg")
+    sharon = person("Sharon", "Dokiberg")
+    stefan = person("Stefan", "Dokiberg")
+
+    assert not proposed(initial, sharon, stefan)
+    assert not proposed(initial, stefan, sharon)
+    # …such as an employer.
+    assert proposed(
+        person("S.", "Dokiberg", org="Acme"), person("Sharon", "Dokiberg", org="Acme"), stefan
+    )
+
+
+def test_an_initial_with_a_common_last_name_stays_unproposed_without_evidence() -> None:
+    """The only J. Smith's given name in the network is John, but Smith says little."""
+    others = [person(first, "Smith") for first in ("Anna", "Peter", "Maria", "Tom", "Ines")]
+
+    assert not proposed(person("J.", "Smith"), person("John", "Smith"), *others)
+
+
 def test_a_free_mail_domain_is_no_evidence() -> None:
     assert not proposed(
         person("J.", "Smith", emails=("j.smith@gmail.com",)),
@@ -449,6 +492,14 @@ def test_against_pairs_new_rows_with_existing_people_only() -> None:
     matches = find_duplicates(new, against=existing)
 
     assert {(m.a, m.b) for m in matches} == {(-1, 10), (-2, 10)}
+
+
+def test_it_leaves_the_collector_as_it_found_it() -> None:
+    before = gc.get_threshold()
+
+    find_duplicates([person("Ana", "Silva"), person("Ana", "Silva")])
+
+    assert gc.get_threshold() == before
 
 
 def test_a_person_is_not_their_own_duplicate() -> None:

@@ -27,19 +27,20 @@ def compare_first_names(a: str, b: str) -> str:
         return "initial" if a[0] == b[0] else "mismatch"
     if a == b:
         return "exact"
-    if nicknames.groups_of(a) & nicknames.groups_of(b):
+    groups = nicknames.groups_of(a)
+    others = nicknames.groups_of(b)
+    if not groups.isdisjoint(others):
         return "nickname"
     # Two names both in the table and in no common group are different names
     # ("Alexander" and "Alexandra", "Maria" and "Mario"), however close they look.
-    known_apart = nicknames.is_known(a) and nicknames.is_known(b)
-    shorter, longer = sorted((a, b), key=len)
+    if groups and others:  # both known (every known name has a group)
+        return "mismatch"
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     # A clipped form not in the table ("Fede" for "Federico"); longer shared beginnings
     # are more often two names ("Daniel" and "Danielle").
-    if 3 <= len(shorter) <= 4 and longer.startswith(shorter) and not known_apart:
+    if 3 <= len(shorter) <= 4 and longer.startswith(shorter):
         return "prefix"
-    if not known_apart:
-        return _typo(a, b) or "mismatch"
-    return "mismatch"
+    return _typo(a, b) or "mismatch"
 
 
 def compare_last_names(a: str, b: str, family_a: frozenset[str], family_b: frozenset[str]) -> str:

@@ -55,7 +55,8 @@ DIFFERENT_ORGANIZATIONS = -1.5  # both have jobs on record and none is shared
 SAME_DOMAIN_AND_ORGANIZATION = 0.5  # the domain mostly repeats the employer
 SHARED_ROLE_ADDRESS = 2.0  # info@, office@: shared by several people
 DIFFERENT_LINKEDIN = -4.0
-# "J. Smith" is proposed only with something else in common (an employer, a domain).
+# "J. Smith" is proposed only with something else in common (an employer, a domain),
+# or when the initial can stand for one given name only (Scorer.one_given_name).
 UNSUPPORTED_INITIAL_CAP = 0.6
 
 # A score for an e-mail or phone shared by people whose names disagree.

@@ -49,6 +49,8 @@ from coffeechat.network.duplicates.points import (
     WHOLE_NAME_OTHERS,
 )
 
+_NOBODY: frozenset[str] = frozenset()
+
 
 @dataclass(slots=True)
 class NameAgreement:
@@ -77,6 +79,9 @@ class Scorer:
         self._firsts: dict[tuple[str, str], str] = {}
         self._lasts: dict[tuple[str, str], str] = {}
         self._log_odds: dict[tuple[str, str], float] = {}
+        # (last name, initial) → the given names of that initial with that last name,
+        # built on the first initial that needs it.
+        self._given_by_initial: dict[tuple[str, str], set[str]] | None = None
         # How two names relate, by the names: namesakes share one PreparedName.
         self._names: dict[tuple[PreparedName, PreparedName], NameAgreement] = {}
 
@@ -101,6 +106,14 @@ class Scorer:
         others = self.last_counts[name] - pair_shares
         return self._evidence(f"l{m}", name, others, prior, m)
 
+    def _organization(self, key: str) -> float:
+        others = self.organization_counts[key] - 2
+        return self._evidence("o", key, others, ORGANIZATION_PRIOR, SAME_ORGANIZATION)
+
+    def _domain(self, domain: str) -> float:
+        others = self.domain_counts[domain] - 2
+        return self._evidence("d", domain, others, DOMAIN_PRIOR, SAME_DOMAIN)
+
     def _full_name(self, p: PreparedPerson) -> float:
         """A shared whole name, by how many others have it: never more than its two parts.
 
@@ -114,6 +127,20 @@ class Scorer:
         if others < WHOLE_NAME_OTHERS:
             return math.inf
         return self._evidence("n", p.first + " " + p.last_compact, others, 0.0, FULL_NAME)
+
+    def one_given_name(self, p: PreparedPerson, q: PreparedPerson) -> bool:
+        """Whether an initial ("S. Dokiberg") can stand for one given name only: nobody
+        with either last name has another given name of that letter than the one here."""
+        index = self._given_by_initial
+        if index is None:
+            index = self._given_by_initial = {}
+            for first, last in self.full_counts:
+                index.setdefault((last, first[0]), set()).add(first)
+        letter = p.first[0]
+        given = index.get((p.last_compact, letter), _NOBODY)
+        if q.last_compact != p.last_compact:
+            given = given | index.get((q.last_compact, letter), _NOBODY)
+        return len(given) <= 1
 
     def first_category(self, a: str, b: str) -> str:
         key = (a, b) if a <= b else (b, a)
@@ -226,7 +253,8 @@ class Scorer:
         A pair that cannot reach ``threshold`` may be given up early (0.0, None): an
         initial with nothing else in common, most often.
         """
-        first = self.first_category(p.first, q.first)
+        a, b = p.first, q.first
+        first = self._firsts.get((a, b) if a <= b else (b, a)) or self.first_category(a, b)
         same_profile = bool(p.linkedin) and p.linkedin == q.linkedin
         shared_contact = bool(
             same_profile
@@ -241,15 +269,16 @@ class Scorer:
             and p.organizations.isdisjoint(q.organizations)
             and p.domains.isdisjoint(q.domains)
             and p.roles.isdisjoint(q.roles)
+            and not self.one_given_name(p, q)
         ):
             return 0.0, None  # "J. Smith" and John Smith with nothing else in common
         if (
             first == "mismatch"
             and not shared_contact
             and p.tokens != q.tokens
-            and p.first != q.last_compact
-            and p.middle != q.first
-            and q.middle != p.first
+            and a != q.last_compact
+            and p.middle != b
+            and q.middle != a
         ):
             return 0.0, None  # different given names: nothing else can make up for it
         key = (p.name, q.name)
@@ -263,29 +292,21 @@ class Scorer:
             return (SHARED_CONTACT_DIFFERENT_NAMES if conflict else 1.0), name
         points = self.prior + name.points
         support = 0.0
-        shared = p.organizations & q.organizations
+        organizations, theirs = p.organizations, q.organizations
+        shared = bool(organizations and theirs and not organizations.isdisjoint(theirs))
         if shared:
-            support = max(
-                self._evidence(
-                    "o", o, self.organization_counts[o] - 2, ORGANIZATION_PRIOR, SAME_ORGANIZATION
-                )
-                for o in shared
-            )
-        elif p.organizations and q.organizations:
+            support = max(map(self._organization, organizations & theirs))
+        elif organizations and theirs:
             points += DIFFERENT_ORGANIZATIONS
-        domains = p.domains & q.domains
-        if domains:
-            domain = max(
-                self._evidence("d", d, self.domain_counts[d] - 2, DOMAIN_PRIOR, SAME_DOMAIN)
-                for d in domains
-            )
+        if p.domains and q.domains and not p.domains.isdisjoint(q.domains):
+            domain = max(map(self._domain, p.domains & q.domains))
             support = max(support, domain) + (SAME_DOMAIN_AND_ORGANIZATION if shared else 0.0)
-        if p.roles & q.roles:
+        if p.roles and not p.roles.isdisjoint(q.roles):
             support += SHARED_ROLE_ADDRESS
         points += support
         if p.linkedin and q.linkedin:
             points += DIFFERENT_LINKEDIN
         score = min(MAX_NAME_SCORE, 1.0 / (1.0 + math.exp(-points)))
-        if name.first == "initial" and support <= 0:
+        if name.first == "initial" and support <= 0 and not self.one_given_name(p, q):
             score = min(score, UNSUPPORTED_INITIAL_CAP)
         return score, name
