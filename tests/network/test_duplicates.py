@@ -135,6 +135,7 @@ def test_it_does_not_take_a_shared_role_address_for_one_person() -> None:
         ("Pepe", "José"),
         ("Hans", "Johannes"),
         ("Beppe", "Giuseppe"),
+        ("Marta", "Martha"),
     ],
 )
 def test_it_knows_nicknames(short: str, formal: str) -> None:
