@@ -135,3 +135,44 @@ def test_page_through_a_common_name_narrow_it_then_schedule_from_the_search(
     people = conversation.participant_rows.values_list("person__last_name", flat=True)
     assert list(people) == ["Ortega 36"]
     assert browser_log.errors() == [] and browser_log.csp_violations() == []
+
+
+def test_a_follow_up_about_an_organization_typed_with_suggestions_shows_on_today(
+    logged_in_page: Page, user: Any, browser_log: BrowserLog
+) -> None:
+    """The follow-up form never lists every organization: the name is typed, suggested
+    a few at a time, and the follow-up lands on Today linking to that organization,
+    whose page the user reaches from there."""
+    from coffeechat.core.calendar import local_today
+    from coffeechat.followups.models import FollowUp
+    from tests.factories import OrganizationFactory
+
+    for i in range(40):
+        OrganizationFactory(owner=user, name=f"Filler Org {i:02d}")
+    globex = OrganizationFactory(owner=user, name="Globex Corporation")
+
+    page = logged_in_page
+    page.goto("/today/")
+    page.get_by_role("link", name="Add a follow-up").first.click()
+    expect(page.locator("select#id_organization")).to_have_count(0)
+    options = page.locator("#organization-names option")
+    expect(options).to_have_count(0)
+    name_box = page.get_by_label("Organization")
+    with page.expect_response(lambda r: "/organizations/names/" in r.url):
+        name_box.press_sequentially("filler")
+    expect(options).to_have_count(20)  # at most 20, never all 40
+    with page.expect_response(lambda r: "/organizations/names/" in r.url):
+        name_box.fill("")
+        name_box.press_sequentially("glob")
+    expect(options).to_have_count(1)
+    name_box.fill(options.first.get_attribute("value") or "")
+    page.get_by_label("Title").fill("Ask Globex about the data team")
+    page.get_by_label("Due on").fill(local_today(user).isoformat())
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    item = FollowUp.objects.get(owner=user, title="Ask Globex about the data team")
+    assert item.organization == globex
+    row = page.locator("li", has_text="Ask Globex about the data team")
+    row.get_by_role("link", name="Globex Corporation").click()
+    expect(page).to_have_url(re.compile(rf"/organizations/{globex.pk}/$"))
+    expect(page.get_by_role("heading", name="Globex Corporation")).to_be_visible()

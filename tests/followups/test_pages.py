@@ -145,6 +145,37 @@ def test_it_adds_a_follow_up_with_the_persons_channel(client: Any, alice: Any) -
     assert item.channel == "phone" and item.rule == "" and item.rule_key == ""
 
 
+def test_the_organization_is_typed_not_picked_from_every_one(client: Any, alice: Any) -> None:
+    acme = OrganizationFactory(owner=alice, name="Acme, Inc.")
+    for n in range(40):
+        OrganizationFactory(owner=alice, name=f"Listed {n}")
+    url = reverse("followups:follow-up-create")
+    form = client.get(url, {"organization": acme.pk}).content.decode()
+    assert "Listed 7" not in form  # no list of every organization on the page
+    assert 'value="Acme, Inc."' in form  # ?organization=ID from another page fills it
+    assert 'list="organization-names"' in form and '<datalist id="organization-names">' in form
+    fields = {"title": "Ask about the team", "kind": "custom", "due_on": "2026-03-04"}
+    assert client.post(url, {**fields, "organization_name": "ACME inc"}).status_code == 302
+    assert FollowUp.objects.get(owner=alice).organization == acme  # found by its name
+    item = FollowUp.objects.get(owner=alice)
+    edit = reverse("followups:follow-up-update", kwargs={"follow_up_id": item.pk})
+    assert 'value="Acme, Inc."' in client.get(edit).content.decode()
+    assert client.post(edit, {**fields, "organization_name": "Brand New Co"}).status_code == 302
+    item.refresh_from_db()
+    assert item.organization is not None and item.organization.name == "Brand New Co"
+    assert item.organization.owner == alice
+    assert client.post(edit, {**fields, "organization_name": ""}).status_code == 302
+    item.refresh_from_db()
+    assert item.organization is None
+
+
+def test_another_users_organization_id_fills_nothing(client: Any, bob: Any) -> None:
+    theirs = OrganizationFactory(owner=bob, name="Bob's Secret Employer")
+    url = reverse("followups:follow-up-create")
+    page = client.get(url, {"organization": theirs.pk}).content.decode()
+    assert "Bob&#x27;s Secret Employer" not in page and "Secret" not in page
+
+
 def test_it_refuses_another_users_person_on_the_form(client: Any, bob: Any) -> None:
     person = PersonFactory(owner=bob)
     response = client.post(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from coffeechat.network.models import Organization
+from coffeechat.network.models import Affiliation, Organization
 from tests.factories import OrganizationFactory
 
 
@@ -74,3 +74,32 @@ def test_it_does_not_count_another_users_organization_as_existing(
 
     assert response.status_code == 302
     assert Organization.objects.filter(owner=alice, name="Acme").exists()
+
+
+def test_an_affiliations_organization_is_typed_not_picked_from_every_one(
+    alice_client: Any, alice: Any, bob: Any
+) -> None:
+    school = OrganizationFactory(owner=alice, name="Lakemont University")
+    for n in range(40):
+        OrganizationFactory(owner=alice, name=f"Listed {n}")
+    OrganizationFactory(owner=bob, name="Lakemont University")
+    create = reverse("network:affiliation-create")
+    form = alice_client.get(create).content.decode()
+    assert "Listed 7" not in form and '<datalist id="organization-names">' in form
+    made = alice_client.post(
+        create,
+        {"name": "Lakemont alumni", "kind": "school", "organization_name": "lakemont university"},
+    )
+    assert made.status_code == 302
+    group = Affiliation.objects.get(owner=alice)
+    assert group.organization == school  # hers, found by name; not Bob's
+    update = reverse("network:affiliation-update", kwargs={"affiliation_id": group.pk})
+    assert 'value="Lakemont University"' in alice_client.get(update).content.decode()
+    fields = {"name": "Lakemont alumni", "kind": "school"}
+    alice_client.post(update, {**fields, "organization_name": "Lakemont Alumni Association"})
+    group.refresh_from_db()
+    assert group.organization is not None and group.organization.owner == alice
+    assert group.organization.name == "Lakemont Alumni Association"
+    alice_client.post(update, {**fields, "organization_name": ""})
+    group.refresh_from_db()
+    assert group.organization is None

@@ -7,13 +7,23 @@ from django import forms
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import FollowUp, FollowUpSettings
 from coffeechat.network.models import Organization, Person
-from coffeechat.network.pickers import PersonPickerField
+from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
 
 
 class FollowUpForm(forms.ModelForm[FollowUp]):
+    # A name typed with suggestions, not a list of every organization (30,000 people
+    # bring thousands): services.save_follow_up finds or adds it.
+    organization_name = forms.CharField(
+        label="Organization",
+        max_length=200,
+        required=False,
+        help_text="Pick one from your list or type a new name to add it.",
+        widget=OrganizationNameInput(),
+    )
+
     class Meta:
         model = FollowUp
-        fields = ["title", "kind", "due_on", "person", "organization", "channel", "note"]
+        fields = ["title", "kind", "due_on", "person", "organization_name", "channel", "note"]
         field_classes = {"person": PersonPickerField}
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
@@ -23,7 +33,12 @@ class FollowUpForm(forms.ModelForm[FollowUp]):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = owned(Person, owner)  # type: ignore[attr-defined]
-        self.fields["organization"].queryset = owned(Organization, owner)  # type: ignore[attr-defined]
+        organization = self.instance.organization if self.instance.organization_id else None
+        asked = str(self.initial.get("organization", ""))
+        if organization is None and asked.isdigit():  # ?organization=ID from another page
+            organization = owned(Organization, owner).filter(pk=int(asked)).first()
+        if organization is not None:
+            self.fields["organization_name"].initial = organization.name
         self.fields["channel"].help_text = "Empty: the person's preferred channel."
 
 

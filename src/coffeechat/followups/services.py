@@ -18,6 +18,7 @@ from coffeechat.core.calendar import local_today
 from coffeechat.core.scoping import save_owned
 from coffeechat.followups.models import ACTIVE, FollowUp, FollowUpSettings, Status
 from coffeechat.network.models import Person
+from coffeechat.network.services import organization_named
 from coffeechat.outreach.situations.wording import compose_url
 
 SNOOZE_CHOICES = {1: "1 day", 3: "3 days", 7: "1 week"}
@@ -127,14 +128,20 @@ def ensure_many(wanted: Iterable[Wanted]) -> int:
     return len(new)
 
 
-def save_follow_up(owner: Any, item: FollowUp) -> FollowUp:
-    """Save a follow-up added or edited by hand (the person's channel by default)."""
+def save_follow_up(owner: Any, item: FollowUp, organization_name: str | None = None) -> FollowUp:
+    """Save a follow-up added or edited by hand (the person's channel by default).
+
+    ``organization_name``, when given, names its organization (found by name, or added
+    with it; empty: none)."""
     if item.person_id is not None and not item.channel:
         person = Person.objects.filter(pk=item.person_id, owner=owner).first()
         item.channel = person.preferred_channel if person else ""
     if item.status == Status.OPEN:
         item.snoozed_until = None
     with transaction.atomic():
+        if organization_name is not None:
+            name = organization_name.strip()
+            item.organization = organization_named(owner, name) if name else None
         return save_owned(owner, item)
 
 

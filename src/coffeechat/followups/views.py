@@ -95,7 +95,9 @@ def follow_up_create(request: HttpRequest) -> HttpResponse:
         form,
         "followups/followup_form.html",
         success="Follow-up added.",
-        save=lambda: services.save_follow_up(request.user, form.instance),
+        save=lambda: services.save_follow_up(
+            request.user, form.instance, form.cleaned_data["organization_name"]
+        ),
         back="followups:today",
     )
 
@@ -110,7 +112,9 @@ def follow_up_update(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         form,
         "followups/followup_form.html",
         success="Follow-up saved.",
-        save=lambda: services.save_follow_up(request.user, form.instance),
+        save=lambda: services.save_follow_up(
+            request.user, form.instance, form.cleaned_data["organization_name"]
+        ),
         back="followups:follow-up-list",
         extra={"item": item},
     )

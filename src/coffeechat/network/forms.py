@@ -135,10 +135,24 @@ class EmploymentForm(OwnedModelForm):
 
 
 class AffiliationForm(OwnedModelForm):
+    organization_name = forms.CharField(
+        label="Organization",
+        max_length=200,
+        required=False,
+        help_text="The organization behind it, if any: pick one from your list or type a new "
+        "name to add it.",
+        widget=OrganizationNameInput(),
+    )
+
     class Meta:
         model = Affiliation
-        fields = ["name", "kind", "organization", "notes"]
+        fields = ["name", "kind", "organization_name", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.organization_id:
+            self.fields["organization_name"].initial = self.instance.organization.name
 
 
 class MembershipForm(OwnedModelForm):

@@ -396,6 +396,15 @@ def save_employment(owner: Any, employment: Employment, organization_name: str) 
 
 
 @transaction.atomic
+def save_affiliation(owner: Any, affiliation: Affiliation, organization_name: str) -> Affiliation:
+    """Save a group; ``organization_name`` names the organization behind it (found by
+    name, or added with it; empty: none)."""
+    name = organization_name.strip()
+    affiliation.organization = organization_named(owner, name) if name else None
+    return save_owned(owner, affiliation)
+
+
+@transaction.atomic
 def save_my_affiliation(
     owner: Any, item: MyAffiliation, *, new_name: str = "", new_kind: str = ""
 ) -> MyAffiliation:

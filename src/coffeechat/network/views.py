@@ -435,7 +435,13 @@ def affiliation_detail(request: HttpRequest, affiliation_id: int) -> HttpRespons
 def affiliation_create(request: HttpRequest) -> HttpResponse:
     form = AffiliationForm(form_data(request), owner=request.user)
     return form_page(
-        request, form, "network/affiliation_form.html", success="Saved the affiliation."
+        request,
+        form,
+        "network/affiliation_form.html",
+        success="Saved the affiliation.",
+        save=lambda: services.save_affiliation(
+            request.user, form.instance, form.cleaned_data["organization_name"]
+        ),
     )
 
 
@@ -449,6 +455,9 @@ def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpRespons
         form,
         "network/affiliation_form.html",
         success="Saved the affiliation.",
+        save=lambda: services.save_affiliation(
+            request.user, form.instance, form.cleaned_data["organization_name"]
+        ),
         back=affiliation,
         extra={"affiliation": affiliation},
     )
