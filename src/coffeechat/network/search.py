@@ -56,10 +56,11 @@ class Trigger:
     event: str  # INSERT, UPDATE or DELETE
     statements: tuple[str, ...]
     columns: tuple[str, ...] = ()  # UPDATE OF these columns only
+    prefix: str = "cc_search"  # what the triggers are for (another module's own set)
 
     @property
     def name(self) -> str:
-        return f"cc_search_{self.table.removeprefix('network_')}_{self.event.lower()}"
+        return f"{self.prefix}_{self.table.removeprefix('network_')}_{self.event.lower()}"
 
 
 def _both(table: str, column: str, watched: tuple[str, ...]) -> tuple[Trigger, ...]:
@@ -135,10 +136,10 @@ FTS_DROP = (
 FTS_CAP = 2000
 
 
-def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
-    """``(create, drop)`` statements for :data:`TRIGGERS` on this database."""
+def trigger_sql(vendor: str, triggers: Iterable[Trigger] = TRIGGERS) -> tuple[list[str], list[str]]:
+    """``(create, drop)`` statements for ``triggers`` (:data:`TRIGGERS`) on this database."""
     create, drop = [], []
-    for trigger in TRIGGERS:
+    for trigger in triggers:
         of = f" OF {', '.join(trigger.columns)}" if trigger.columns else ""
         when = f"AFTER {trigger.event}{of} ON {trigger.table} FOR EACH ROW"
         if vendor == "postgresql":

@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from coffeechat.core.collector import fewer_collections
 from coffeechat.core.pacing import Spacer
-from coffeechat.imports import staging
+from coffeechat.imports import prints, staging
 from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
 from coffeechat.imports.engine.plans import BULK_SIZE, WRITE_CHUNK_ROWS, PlannedPerson, Progress
@@ -383,6 +383,8 @@ class _ChunkWriter:
         ImportChange.objects.bulk_create(changes, batch_size=BULK_SIZE)
         batch.created_rows = {model: ids for model, ids in created.items() if ids}
         batch.save(update_fields=["created_rows", "affiliation", "updated_at"])
+        # Last: every write to these people above forgot their older prints.
+        prints.remember(owner, plan.row_prints)
 
     def _end_jobs(self, plan: Planner) -> list[ImportChange]:
         today = plan.today
