@@ -130,6 +130,8 @@ class RowPrint(models.Model):
     owner_id = models.BigIntegerField(db_index=True)  # moved with the rows at publish
     person_id = models.BigIntegerField(db_index=True)
     fingerprint = models.CharField(max_length=32)
+    # The row's warnings (JSON [[field, message, skipped], …]; "" for none), shown again each time.
+    problems = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return self.fingerprint

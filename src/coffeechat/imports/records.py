@@ -121,6 +121,7 @@ class KnownRow:
 
     line: int
     person_id: int
+    problems: str = ""  # the warnings it had, as kept with its print (imports/prints.py)
 
 
 Record = PersonRecord | MessageRecord | Problem | KnownRow
@@ -136,7 +137,7 @@ class RowPrints:
     """
 
     salt: bytes = b""
-    known: dict[str, int] = field(default_factory=dict)
+    known: dict[str, tuple[int, str]] = field(default_factory=dict)  # → (person, problems)
 
     def of(self, cells: Sequence[str]) -> str:
         """The print of a row (its cells as read)."""

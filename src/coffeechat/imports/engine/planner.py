@@ -61,6 +61,7 @@ class Planner(RowPlanner):
         self.messages: list[PlannedMessage] = []
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self._row_problems: list[Problem] = []
         self.skipped = 0
         self.unmatched_messages = 0
         self.known_messages = 0
@@ -92,7 +93,7 @@ class Planner(RowPlanner):
         self._samples: dict[str, list[dict[str, Any]]] = {"new": [], "changed": []}
         self._next_provisional = -1
         # (person id, print) of the rows to recognise next time (imports/prints.py).
-        self.row_prints: list[tuple[int, str]] = []
+        self.row_prints: list[tuple[int, str, str]] = []
         # Not for a group made by this import: its rows all need their membership.
         if (
             writer is not None
@@ -123,6 +124,8 @@ class Planner(RowPlanner):
             elif isinstance(record, KnownRow):
                 # Imported before and untouched since: that person, nothing to do.
                 self._matched.add(record.person_id)
+                for problem in prints.problems_of(record.problems, record.line):
+                    self._problem(problem)
             else:
                 # Messages name people of the file (LinkedIn archives list connections
                 # first): settle the people read so far before matching messages.
@@ -188,7 +191,7 @@ class Planner(RowPlanner):
         pk = planned.person_id
         assert pk is not None
         if planned.fingerprint:
-            self.row_prints.append((pk, planned.fingerprint))
+            self.row_prints.append((pk, planned.fingerprint, planned.print_problems))
         if planned.is_new:
             self.batch_ids.add(pk)
             self._first_lines[pk] = planned.line

@@ -69,6 +69,7 @@ class PlannedPerson:
     # The print of the row that planned them, kept once written (imports/prints.py); ""
     # when the row is not one to skip next time (a problem, merged with another row…).
     fingerprint: str = ""
+    print_problems: str = ""  # that row's warnings, kept with the print
 
     @property
     def full_name(self) -> str:

@@ -18,6 +18,7 @@ from coffeechat.imports.export import person_from_uid
 from coffeechat.imports.formats import TIE_NOTES
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.parsers.ours import DEFAULT_GROUP_KIND
+from coffeechat.imports.prints import problems_text
 from coffeechat.imports.records import Format, ParsedFile, PersonRecord, Problem
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
 from coffeechat.network.models import Affiliation
@@ -57,6 +58,7 @@ class RowPlanner:
     _first_lines: dict[int, int]  # people of this file: the line that made them
     _new_groups: dict[str, tuple[str, str]]  # groups to make: key → (name, kind)
     merged: int
+    _row_problems: list[Problem]  # those of the row being planned
 
     @cached_property
     def index(self) -> NetworkIndex:
@@ -65,6 +67,7 @@ class RowPlanner:
         return NetworkIndex(self.owner)
 
     def _problem(self, problem: Problem) -> None:
+        self._row_problems.append(problem)
         self.problem_count += 1
         if problem.skipped:
             self.skipped += 1
@@ -93,7 +96,7 @@ class RowPlanner:
         return key
 
     def _plan_person(self, record: PersonRecord) -> None:
-        problems_before = self.problem_count
+        self._row_problems = []
         for problem in record.problems:
             self._problem(problem)
         line = record.line
@@ -177,16 +180,12 @@ class RowPlanner:
         self._plan_links(planned, person_id, record)
         self._plan_groups(planned, person_id, record)
         # Recognised next time by its print only if a key, not a name, makes it this
-        # person, and the row stands alone (no problem, no other row merged with it).
+        # person, and the row stands alone (no other row merged with it).
         if repeat:
             planned.fingerprint = ""
-        elif (
-            keys
-            and planned.line == line
-            and (planned.is_new or by_key)
-            and self.problem_count == problems_before
-        ):
+        elif keys and planned.line == line and (planned.is_new or by_key):
             planned.fingerprint = record.fingerprint
+            planned.print_problems = problems_text(self._row_problems)
 
     def _merged_row(self, line: int, planned: PlannedPerson, why: str) -> None:
         """Say which earlier row (or person) a row was merged into, and why."""

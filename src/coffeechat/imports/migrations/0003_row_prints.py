@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ("owner_id", models.BigIntegerField(db_index=True)),
                 ("person_id", models.BigIntegerField(db_index=True)),
                 ("fingerprint", models.CharField(max_length=32)),
+                ("problems", models.TextField(blank=True, default="")),
             ],
         ),
         migrations.RunPython(create_triggers, drop_triggers),

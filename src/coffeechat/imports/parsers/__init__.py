@@ -360,7 +360,7 @@ def _people(rows: Iterator[Row], builder: RowBuilder, prints: RowPrints) -> Iter
             continue
         fingerprint = prints.of(row.cells) if prints.salt else ""
         if fingerprint in prints.known:
-            yield KnownRow(row.line, prints.known[fingerprint])
+            yield KnownRow(row.line, *prints.known[fingerprint])
             continue
         record = build(row.line, row.cells)
         if isinstance(record, PersonRecord):
