@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from coffeechat.accounts.models import User
 from coffeechat.imports import services
 from coffeechat.imports.engine import import_file
 from coffeechat.imports.engine.planner import Planner
@@ -65,6 +66,7 @@ def test_an_unchanged_file_imported_again_skips_every_row_and_changes_nothing(
     assert "index" not in again.__dict__  # no row needed the network matched again
     assert counts(alice) == before
     assert RowPrint.objects.filter(owner_id=alice.pk).count() == 4
+    assert not User.objects.filter(is_import_staging=True).exists()  # its account went
 
 
 def test_one_changed_row_among_unchanged_ones_is_picked_up(alice: Any) -> None:

@@ -110,6 +110,12 @@ class _Kept:
     fills: list[dict[int, dict[str, Any]]] = field(default_factory=list)  # one per chunk
     contacted: dict[int, date] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        """Whether anything is kept to write at publish."""
+        return any(
+            any(value) if name == "fills" else bool(value) for name, value in vars(self).items()
+        )
+
 
 class _ChunkWriter:
     """Writes one chunk of a plan with bulk inserts, in its own transaction, under the
@@ -317,6 +323,11 @@ class _ChunkWriter:
 
     def publish(self, plan: Planner) -> None:
         """Hand the staged rows to the user and write the kept ones, in one transaction."""
+        if not any(self.created.values()) and not self.kept and not plan.row_prints:
+            # Nothing to hand over (a file imported before, unchanged): the empty staging
+            # account just goes.
+            staging.close_empty(self.batch, self.spacer)
+            return
         try:
             staging.publish(self.batch, lambda: self._write_kept(plan), self.spacer)
         except IntegrityError:
