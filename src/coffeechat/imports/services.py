@@ -403,8 +403,8 @@ def commit(
     finally:
         clear_live_progress(batch)
     # Index what the import wrote now, so the first search after it is not the one that
-    # waits (the database already marked every changed person). In transactions as large
-    # as the import's own chunks: nobody waits longer for one, and there are half as
+    # waits (the database already marked every changed person). In transactions of as
+    # many people as the import's own chunks (each far shorter than the publish): half as
     # many pauses between them as in the default chunks.
     _set(batch, phase="Indexing for search")
     search.refresh(owned(Person, batch.owner), chunk=WRITE_CHUNK_ROWS)
