@@ -115,3 +115,23 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Mapping {self.signature[:8]}"
+
+
+class RowPrint(models.Model):
+    """A file row an import already brought in, and the person it is (see
+    :mod:`coffeechat.imports.prints`): a re-import skips the row while the print is there.
+
+    Derived data, never exported or backed up. Database triggers delete a person's prints
+    whenever anything an import reads of that person changes, or the person goes.
+    """
+
+    derived_data = True  # backups skip it (coffeechat.server.backup_tables)
+
+    owner_id = models.BigIntegerField(db_index=True)  # moved with the rows at publish
+    person_id = models.BigIntegerField(db_index=True)
+    fingerprint = models.CharField(max_length=32)
+    # The row's warnings (JSON [[field, message, skipped], …]; "" for none), shown again each time.
+    problems = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.fingerprint

@@ -6,7 +6,8 @@ Parsers know file formats and nothing about the database; the importer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -96,6 +97,8 @@ class PersonRecord:
     connection: Connection | None = None
     # Problems with single fields that did not stop the record (a bad date, say).
     problems: list[Problem] = field(default_factory=list)
+    # The row's print (imports/prints.py), when the importer asked for prints.
+    fingerprint: str = ""
 
 
 @dataclass(slots=True)
@@ -112,7 +115,35 @@ class MessageRecord:
     body: str = ""
 
 
-Record = PersonRecord | MessageRecord | Problem
+@dataclass(slots=True)
+class KnownRow:
+    """A row whose print an import already keeps: that person, unchanged (not built)."""
+
+    line: int
+    person_id: int
+    problems: str = ""  # the warnings it had, as kept with its print (imports/prints.py)
+
+
+Record = PersonRecord | MessageRecord | Problem | KnownRow
+
+
+@dataclass
+class RowPrints:
+    """The prints (:mod:`coffeechat.imports.prints`) a parser computes for the rows it
+    reads, set up by the importer.
+
+    ``known`` maps the prints already kept to their person. With no ``salt`` (a
+    preview, a format whose rows are not single table rows) nothing is computed.
+    """
+
+    salt: bytes = b""
+    known: dict[str, tuple[int, str]] = field(default_factory=dict)  # → (person, problems)
+
+    def of(self, cells: Sequence[str]) -> str:
+        """The print of a row (its cells as read)."""
+        digest = hashlib.blake2b(self.salt, digest_size=16)
+        digest.update("\x1f".join(cells).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
 
 @dataclass
@@ -141,3 +172,5 @@ class ParsedFile:
     mapping: ColumnMapping | None  # the mapping in use for CSV-like formats
     suggested_mapping: ColumnMapping | None  # what we guessed from the header
     records: Iterator[Record]  # streams the file; may be consumed once
+    # Set up before reading to have the rows' prints computed (single-row formats only).
+    prints: RowPrints | None = None

@@ -30,6 +30,7 @@ from coffeechat.imports.engine import (
     import_file,
     problems_as_json,
 )
+from coffeechat.imports.engine.plans import WRITE_CHUNK_ROWS
 from coffeechat.imports.models import ImportBatch, SavedMapping, Status
 from coffeechat.imports.records import ColumnMapping, Format, ImportFileError, ParsedFile
 from coffeechat.network import search
@@ -402,9 +403,11 @@ def commit(
     finally:
         clear_live_progress(batch)
     # Index what the import wrote now, so the first search after it is not the one that
-    # waits (the database already marked every changed person).
+    # waits (the database already marked every changed person). In transactions of as
+    # many people as the import's own chunks (each far shorter than the publish): half as
+    # many pauses between them as in the default chunks.
     _set(batch, phase="Indexing for search")
-    search.refresh(owned(Person, batch.owner))
+    search.refresh(owned(Person, batch.owner), chunk=WRITE_CHUNK_ROWS)
     _set(
         batch,
         status=Status.IMPORTED,

@@ -93,6 +93,16 @@ def publish(batch: ImportBatch, write_kept: Callable[[], None], spacer: Spacer) 
         staging.delete()
 
 
+def close_empty(batch: ImportBatch, spacer: Spacer) -> None:
+    """Remove the staging account of an import that staged nothing and keeps nothing."""
+    staging = batch.staging_owner
+    assert staging is not None
+    with spacer.transaction():
+        ImportBatch.objects.filter(pk=batch.pk).update(staging_owner=None)
+        staging.delete()
+    batch.staging_owner = None
+
+
 def _remove(staging: Any) -> int:
     removed = sum(delete_owned_rows(staging).values())
     with transaction.atomic():

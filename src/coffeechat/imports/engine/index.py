@@ -54,6 +54,11 @@ def stand_in(linkedin_url: bool, location: bool, level: bool) -> ExistingPerson:
     )
 
 
+def region_of(owner: Any) -> str:
+    """The country phone numbers without one are read in: the owner's, else the US."""
+    return (get_profile(owner).country or "US").upper()
+
+
 class NetworkIndex:
     """The owner's network as lookups, loaded in a constant number of queries."""
 
@@ -73,7 +78,7 @@ class NetworkIndex:
         self.group_by_key: dict[str, int] = {}  # a group's name (organization_key) → id
         # (person, group, detail in lower case, class year): a place in a group
         self.places: set[tuple[int, int, str, int | None]] = set()
-        self.region = (get_profile(owner).country or "US").upper()
+        self.region = region_of(owner)
 
         rows = Person.objects.filter(owner=owner).values_list(
             "pk",

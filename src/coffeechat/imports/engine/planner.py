@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
 
-from coffeechat.imports.engine.index import FILLABLE, NetworkIndex, group_key, stand_in
+from coffeechat.imports import prints
+from coffeechat.imports.engine.index import (
+    FILLABLE,
+    group_key,
+    region_of,
+    stand_in,
+)
 from coffeechat.imports.engine.plans import (
     CHUNK_ROWS,
     MAX_SAMPLES,
@@ -17,7 +24,13 @@ from coffeechat.imports.engine.plans import (
     Progress,
 )
 from coffeechat.imports.engine.rows import RowPlanner
-from coffeechat.imports.records import MessageRecord, ParsedFile, PersonRecord, Problem
+from coffeechat.imports.records import (
+    KnownRow,
+    MessageRecord,
+    ParsedFile,
+    PersonRecord,
+    Problem,
+)
 from coffeechat.network.models import Affiliation, Interaction
 from coffeechat.network.names import split_name
 from coffeechat.network.normalize import email_key, linkedin_key, name_key, phone_key
@@ -43,12 +56,12 @@ class Planner(RowPlanner):
         self.writer = writer  # None: a preview, nothing is written
         self.chunk_size = max(1, chunk_size)
         self.chunk_hooks: list[Callable[[Planner], None]] = []
-        self.index = NetworkIndex(owner)
         # The current chunk only: emptied after every flush.
         self.people: list[PlannedPerson] = []
         self.messages: list[PlannedMessage] = []
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self._row_problems: list[Problem] = []
         self.skipped = 0
         self.unmatched_messages = 0
         self.known_messages = 0
@@ -79,6 +92,23 @@ class Planner(RowPlanner):
         self._message_count = 0
         self._samples: dict[str, list[dict[str, Any]]] = {"new": [], "changed": []}
         self._next_provisional = -1
+        # (person id, print) of the rows to recognise next time (imports/prints.py).
+        self.row_prints: list[tuple[int, str, str]] = []
+        # Not for a group made by this import: its rows all need their membership.
+        if (
+            writer is not None
+            and parsed.prints is not None
+            and (affiliation is None or affiliation.pk is not None)
+        ):
+            parsed.prints.salt = prints.salt(
+                version=1,
+                format=parsed.format.value,
+                header=parsed.header,
+                mapping=asdict(parsed.mapping) if parsed.mapping else None,
+                group=affiliation.pk if affiliation is not None else None,
+                region=region_of(owner),
+            )
+            parsed.prints.known = prints.known(owner)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -91,6 +121,11 @@ class Planner(RowPlanner):
                 self._plan_person(record)
                 if len(self.people) >= self.chunk_size:
                     self.flush()
+            elif isinstance(record, KnownRow):
+                # Imported before and untouched since: that person, nothing to do.
+                self._matched.add(record.person_id)
+                for problem in prints.problems_of(record.problems, record.line):
+                    self._problem(problem)
             else:
                 # Messages name people of the file (LinkedIn archives list connections
                 # first): settle the people read so far before matching messages.
@@ -155,6 +190,8 @@ class Planner(RowPlanner):
         index = self.index
         pk = planned.person_id
         assert pk is not None
+        if planned.fingerprint:
+            self.row_prints.append((pk, planned.fingerprint, planned.print_problems))
         if planned.is_new:
             self.batch_ids.add(pk)
             self._first_lines[pk] = planned.line

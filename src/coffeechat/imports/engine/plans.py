@@ -66,6 +66,10 @@ class PlannedPerson:
     email_kinds: dict[str, str] = field(default_factory=dict)
     phone_kinds: dict[str, str] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # plain words for the preview
+    # The print of the row that planned them, kept once written (imports/prints.py); ""
+    # when the row is not one to skip next time (a problem, merged with another row…).
+    fingerprint: str = ""
+    print_problems: str = ""  # that row's warnings, kept with the print
 
     @property
     def full_name(self) -> str:

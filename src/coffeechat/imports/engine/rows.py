@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from coffeechat.imports.engine.index import ExistingPerson, NetworkIndex, group_key
@@ -17,6 +18,7 @@ from coffeechat.imports.export import person_from_uid
 from coffeechat.imports.formats import TIE_NOTES
 from coffeechat.imports.levels import level_for_title
 from coffeechat.imports.parsers.ours import DEFAULT_GROUP_KIND
+from coffeechat.imports.prints import problems_text
 from coffeechat.imports.records import Format, ParsedFile, PersonRecord, Problem
 from coffeechat.network.addresses import MAX_LINKEDIN_URL, clean_email, clean_linkedin_url
 from coffeechat.network.models import Affiliation
@@ -43,7 +45,6 @@ class RowPlanner:
     owner: Any
     parsed: ParsedFile
     affiliation: Affiliation | None
-    index: NetworkIndex
     people: list[PlannedPerson]
     problems: list[Problem]
     problem_count: int
@@ -57,8 +58,16 @@ class RowPlanner:
     _first_lines: dict[int, int]  # people of this file: the line that made them
     _new_groups: dict[str, tuple[str, str]]  # groups to make: key → (name, kind)
     merged: int
+    _row_problems: list[Problem]  # those of the row being planned
+
+    @cached_property
+    def index(self) -> NetworkIndex:
+        """The network, loaded for the first row that needs matching (a re-import of an
+        unchanged file needs none)."""
+        return NetworkIndex(self.owner)
 
     def _problem(self, problem: Problem) -> None:
+        self._row_problems.append(problem)
         self.problem_count += 1
         if problem.skipped:
             self.skipped += 1
@@ -87,6 +96,7 @@ class RowPlanner:
         return key
 
     def _plan_person(self, record: PersonRecord) -> None:
+        self._row_problems = []
         for problem in record.problems:
             self._problem(problem)
         line = record.line
@@ -117,6 +127,7 @@ class RowPlanner:
 
         # Who is this? An exact key decides; the first key that matches wins.
         person_id, reason = self._match(li_key, emails, phone_keys)
+        by_key = person_id is not None
         if person_id is None and record.uid:
             person_id = person_from_uid(self.owner.pk, record.uid)
             if person_id is not None and person_id in self.index.people:
@@ -168,6 +179,13 @@ class RowPlanner:
         self._plan_tags(planned, person_id, record.tags)
         self._plan_links(planned, person_id, record)
         self._plan_groups(planned, person_id, record)
+        # Recognised next time by its print only if a key, not a name, makes it this
+        # person, and the row stands alone (no other row merged with it).
+        if repeat:
+            planned.fingerprint = ""
+        elif keys and planned.line == line and (planned.is_new or by_key):
+            planned.fingerprint = record.fingerprint
+            planned.print_problems = problems_text(self._row_problems)
 
     def _merged_row(self, line: int, planned: PlannedPerson, why: str) -> None:
         """Say which earlier row (or person) a row was merged into, and why."""

@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from coffeechat.core.collector import fewer_collections
 from coffeechat.core.pacing import Spacer
-from coffeechat.imports import staging
+from coffeechat.imports import prints, staging
 from coffeechat.imports.engine.index import group_key
 from coffeechat.imports.engine.planner import Planner
 from coffeechat.imports.engine.plans import BULK_SIZE, WRITE_CHUNK_ROWS, PlannedPerson, Progress
@@ -109,6 +109,12 @@ class _Kept:
     messages: list[Interaction] = field(default_factory=list)
     fills: list[dict[int, dict[str, Any]]] = field(default_factory=list)  # one per chunk
     contacted: dict[int, date] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        """Whether anything is kept to write at publish."""
+        return any(
+            any(value) if name == "fills" else bool(value) for name, value in vars(self).items()
+        )
 
 
 class _ChunkWriter:
@@ -317,6 +323,11 @@ class _ChunkWriter:
 
     def publish(self, plan: Planner) -> None:
         """Hand the staged rows to the user and write the kept ones, in one transaction."""
+        if not any(self.created.values()) and not self.kept and not plan.row_prints:
+            # Nothing to hand over (a file imported before, unchanged): the empty staging
+            # account just goes.
+            staging.close_empty(self.batch, self.spacer)
+            return
         try:
             staging.publish(self.batch, lambda: self._write_kept(plan), self.spacer)
         except IntegrityError:
@@ -383,6 +394,8 @@ class _ChunkWriter:
         ImportChange.objects.bulk_create(changes, batch_size=BULK_SIZE)
         batch.created_rows = {model: ids for model, ids in created.items() if ids}
         batch.save(update_fields=["created_rows", "affiliation", "updated_at"])
+        # Last: every write to these people above forgot their older prints.
+        prints.remember(owner, plan.row_prints)
 
     def _end_jobs(self, plan: Planner) -> list[ImportChange]:
         today = plan.today

@@ -44,10 +44,12 @@ from coffeechat.imports.records import (
     ColumnMapping,
     Format,
     ImportFileError,
+    KnownRow,
     ParsedFile,
     PersonRecord,
     Problem,
     Record,
+    RowPrints,
 )
 
 __all__ = [
@@ -275,6 +277,7 @@ def _open_csv(
                     yield row
 
     records: Iterator[Record]
+    prints: RowPrints | None = None
     if fmt == Format.LINKEDIN_MESSAGES:
         hint_rows: Callable[[], Iterator[Row]] | None = None
         hint_header: list[str] | None = None
@@ -330,7 +333,8 @@ def _open_csv(
                     "Map at least a full name, a first name, a last name or an e-mail."
                 )
         builder = RowBuilder(plan, shape.header)
-        records = _people(data_rows(), builder)
+        prints = RowPrints()
+        records = _people(data_rows(), builder, prints)
     if prefix:
         records = _prefixed(records, prefix)
     return ParsedFile(
@@ -342,16 +346,25 @@ def _open_csv(
         mapping=used,
         suggested_mapping=suggested,
         records=_guard(records, name),
+        prints=prints,
     )
 
 
-def _people(rows: Iterator[Row], builder: RowBuilder) -> Iterator[Record]:
+def _people(rows: Iterator[Row], builder: RowBuilder, prints: RowPrints) -> Iterator[Record]:
+    """The rows' records; with ``prints`` salted (by the importer), each row's print, and
+    a :class:`KnownRow` instead of a record for a row whose print is known."""
     build = builder.build
     for row in rows:
         if row.error:
             yield Problem(row.line, "", row.error)
             continue
+        fingerprint = prints.of(row.cells) if prints.salt else ""
+        if fingerprint in prints.known:
+            yield KnownRow(row.line, *prints.known[fingerprint])
+            continue
         record = build(row.line, row.cells)
+        if isinstance(record, PersonRecord):
+            record.fingerprint = fingerprint
         if record is not None:
             yield record
 
