@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import shutil
 import tempfile
 import textwrap
 import zipfile
@@ -61,8 +62,10 @@ from coffeechat.core.chunks import Ids
 from coffeechat.core.console import Echo
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import Digest, FollowUp, FollowUpSettings, Notification
-from coffeechat.imports.export import export_people
+from coffeechat.imports.export import people_records
 from coffeechat.imports.models import ImportBatch, ImportChange, SavedMapping
+from coffeechat.imports.records import PersonRecord
+from coffeechat.imports.writers import write_csv, write_vcards
 from coffeechat.mailbox.models import Mailbox, MailRecord
 from coffeechat.network.models import (
     Affiliation,
@@ -85,6 +88,8 @@ from coffeechat.staff.models import CareerCentreConsent, Invitation, StaffAction
 from coffeechat.targets.models import Application, ApplicationEvent, Posting, Target
 
 CHUNK_SIZE = 2000
+VCARDS_IN_MEMORY = 16 * 1024 * 1024  # bytes of people.vcf kept in memory, then on disk
+COPY_BUFFER = 1024 * 1024
 
 # Fields that are never written to an export, on any model.
 SECRET_FIELDS = frozenset({"password", "key_hash", "password_encrypted", "feed_token_hash"})
@@ -462,11 +467,11 @@ def _write_json_array(out: IO[bytes], rows: Iterable[dict[str, Any]]) -> int:
     """Write ``rows`` as a JSON array, one object a line; return how many."""
     # Buffered: the ZIP compresses what it is given, and a call per line costs more.
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for every row
     count = 0
     text.write("[")
     for item in rows:
-        text.write(",\n" if count else "\n")
-        text.write(json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False))
+        text.write((",\n" if count else "\n") + encode(item))
         count += 1
     text.write("\n]\n" if count else "]\n")
     text.flush()
@@ -482,12 +487,28 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _write_people(archive: zipfile.ZipFile, name: str, owner: Any, fmt: str) -> None:
-    with archive.open(_entry(name), "w", force_zip64=True) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")  # buffered, flushed below
-        export_people(owner, fmt, text)
-        text.flush()
-        text.detach()
+def _write_people(archive: zipfile.ZipFile, owner: Any) -> None:
+    """people.csv and people.vcf (the files ``coffeechat export`` writes) from one read of
+    the people: the cards wait in a temporary file (in memory while small) while the
+    CSV goes to the archive, which takes one file at a time."""
+    with tempfile.SpooledTemporaryFile(max_size=VCARDS_IN_MEMORY) as cards:
+        card_text = io.TextIOWrapper(cards, encoding="utf-8", newline="")
+
+        def also_as_cards(records: Iterable[PersonRecord]) -> Iterator[PersonRecord]:
+            for record in records:
+                write_vcards((record,), card_text)
+                yield record
+
+        with archive.open(_entry("people.csv"), "w", force_zip64=True) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")  # buffered, flushed below
+            write_csv(also_as_cards(people_records(owner)), text)
+            text.flush()
+            text.detach()
+        card_text.flush()
+        card_text.detach()
+        cards.seek(0)
+        with archive.open(_entry("people.vcf"), "w", force_zip64=True) as raw:
+            shutil.copyfileobj(cards, raw, COPY_BUFFER)
 
 
 def write_export(
@@ -498,7 +519,7 @@ def write_export(
     ``echo(phase, done, total)`` hears of each file of the archive as it is written.
     """
     counts: dict[str, int] = {}
-    steps = len(PARTS) + 2
+    steps = len(PARTS) + 1
 
     def step(name: str, done: int) -> None:
         if echo is not None:
@@ -516,10 +537,8 @@ def write_export(
                 counts[part.filename] = _write_json_array(
                     raw, part_rows(part, user, chunk_size=chunk_size)
                 )
-        step("people.csv", len(PARTS))
-        _write_people(archive, "people.csv", user, "csv")
-        step("people.vcf", len(PARTS) + 1)
-        _write_people(archive, "people.vcf", user, "vcard")
+        step("people.csv and people.vcf", len(PARTS))
+        _write_people(archive, user)
         step("README.txt", steps)
         archive.writestr(_entry("README.txt"), readme(user, counts))
     return counts
