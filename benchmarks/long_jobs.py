@@ -79,6 +79,7 @@ def setup(postgres: str) -> Path:
 
     call_command("migrate", verbosity=0)
     logging.getLogger("coffeechat.request").setLevel(logging.WARNING)
+    logging.getLogger("coffeechat.followups.tick").setLevel(logging.WARNING)  # a line a tick
     return data_dir
 
 
