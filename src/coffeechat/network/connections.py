@@ -376,11 +376,12 @@ def people_around(owner: Any, person: Person | int) -> list[Mutual]:
         how.setdefault(coworker, "coworker")
     if not how:
         return []
+    # Unordered: ordered by name, SQLite would read the whole (owner, name) index.
     people = {
         row[0]: row
-        for row in Person.objects.filter(owner=owner, pk__in=list(how)).values_list(
-            "pk", "first_name", "last_name", "source", "last_contacted_on"
-        )
+        for row in Person.objects.filter(owner=owner, pk__in=Ids(how))
+        .order_by()
+        .values_list("pk", "first_name", "last_name", "source", "last_contacted_on")
     }
     rows = {p: (row[3], row[4]) for p, row in people.items()}
     known = footings(owner, people, rows=rows, groups=False)

@@ -145,6 +145,9 @@ class Person(Owned):
         verbose_name_plural = "people"
         indexes = [
             models.Index(fields=["owner", "last_name", "first_name"]),
+            # Progress counts the people added in a period (read through this index,
+            # not every person of the owner).
+            models.Index(fields=["owner", "created_at"]),
         ]
 
     def __str__(self) -> str:

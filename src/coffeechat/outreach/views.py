@@ -39,7 +39,7 @@ from coffeechat.outreach.models import (
 from coffeechat.outreach.rendering import VARIABLES, TemplateError
 from coffeechat.outreach.services import connection_checks
 from coffeechat.outreach.services.connection_checks import TooManyTests
-from coffeechat.outreach.situations import situations_for_person
+from coffeechat.outreach.situations import Situation, situations_for_person
 from coffeechat.targets.models import Application, Posting
 
 # Query parameters of the composer that are not template variables.
@@ -183,6 +183,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         for key, value in params.items()
         if key not in COMPOSE_PARAMS and EXTRA_NAME.match(key) and key != "q"
     }
+    situations = situations_for_person(user, person)  # shown, and they set the purpose
     try:
         message = services.compose(
             user,
@@ -198,6 +199,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             conversation=conversation,
             application=application,
             posting=posting,
+            situations=situations,
         )
     except TemplateError as error:
         return render(
@@ -206,10 +208,15 @@ def compose(request: HttpRequest) -> HttpResponse:
             {"error": error, "person": person, "template": template},
             status=422,
         )
-    return _composer(request, message, person)
+    return _composer(request, message, person, situations)
 
 
-def _composer(request: HttpRequest, message: Message, person: Person) -> HttpResponse:
+def _composer(
+    request: HttpRequest,
+    message: Message,
+    person: Person,
+    situations: list[Situation] | None = None,
+) -> HttpResponse:
     addresses = list(person.email_addresses.all())
     emails = [e.email for e in addresses]
     form = MessageForm(form_data(request), instance=message, emails=emails)
@@ -266,7 +273,11 @@ def _composer(request: HttpRequest, message: Message, person: Person) -> HttpRes
             "can_send": mail.can_send(request.user),
             "bounce_warning": bounce,
             "other_addresses": other_addresses,
-            "situations": situations_for_person(request.user, person),
+            "situations": (
+                situations
+                if situations is not None
+                else situations_for_person(request.user, person)
+            ),
             **_checks_context(
                 request,
                 person,

@@ -53,6 +53,7 @@ def target_progress(
     for person_id, organization_id, hires in (
         owned(Employment, user)
         .filter(is_current=True, organization_id__in=org_ids)
+        .order_by()  # gathered into sets: no sort of the thousands of jobs there
         .values_list("person_id", "organization_id", "has_hiring_authority")
     ):
         employed[organization_id].add(person_id)

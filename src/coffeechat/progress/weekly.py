@@ -3,7 +3,7 @@
 Notes and conversations are counted by the follow-up app's counters (the same numbers
 as the Today page's "this week"), with the targets from the follow-up settings.
 Thank-yous and follow-ups have no target: they are shown as done. A constant number of
-queries: one per counter per week, plus one for thank-yous and one for follow-ups.
+queries: one per counter (for every week at once), one for thank-yous, one for follow-ups.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from coffeechat.core.calendar import local_today, user_zone
 from coffeechat.core.scoping import owned
-from coffeechat.followups.counters import local_range, weekly_progress
+from coffeechat.followups.counters import local_range, progress_by_week
 from coffeechat.followups.models import FollowUp
 from coffeechat.followups.models import Status as FollowUpStatus
 from coffeechat.followups.services import settings_for
@@ -62,8 +62,9 @@ def weekly(user: Any, weeks: int = WEEKS) -> Weekly:
     settings = settings_for(user)
     targets: dict[str, int] = {}
     labels = {"outreach": "First notes", "conversation": "Conversations"}
-    for week in rows:
-        for progress in weekly_progress(user, settings, week.first_day, week.last_day):
+    found = progress_by_week(user, settings, [(week.first_day, week.last_day) for week in rows])
+    for week, progress_of_week in zip(rows, found, strict=True):
+        for progress in progress_of_week:
             week.counts[progress.name] = progress.done
             targets[progress.name] = progress.target
     zone = user_zone(user)

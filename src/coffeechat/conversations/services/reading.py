@@ -29,7 +29,20 @@ def with_people(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
 
 
 def conversations_for_list(owner: Any) -> QuerySet[Conversation]:
-    return with_people(owned(Conversation, owner))
+    """What a row of the conversations list shows: the organization and the names of
+    the people taking part (not their addresses, the posting or the owner's profile)."""
+    return (
+        owned(Conversation, owner)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Person.objects.order_by("participations__position", "pk").only(
+                    "first_name", "last_name"
+                ),
+            )
+        )
+    )
 
 
 def aware(day: date, at: time, zone_name: str) -> datetime:
@@ -78,4 +91,4 @@ def local_times(conversation: Conversation, user: Any) -> list[LocalTime]:
 
 def fresh(owner: Any, conversation: Conversation) -> Conversation:
     """The conversation again, with its people, for calendar files and messages."""
-    return conversations_for_list(owner).get(pk=conversation.pk)
+    return with_people(owned(Conversation, owner)).get(pk=conversation.pk)

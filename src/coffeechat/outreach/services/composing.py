@@ -60,14 +60,19 @@ def last_unanswered(owner: Any, person: Person) -> Message | None:
 
 
 def suggest(
-    owner: Any, person: Person, organization: Organization | None
+    owner: Any,
+    person: Person,
+    organization: Organization | None,
+    *,
+    situations: list[Situation] | None = None,
 ) -> tuple[str, Situation | None]:
     """The purpose to propose for a message to ``person``, and the situation it follows.
 
     A situation (see :mod:`coffeechat.outreach.situations`) decides first; else an
     introduction makes it a referral note; else an informational request.
+    ``situations``: the person's, when the caller has read them already.
     """
-    situation = lead_situation(owner, person, organization)
+    situation = lead_situation(owner, person, organization, situations=situations)
     if situation is not None:
         return situation.purpose, situation
     if introducers(owner, person):
@@ -94,6 +99,7 @@ def compose(
     conversation: Conversation | None = None,
     application: Application | None = None,
     posting: Posting | None = None,
+    situations: list[Situation] | None = None,
 ) -> Message:
     """A filled, UNSAVED draft to ``person`` for ``purpose``; the user edits it freely.
 
@@ -106,6 +112,9 @@ def compose(
     ``posting``, before the application is recorded) the draft says up front which
     role you applied for (or are applying for).
 
+    ``situations`` are the person's situations when the caller (the composer page, which
+    shows them) has read them already: they are not read again.
+
     ``extra`` supplies more template variables (``conversation_date``, ``learned``,
     ``referred_by``, ``referrals``, ``advice``…). Raises PermissionDenied for another
     user's person, ValidationError for an unknown purpose or channel, and
@@ -116,7 +125,7 @@ def compose(
     if not purpose and nudge_of is not None:
         purpose = Purpose.NUDGE
     elif not purpose:
-        purpose, lead = suggest(user, person, organization)
+        purpose, lead = suggest(user, person, organization, situations=situations)
         if lead is not None and application is None and posting is None:
             # The proposed purpose brings its situation's application or posting along.
             application = _owned_or_none(user, Application, lead.application_id)

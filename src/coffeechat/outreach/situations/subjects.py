@@ -215,11 +215,18 @@ def leading(found: Iterable[Situation]) -> Situation | None:
 
 
 def lead_situation(
-    owner: Any, person: Person, organization: Organization | None = None
+    owner: Any,
+    person: Person,
+    organization: Organization | None = None,
+    *,
+    situations: list[Situation] | None = None,
 ) -> Situation | None:
     """The situation that sets the purpose of a message to ``person`` (about
-    ``organization`` when given), or None when no situation applies."""
-    found = situations_for_person(owner, person)
+    ``organization`` when given), or None when no situation applies.
+
+    ``situations`` are the person's (:func:`situations_for_person`) when the caller has
+    read them already in this request."""
+    found = situations if situations is not None else situations_for_person(owner, person)
     if organization is not None:
         found = [s for s in found if s.organization_id == organization.pk]
         if not found:

@@ -30,6 +30,9 @@ from coffeechat.targets.paths.weights import (
     tie_weight,
 )
 
+# The reasons whose weight fades when you have not been in touch for long.
+RECENT_KINDS = frozenset({"tie", "introducer", "contact", "mail"})
+
 
 @dataclass(frozen=True, slots=True)
 class TieRow:
@@ -212,36 +215,35 @@ class Loader:
                     )
                 )
 
+        # Most people of a large slice are plain contacts: one shared reason per source.
+        contact: dict[str, Reason] = {}
         for person_id in area:
             person = data.people.get(person_id)
             if person is None:
                 continue
-            options = reasons.get(person_id, [])
+            options = reasons.get(person_id)
             if not options:
                 source = self.sources[person_id][0]
-                options = [Reason("contact", CONTACT_WEIGHT.get(source, 0.2), source=source)]
-            recency = recency_factor(last_contact.get(person_id), self.today)
-            weighted = sorted(
-                (
-                    (
-                        r.weight
-                        * (recency if r.kind in {"tie", "introducer", "contact", "mail"} else 1.0),
-                        r,
+                if source not in contact:
+                    contact[source] = Reason(
+                        "contact", CONTACT_WEIGHT.get(source, 0.2), source=source
                     )
-                    for r in options
-                ),
-                key=lambda item: -item[0],
-            )
-            best_weight, best = weighted[0]
-            weight = min(1.0, best_weight + EXTRA_REASON_BONUS * (len(weighted) - 1))
-            data.first[person_id] = Link(
-                person,
-                weight,
-                best,
-                tuple(r for _w, r in weighted[1:]),
-                last_contact.get(person_id),
-                found.get(person_id),
-            )
+                options = [contact[source]]
+            last = last_contact.get(person_id)
+            recency = recency_factor(last, self.today)
+            if len(options) == 1:  # the same as sorting one
+                best = options[0]
+                best_weight = best.weight * (recency if best.kind in RECENT_KINDS else 1.0)
+                others: tuple[Reason, ...] = ()
+            else:
+                weighted = sorted(
+                    ((r.weight * (recency if r.kind in RECENT_KINDS else 1.0), r) for r in options),
+                    key=lambda item: -item[0],
+                )
+                best_weight, best = weighted[0]
+                others = tuple(r for _w, r in weighted[1:])
+            weight = min(1.0, best_weight + EXTRA_REASON_BONUS * len(others))
+            data.first[person_id] = Link(person, weight, best, others, last, found.get(person_id))
 
     @staticmethod
     def _reasons(footing: Footing, data: Slice) -> list[Reason]:
