@@ -765,6 +765,9 @@ def main() -> None:
         sys.exit("--database-url must name a PostgreSQL database.")
     expected = args.users + 1
     if args.reuse and User.objects.count() >= expected:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since the build
         Digest.objects.all().delete()
         Notification.objects.all().delete()
         print(f"data: reusing the {User.objects.count():,} users already built")
