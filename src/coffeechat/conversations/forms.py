@@ -23,7 +23,7 @@ from coffeechat.core.calendar import user_zone
 from coffeechat.core.scoping import owned
 from coffeechat.network.forms import OwnedModelForm
 from coffeechat.network.models import Level, Person
-from coffeechat.network.pickers import OrganizationNameInput
+from coffeechat.network.pickers import organization_name_field
 from coffeechat.network.services import find_people
 from coffeechat.targets.models import Posting, PostingStatus
 
@@ -53,12 +53,8 @@ class ConversationForm(WhenMixin, OwnedModelForm):
         label="With",
         help_text="Everyone here is thanked afterwards. Find more people with the search above.",
     )
-    organization_name = forms.CharField(
-        label="Organization",
-        required=False,
-        max_length=200,
-        widget=OrganizationNameInput(),
-        help_text="Left empty: the first person's current employer.",
+    organization_name = organization_name_field(
+        required=False, help_text="Left empty: the first person's current employer."
     )
     invite = forms.BooleanField(
         label="E-mail them a calendar invitation",

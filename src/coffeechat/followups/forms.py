@@ -7,19 +7,13 @@ from django import forms
 from coffeechat.core.scoping import owned
 from coffeechat.followups.models import FollowUp, FollowUpSettings
 from coffeechat.network.models import Organization, Person
-from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
+from coffeechat.network.pickers import PersonPickerField, organization_name_field
 
 
 class FollowUpForm(forms.ModelForm[FollowUp]):
     # A name typed with suggestions, not a list of every organization (30,000 people
     # bring thousands): services.save_follow_up finds or adds it.
-    organization_name = forms.CharField(
-        label="Organization",
-        max_length=200,
-        required=False,
-        help_text="Pick one from your list or type a new name to add it.",
-        widget=OrganizationNameInput(),
-    )
+    organization_name = organization_name_field(required=False)
 
     class Meta:
         model = FollowUp

@@ -15,7 +15,7 @@ from coffeechat.network.models import (
     Person,
     Tie,
 )
-from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
+from coffeechat.network.pickers import PICK_OR_ADD, PersonPickerField, organization_name_field
 
 
 class OwnedModelForm(forms.ModelForm):
@@ -105,12 +105,7 @@ class OrganizationForm(OwnedModelForm):
 
 
 class EmploymentForm(OwnedModelForm):
-    organization_name = forms.CharField(
-        label="Organization",
-        max_length=200,
-        help_text="Pick one from your list or type a new name to add it.",
-        widget=OrganizationNameInput(),
-    )
+    organization_name = organization_name_field()
 
     class Meta:
         model = Employment
@@ -135,13 +130,8 @@ class EmploymentForm(OwnedModelForm):
 
 
 class AffiliationForm(OwnedModelForm):
-    organization_name = forms.CharField(
-        label="Organization",
-        max_length=200,
-        required=False,
-        help_text="The organization behind it, if any: pick one from your list or type a new "
-        "name to add it.",
-        widget=OrganizationNameInput(),
+    organization_name = organization_name_field(
+        required=False, help_text=f"The organization behind it, if any. {PICK_OR_ADD}"
     )
 
     class Meta:

@@ -180,3 +180,20 @@ class OrganizationNameInput(forms.TextInput):
         url = f"{reverse('network:organization-names')}?field={name}"
         context["widget"]["attrs"]["hx-get"] = url
         return context
+
+
+PICK_OR_ADD = "Pick one from your list or type a new name to add it."
+
+
+def organization_name_field(
+    *, required: bool = True, help_text: str = PICK_OR_ADD, label: str = "Organization"
+) -> forms.CharField:
+    """A form's organization, typed (:class:`OrganizationNameInput`): every form that names
+    an organization takes it this way, so no page lists all of them."""
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        required=required,
+        help_text=help_text,
+        widget=OrganizationNameInput(),
+    )

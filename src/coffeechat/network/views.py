@@ -433,16 +433,7 @@ def affiliation_detail(request: HttpRequest, affiliation_id: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def affiliation_create(request: HttpRequest) -> HttpResponse:
-    form = AffiliationForm(form_data(request), owner=request.user)
-    return form_page(
-        request,
-        form,
-        "network/affiliation_form.html",
-        success="Saved the affiliation.",
-        save=lambda: services.save_affiliation(
-            request.user, form.instance, form.cleaned_data["organization_name"]
-        ),
-    )
+    return _affiliation_form_page(request, AffiliationForm(form_data(request), owner=request.user))
 
 
 @login_required
@@ -450,6 +441,12 @@ def affiliation_create(request: HttpRequest) -> HttpResponse:
 def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpResponse:
     affiliation = get_owned_or_404(Affiliation, request.user, pk=affiliation_id)
     form = AffiliationForm(form_data(request), instance=affiliation, owner=request.user)
+    return _affiliation_form_page(request, form, affiliation)
+
+
+def _affiliation_form_page(
+    request: HttpRequest, form: AffiliationForm, affiliation: Affiliation | None = None
+) -> HttpResponse:
     return form_page(
         request,
         form,
@@ -459,7 +456,7 @@ def affiliation_update(request: HttpRequest, affiliation_id: int) -> HttpRespons
             request.user, form.instance, form.cleaned_data["organization_name"]
         ),
         back=affiliation,
-        extra={"affiliation": affiliation},
+        extra={"affiliation": affiliation} if affiliation else None,
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from coffeechat.core.widgets import FastSelect
 from coffeechat.network.forms import OwnedModelForm
-from coffeechat.network.pickers import OrganizationNameInput, PersonPickerField
+from coffeechat.network.pickers import PersonPickerField, organization_name_field
 from coffeechat.targets.models import (
     RESEARCH_TOPICS,
     Application,
@@ -102,12 +102,7 @@ class BulkTargetsForm(forms.Form):
 
 
 class PostingForm(OwnedModelForm):
-    organization_name = forms.CharField(
-        label="Organization",
-        max_length=200,
-        help_text="Pick one from your list or type a new name to add it.",
-        widget=OrganizationNameInput(),
-    )
+    organization_name = organization_name_field()
 
     class Meta:
         model = Posting
@@ -127,12 +122,8 @@ class PostingForm(OwnedModelForm):
 
 
 class ApplicationForm(OwnedModelForm):
-    organization_name = forms.CharField(
-        label="Organization",
-        max_length=200,
-        required=False,
-        help_text="Taken from the posting when you choose one.",
-        widget=OrganizationNameInput(),
+    organization_name = organization_name_field(
+        required=False, help_text="Taken from the posting when you choose one."
     )
 
     class Meta:
