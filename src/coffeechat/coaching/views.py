@@ -142,7 +142,7 @@ def coachee_list(request: HttpRequest) -> HttpResponse:
         "coaching/coachee_list.html",
         {
             "page": page,
-            "people": [figures.overview(link) for link in page.object_list],
+            "people": figures.overviews(page.object_list),
             "invitations": [(link, figures.coachee_name(link)) for link in invitations],
             "stalled_days": figures.STALLED_DAYS,
             "many_overdue": figures.MANY_OVERDUE,

@@ -1,22 +1,27 @@
 """The funnel: from people identified to offers, over a period, with conversion.
 
 Each step is counted from the rows that record it (see docs/progress.md); one query a
-step, whatever the data size.
+step, whatever the data size, and for any number of users at once (:func:`funnels`, the
+coach's list): each step's rows are counted grouped by owner, each owner within their own
+period. :func:`funnel` is the same with one user.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from coffeechat.conversations.models import Conversation, Participant, Referral
 from coffeechat.conversations.models import Status as ConversationStatus
-from coffeechat.core.scoping import owned
 from coffeechat.network.models import Employment, Person
+from coffeechat.outreach.models import Message
 from coffeechat.outreach.purposes import FIRST_NOTES
-from coffeechat.outreach.services.reading import REPLIED_STATUSES, went_out
+from coffeechat.outreach.services.reading import REPLIED_STATUSES, messages_that_went_out
 from coffeechat.progress.period import Period
 from coffeechat.targets.models import (
     SENT_STATUSES,
@@ -38,31 +43,50 @@ class Step:
         return self.count is not None
 
 
-def _people_identified(user: Any, period: Period) -> int:
-    return owned(Person, user).filter(**period.instants("created_at")).count()
+Pairs = Sequence[tuple[Any, Period]]
+Within = Callable[[Period], Q]
 
 
-def _first_notes(user: Any, period: Period) -> int:
-    return (
-        went_out(user)
-        .filter(purpose__in=FIRST_NOTES, **period.instants("sent_at"))
-        .values("person_id")
-        .distinct()
-        .count()
+def _by_owner(rows: Any, pairs: Pairs, within: Within, distinct: str = "") -> dict[Any, int]:
+    """How many of ``rows`` each owner of ``pairs`` has within their own period (one
+    query for all of them), by owner id; ``distinct``: count distinct values of that field."""
+    wanted = [(owner, period) for owner, period in pairs if _signed_in(owner)]
+    if not wanted:
+        return {}
+    mine = reduce(or_, (Q(owner=owner) & within(period) for owner, period in wanted))
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    return dict(
+        rows.filter(mine).order_by().values("owner").annotate(n=counted).values_list("owner", "n")
     )
 
 
-def _replies(user: Any, period: Period) -> int:
-    return (
-        went_out(user)
-        .filter(purpose__in=FIRST_NOTES, status__in=REPLIED_STATUSES)
-        .filter(
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def _people_identified(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(Person.objects.all(), pairs, lambda period: Q(**period.instants("created_at")))
+
+
+def _went_out() -> Any:
+    return messages_that_went_out(Message.objects.filter(purpose__in=FIRST_NOTES))
+
+
+def _first_notes(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(
+        _went_out(), pairs, lambda period: Q(**period.instants("sent_at")), distinct="person_id"
+    )
+
+
+def _replies(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(
+        _went_out().filter(status__in=REPLIED_STATUSES),
+        pairs,
+        lambda period: (
             Q(**period.instants("replied_at"))
             | Q(replied_at__isnull=True, **period.instants("sent_at"))
-        )
-        .values("person_id")
-        .distinct()
-        .count()
+        ),
+        distinct="person_id",
     )
 
 
@@ -94,75 +118,99 @@ def with_someone_who_hires(conversations: Any) -> Any:
     return conversations.filter(someone_who_hires())
 
 
-def _held(user: Any, period: Period) -> Any:
-    return held(owned(Conversation, user)).filter(**period.instants("starts_at"))
-
-
-def _referrals(user: Any, period: Period) -> int:
-    return owned(Referral, user).filter(**period.instants("created_at")).count()
-
-
-def _held_with_hiring(user: Any, period: Period) -> int:
-    return with_someone_who_hires(_held(user, period)).count()
-
-
-def _sent_applications(user: Any, period: Period) -> Any:
-    return owned(Application, user).filter(status__in=SENT_STATUSES)
-
-
-def _applications(user: Any, period: Period) -> int:
-    return (
-        _sent_applications(user, period)
-        .filter(
-            Q(**period.days("applied_on"))
-            | Q(applied_on__isnull=True, **period.instants("created_at"))
-        )
-        .count()
+def _held(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(
+        held(Conversation.objects.all()), pairs, lambda period: Q(**period.instants("starts_at"))
     )
 
 
-def _reached(user: Any, period: Period, status: str, later: set[str]) -> int:
+def _referrals(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(
+        Referral.objects.all(), pairs, lambda period: Q(**period.instants("created_at"))
+    )
+
+
+def _held_with_hiring(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(
+        with_someone_who_hires(held(Conversation.objects.all())),
+        pairs,
+        lambda period: Q(**period.instants("starts_at")),
+    )
+
+
+def _sent_applications() -> Any:
+    return Application.objects.filter(status__in=SENT_STATUSES)
+
+
+def _applied(period: Period) -> Q:
+    return Q(**period.days("applied_on")) | Q(
+        applied_on__isnull=True, **period.instants("created_at")
+    )
+
+
+def _applications(pairs: Pairs) -> dict[Any, int]:
+    return _by_owner(_sent_applications(), pairs, _applied)
+
+
+def _reached(pairs: Pairs, status: str, later: set[str]) -> dict[Any, int]:
     """Applications that reached ``status`` in the period: a dated step of their history,
     or (no such step recorded) their current status with the date they were applied."""
     dated = ApplicationEvent.objects.filter(application=OuterRef("pk"), status=status)
-    in_period = dated.filter(**period.days("on"))
-    undated = (
-        Q(status__in=later)
-        & ~Q(Exists(dated))
-        & (
-            Q(**period.days("applied_on"))
-            | Q(applied_on__isnull=True, **period.instants("created_at"))
+
+    def within(period: Period) -> Q:
+        in_period = dated.filter(**period.days("on"))
+        undated = Q(status__in=later) & ~Q(Exists(dated)) & _applied(period)
+        return Q(Exists(in_period)) | undated
+
+    return _by_owner(_sent_applications(), pairs, within)
+
+
+STEPS: list[tuple[str, str, Callable[[Pairs], dict[Any, int]]]] = [
+    ("people", "People identified", _people_identified),
+    ("first_notes", "First notes sent", _first_notes),
+    ("replies", "Replies", _replies),
+    ("conversations", "Conversations held", _held),
+    ("referrals", "Referrals received", _referrals),
+    ("hiring", "Conversations with someone who hires", _held_with_hiring),
+    ("applications", "Applications", _applications),
+    (
+        "interviews",
+        "Interviews",
+        lambda pairs: _reached(
+            pairs,
+            ApplicationStatus.INTERVIEWING,
+            {ApplicationStatus.INTERVIEWING, ApplicationStatus.OFFER},
+        ),
+    ),
+    (
+        "offers",
+        "Offers",
+        lambda pairs: _reached(pairs, ApplicationStatus.OFFER, {ApplicationStatus.OFFER}),
+    ),
+]
+
+
+def funnels(pairs: Pairs) -> list[list[Step]]:
+    """The funnel of each (user, period) of ``pairs``, in order: one query a step for
+    all of them, whatever their number or data size."""
+    counted = [(key, label, count(pairs)) for key, label, count in STEPS]
+    return [
+        _steps(
+            [
+                (key, label, by_owner.get(user.pk, 0) if _signed_in(user) else 0)
+                for key, label, by_owner in counted
+            ]
         )
-    )
-    return _sent_applications(user, period).filter(Q(Exists(in_period)) | undated).count()
+        for user, _period in pairs
+    ]
 
 
 def funnel(user: Any, period: Period) -> list[Step]:
     """The steps in order, each with its conversion from the step before."""
-    counts: list[tuple[str, str, int | None]] = [
-        ("people", "People identified", _people_identified(user, period)),
-        ("first_notes", "First notes sent", _first_notes(user, period)),
-        ("replies", "Replies", _replies(user, period)),
-        ("conversations", "Conversations held", _held(user, period).count()),
-        ("referrals", "Referrals received", _referrals(user, period)),
-        ("hiring", "Conversations with someone who hires", _held_with_hiring(user, period)),
-        ("applications", "Applications", _applications(user, period)),
-        (
-            "interviews",
-            "Interviews",
-            _reached(
-                user,
-                period,
-                ApplicationStatus.INTERVIEWING,
-                {ApplicationStatus.INTERVIEWING, ApplicationStatus.OFFER},
-            ),
-        ),
-        (
-            "offers",
-            "Offers",
-            _reached(user, period, ApplicationStatus.OFFER, {ApplicationStatus.OFFER}),
-        ),
-    ]
+    return funnels([(user, period)])[0]
+
+
+def _steps(counts: list[tuple[str, str, int | None]]) -> list[Step]:
     steps: list[Step] = []
     before: int | None = None
     for key, label, count in counts:

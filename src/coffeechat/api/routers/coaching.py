@@ -283,7 +283,7 @@ def end_invitation(request: HttpRequest, coaching_id: int) -> Any:
 def list_people(request: HttpRequest) -> Any:
     """The people I coach now, with the figures of my Coaching page (at most 100)."""
     links = services.coached_by(request.user).order_by("pk")[:100]
-    return [_overview_data(figures.overview(link)) for link in links]
+    return [_overview_data(found) for found in figures.overviews(links)]
 
 
 @router.get(
