@@ -28,7 +28,7 @@ from coffeechat.coaching.models import CoachLink, Scope
 from coffeechat.conversations.models import Conversation, Learning, Participant
 from coffeechat.conversations.models import Status as ConversationStatus
 from coffeechat.core.calendar import local_today, user_zone
-from coffeechat.core.scoping import owned
+from coffeechat.core.scoping import can_own, owned
 from coffeechat.followups.invitations import display_name
 from coffeechat.followups.models import FollowUp
 from coffeechat.network.models import Person
@@ -60,7 +60,7 @@ def labels_of(wanted: Sequence[tuple[Any, bool, Iterable[int]]]) -> list[dict[in
 
     "Contact N": the person is the N-th the owner added (their rank by id)."""
     asked = [(owner, show_names, sorted(set(ids))) for owner, show_names, ids in wanted]
-    mine = [Q(owner=owner, pk__in=ids) for owner, _show, ids in asked if ids and _signed_in(owner)]
+    mine = [Q(owner=owner, pk__in=ids) for owner, _show, ids in asked if ids and can_own(owner)]
     rows: dict[int, tuple[str, str, int]] = {}
     if mine:
         before = (
@@ -83,10 +83,6 @@ def labels_of(wanted: Sequence[tuple[Any, bool, Iterable[int]]]) -> list[dict[in
         else:
             found.append({pk: f"Contact {rows[pk][2]}" for pk in ids if pk in rows})
     return found
-
-
-def _signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
 
 
 def renamer(link: CoachLink) -> Any:

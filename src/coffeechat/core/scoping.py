@@ -19,10 +19,15 @@ from django.http import Http404, HttpRequest, QueryDict
 MAX_ID = 2**63 - 1
 
 
+def can_own(user: Any) -> bool:
+    """Whether ``user`` is someone who has rows (an anonymous user or None has none)."""
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
 def owned[M: models.Model](model: type[M], user: Any) -> models.QuerySet[M]:
     """The rows of ``model`` that belong to ``user`` (none for an anonymous user)."""
     manager = model._default_manager
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not can_own(user):
         return manager.none()
     return manager.filter(owner=user)
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from coffeechat.conversations.models import Conversation, Participant, Referral
 from coffeechat.conversations.models import Status as ConversationStatus
+from coffeechat.core.scoping import can_own
 from coffeechat.network.models import Employment, Person
 from coffeechat.outreach.models import Message
 from coffeechat.outreach.purposes import FIRST_NOTES
@@ -50,7 +51,7 @@ Within = Callable[[Period], Q]
 def _by_owner(rows: Any, pairs: Pairs, within: Within, distinct: str = "") -> dict[Any, int]:
     """How many of ``rows`` each owner of ``pairs`` has within their own period (one
     query for all of them), by owner id; ``distinct``: count distinct values of that field."""
-    wanted = [(owner, period) for owner, period in pairs if _signed_in(owner)]
+    wanted = [(owner, period) for owner, period in pairs if can_own(owner)]
     if not wanted:
         return {}
     mine = reduce(or_, (Q(owner=owner) & within(period) for owner, period in wanted))
@@ -58,10 +59,6 @@ def _by_owner(rows: Any, pairs: Pairs, within: Within, distinct: str = "") -> di
     return dict(
         rows.filter(mine).order_by().values("owner").annotate(n=counted).values_list("owner", "n")
     )
-
-
-def _signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
 
 
 def _people_identified(pairs: Pairs) -> dict[Any, int]:
@@ -197,7 +194,7 @@ def funnels(pairs: Pairs) -> list[list[Step]]:
     return [
         _steps(
             [
-                (key, label, by_owner.get(user.pk, 0) if _signed_in(user) else 0)
+                (key, label, by_owner.get(user.pk, 0) if can_own(user) else 0)
                 for key, label, by_owner in counted
             ]
         )

@@ -175,6 +175,8 @@ class PreparedPerson:
     def __init__(self, candidate: Candidate) -> None:
         self.candidate = candidate
         self.name = name = prepared_name(candidate.first_name, candidate.last_name)
+        # The name's parts are copied onto the person: scoring reads them for every pair,
+        # and one attribute lookup instead of two is measurable at 30,000 people.
         self.first = name.first
         self.first_raw = name.first_raw
         self.middle = name.middle
